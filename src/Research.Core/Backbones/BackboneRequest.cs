@@ -1,0 +1,28 @@
+namespace Research.Core.Backbones;
+
+/// <summary>What a family asks the shared backbone for: the input/output widths and the extras.</summary>
+/// <param name="Role">Free-form role, used in error messages and per-role backbone overrides (<c>denoiser</c>, <c>discriminator</c>).</param>
+/// <param name="InChannels">Input channels (images) or features (2-D points); a discriminator on (x_{t−1}, x_t) asks for 2C.</param>
+/// <param name="OutChannels">Output channels (dense output) or logits (pooled output).</param>
+/// <param name="Output">Dense: same spatial shape as the input; Pooled: one vector per sample.</param>
+public sealed record BackboneRequest(string Role, int InChannels, int OutChannels, BackboneOutput Output = BackboneOutput.Dense)
+{
+    /// <summary>Number of classes for a class embedding added to the time embedding; 0 = unconditional.</summary>
+    public int NumClasses { get; init; }
+
+    /// <summary>Latent size nz for z-conditioning through a mapping network (DDGAN, arXiv 2112.07804 §4); 0 = none.</summary>
+    public int LatentDim { get; init; }
+
+    /// <summary>Apply tanh to the output (DDGAN's generator predicts x₀ in [−1, 1]).</summary>
+    public bool TanhOutput { get; init; }
+}
+
+/// <summary>Shape of a backbone's output.</summary>
+public enum BackboneOutput
+{
+    /// <summary>Per-position output with the input's spatial shape (denoisers, generators).</summary>
+    Dense,
+
+    /// <summary>One vector per sample (discriminators, classifiers).</summary>
+    Pooled,
+}

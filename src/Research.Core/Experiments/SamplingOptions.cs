@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+using Research.Core.Configuration;
+using Research.Core.Parameterizations;
+
+namespace Research.Core.Experiments;
+
+/// <summary>One sampling request of an experiment; evaluated after training, one table row each.</summary>
+public sealed class SamplingOptions : IValidatableOptions
+{
+    /// <summary>Row label, e.g. <c>1000 steps</c>; defaults to a description of the request.</summary>
+    public string Label { get; set; } = "";
+
+    /// <summary>Respacing (methods.md §2.4): empty = the trained chain; <c>"100"</c>, <c>"ddim50"</c>, <c>"10,15,20"</c>.</summary>
+    public string Steps { get; set; } = "";
+
+    /// <summary><c>ancestral</c> or <c>ddim</c> (ε-models; GAN families ignore it).</summary>
+    public string Sampler { get; set; } = "ancestral";
+
+    /// <summary>DDIM η.</summary>
+    [Range(0.0, 10.0)]
+    public double Eta { get; set; }
+
+    /// <summary>Clip x̂₀ to the data range at every step.</summary>
+    public bool ClipDenoised { get; set; } = true;
+
+    /// <summary>Samples to draw and evaluate.</summary>
+    [Range(1, 10_000_000)]
+    public int NumSamples { get; set; } = 10_000;
+
+    /// <summary>Samples per network call.</summary>
+    [Range(1, 10_000_000)]
+    public int BatchSize { get; set; } = 10_000;
+
+    /// <summary>Timed repetitions for the ms-per-1000-samples column (median after one warm-up).</summary>
+    [Range(1, 100)]
+    public int TimingRepeats { get; set; } = 1;
+
+    /// <summary>The sampler as an enum.</summary>
+    public SamplerKind SamplerKind => Sampler == "ddim" ? SamplerKind.Ddim : SamplerKind.Ancestral;
+
+    /// <summary>The label, or a generated one.</summary>
+    public string DisplayLabel => Label.Length > 0 ? Label : $"{Sampler}{(Steps.Length > 0 ? " " + Steps : "")}";
+
+    /// <inheritdoc />
+    public IEnumerable<string> Validate()
+    {
+        if (Sampler is not ("ancestral" or "ddim")) yield return $"sampler: '{Sampler}' is not one of ancestral, ddim";
+        if (Steps.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(Steps, @"^(ddim[1-9][0-9]*|[1-9][0-9]*(,[1-9][0-9]*)*)$"))
+            yield return $"steps: '{Steps}' is not a step count, 'ddimN' or a comma list of positive counts";
+    }
+}

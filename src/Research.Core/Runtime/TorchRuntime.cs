@@ -1,0 +1,88 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace Research.Core.Runtime;
+
+/// <summary>
+/// Process-wide TorchSharp set-up, done once before the first tensor (docs/toolchain.md §2):
+/// glibc malloc tuning, NNPACK off (its warnings flood stderr on CPUs it does not support),
+/// optional deterministic algorithms and thread count.
+/// </summary>
+public static partial class TorchRuntime
+{
+    private static readonly object Gate = new();
+    private static bool _mallocTuned;
+
+    /// <summary>What <see cref="Initialize"/> did, for the run log.</summary>
+    public static IReadOnlyList<string> Notes => _notes;
+    private static readonly List<string> _notes = new();
+
+    /// <summary>
+    /// Idempotent. Call at start-up, before any tensor: malloc settings apply only to later allocations.
+    /// </summary>
+    /// <param name="deterministic">Ask libtorch for deterministic kernels (at::Context::setDeterministicAlgorithms).</param>
+    /// <param name="threads">Intra-op threads; null keeps libtorch's default.</param>
+    public static void Initialize(bool deterministic = true, int? threads = null)
+    {
+        lock (Gate)
+        {
+            _notes.Clear();
+            TuneMalloc();
+            CallContext("NNPACK off", ctx => SetUserEnabledNnpack(ctx, false));
+            CallContext(deterministic ? "deterministic algorithms on" : "deterministic algorithms off",
+                ctx => SetDeterministicAlgorithms(ctx, deterministic, false));
+            if (threads is > 0) torch.set_num_threads(threads.Value);
+            _notes.Add($"threads {torch.get_num_threads()}");
+        }
+    }
+
+    /// <summary>
+    /// glibc's default mmap threshold makes every large activation an mmap/munmap pair, which costs
+    /// 1.6–2× on the UNet here. Raise the threshold and keep freed memory (toolchain.md §2).
+    /// </summary>
+    private static void TuneMalloc()
+    {
+        if (_mallocTuned || !OperatingSystem.IsLinux()) return;
+        try
+        {
+            const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
+            var ok = Mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1
+                   & Mallopt(M_TRIM_THRESHOLD, int.MaxValue) == 1
+                   & Mallopt(M_TOP_PAD, 256 << 20) == 1;
+            _mallocTuned = true;
+            _notes.Add(ok ? "malloc tuned" : "malloc tuning partly refused");
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _notes.Add("malloc tuning unavailable (not glibc)");
+        }
+    }
+
+    private static void CallContext(string what, Action<IntPtr> action)
+    {
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU); // loads libtorch before we resolve its symbols
+            action(GlobalContext());
+            _notes.Add(what);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // The Itanium-mangled entry points exist only in the Linux/macOS libtorch builds.
+            _notes.Add($"{what}: not available on this platform ({e.GetType().Name})");
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    private static partial int Mallopt(int param, int value);
+
+    [LibraryImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+    private static partial IntPtr GlobalContext();
+
+    [LibraryImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static partial void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    [LibraryImport("libtorch_cpu", EntryPoint = "_ZN2at7Context26setDeterministicAlgorithmsEbb")]
+    private static partial void SetDeterministicAlgorithms(IntPtr context,
+        [MarshalAs(UnmanagedType.U1)] bool enabled, [MarshalAs(UnmanagedType.U1)] bool warnOnly);
+}
