@@ -65,9 +65,11 @@ public sealed class ScheduleOptions
     public const int MaxDdganTimesteps = 1000;
 
     /// <summary>The linear schedule's first β after resolving <c>null</c> (improved-diffusion: 1e-4 · 1000/T).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public double ResolvedBetaStart => BetaStart ?? 1000.0 / NumTimesteps * 0.0001;
 
     /// <summary>The linear schedule's last β after resolving <c>null</c> (improved-diffusion: 0.02 · 1000/T).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public double ResolvedBetaEnd => BetaEnd ?? 1000.0 / NumTimesteps * 0.02;
 
     /// <summary>
