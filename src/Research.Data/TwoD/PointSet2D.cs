@@ -48,10 +48,12 @@ public sealed class PointSet2D : IDataSource
         Modes = modes;
         using (NewDisposeScope())
         {
-            this.points = pointsDataSpace.detach().to(float32, CPU, copy: true).DetachFromDisposeScope();
-            this.labels = labels.detach().to(int64, CPU, copy: true).DetachFromDisposeScope();
-            if (this.labels.min().item<long>() < 0 || this.labels.max().item<long>() >= numClasses)
+            var labelCopy = labels.detach().to(int64, CPU, copy: true);                // [N]
+            // Check before anything leaves the scope, so a throw leaks nothing.
+            if (labelCopy.min().item<long>() < 0 || labelCopy.max().item<long>() >= numClasses)
                 throw new ArgumentException($"Labels must lie in [0, {numClasses}).", nameof(labels));
+            this.labels = labelCopy.DetachFromDisposeScope();
+            this.points = pointsDataSpace.detach().to(float32, CPU, copy: true).DetachFromDisposeScope();
             this.modelPoints = ToModelSpace(this.points).DetachFromDisposeScope();
         }
     }

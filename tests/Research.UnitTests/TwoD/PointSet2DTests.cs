@@ -55,6 +55,15 @@ public class PointSet2DTests
     }
 
     [Test]
+    public void Constructor_Int32Labels_AreStoredAsInt64()
+    {
+        using var points = zeros(2, 2);
+        using var labels = tensor(new[] { 0, 1 });
+        using var set = new PointSet2D("int32", points, labels, 2, (0.0, 0.0), 1.0, null);
+        Assert.That(set.Labels.dtype, Is.EqualTo(ScalarType.Int64));
+    }
+
+    [Test]
     public void Constructor_LabelOutOfRange_Throws()
     {
         using var points = zeros(2, 2);
