@@ -1,0 +1,19 @@
+namespace Research.Evaluation.TwoD;
+
+/// <summary>Settings of <see cref="TwoDEvaluator"/>.</summary>
+public sealed class TwoDEvaluationOptions
+{
+    /// <summary>Points drawn with replacement from each set for the MMD². Default 10,000 (SIDDM's code, docs/methods.md §9).</summary>
+    public int MmdNumPoints { get; init; } = Mmd.DefaultNumPoints;
+
+    /// <summary>Mode-coverage settings (used only when the data set has Gaussian modes).</summary>
+    public ModeCoverageOptions ModeCoverage { get; init; } = new();
+
+    /// <summary>Returns one message per invalid value (empty when valid), each naming its snake_case key.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (MmdNumPoints < 2) yield return $"mmd_num_points must be at least 2 (got {MmdNumPoints}).";
+        if (ModeCoverage is null) yield return "mode_coverage must be set.";
+        else foreach (var e in ModeCoverage.Validate()) yield return "mode_coverage." + e;
+    }
+}
