@@ -77,7 +77,8 @@ public sealed class ExperimentOptions : IValidatableOptions
             yield return $"device: '{Device}' is not one of auto, cpu, cuda, cuda:N";
         if (Name.Length > 0 && Name.Any(c => !(char.IsLetterOrDigit(c) || c is '-' or '_' or '.')))
             yield return $"name: '{Name}' may hold only letters, digits, '-', '_' and '.' (it names the run folder)";
-        var dup = Sampling.GroupBy(s => s.Label).FirstOrDefault(g => g.Count() > 1);
+        // Rows are labelled by DisplayLabel: two unlabelled requests clash only when they describe the same row.
+        var dup = Sampling.GroupBy(s => s.DisplayLabel).FirstOrDefault(g => g.Count() > 1);
         if (dup != null) yield return $"sampling: label '{dup.Key}' is used twice";
         var dupV = Variants.GroupBy(v => v.Name).FirstOrDefault(g => g.Count() > 1);
         if (dupV != null) yield return $"variants: name '{dupV.Key}' is used twice";

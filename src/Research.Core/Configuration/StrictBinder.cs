@@ -1,0 +1,221 @@
+using System.Collections;
+using System.Reflection;
+using Research.Core.Registry;
+
+namespace Research.Core.Configuration;
+
+/// <summary>
+/// Binds the merged configuration tree into options objects by reflection, collecting every error
+/// instead of stopping at the first (as the stock ConfigurationBinder does). Keys are snake_case and
+/// case-sensitive; unknown keys are errors with a suggestion. Supports string, bool, int, long, double,
+/// float, enums, nullables of those, <c>List&lt;T&gt;</c>, <c>Dictionary&lt;string, T&gt;</c>, nested
+/// options classes (defaults kept for absent keys) and <see cref="ComponentSpec"/> properties marked
+/// <see cref="ComponentAttribute"/>, whose <c>options</c> bind into the registered options type.
+/// </summary>
+internal sealed class StrictBinder(ComponentRegistry registry)
+{
+    private readonly NullabilityInfoContext _nullability = new();
+
+    /// <summary>Every problem found so far, by JSON path.</summary>
+    public List<PathError> Errors { get; } = [];
+
+    /// <summary>Binds <paramref name="root"/> into a fresh <typeparamref name="T"/>.</summary>
+    public T Bind<T>(ConfigNode root) where T : class, new()
+    {
+        var target = new T();
+        BindObject(typeof(T), root, target, "");
+        return target;
+    }
+
+    private void Fail(string path, string message) => Errors.Add(new PathError(path, message));
+
+    private void BindObject(Type type, ConfigNode? node, object target, string path)
+    {
+        var properties = ConfigKeys.Bindable(type);
+        if (node is { HasValue: true })
+        {
+            // JSON null and {} both arrive as null: keep the defaults.
+            if (node.Value is not null) Fail(path, $"expected an object, got {node.Describe()}");
+            node = null;
+        }
+        else if (node is { IsArray: true })
+        {
+            Fail(path, "expected an object, got an array");
+            return;
+        }
+        if (node is not null)
+        {
+            var names = properties.Select(ConfigKeys.JsonName).ToList();
+            foreach (var child in node.Children.Where(c => !names.Contains(c.Name)))
+                Fail(ConfigKeys.Child(path, child.Name), ConfigKeys.UnknownKey(child.Name, names));
+        }
+        foreach (var property in properties)
+        {
+            var name = ConfigKeys.JsonName(property);
+            BindProperty(property, node?.Child(name), target, ConfigKeys.Child(path, name));
+        }
+    }
+
+    private void BindProperty(PropertyInfo property, ConfigNode? node, object target, string path)
+    {
+        if (property.PropertyType == typeof(ComponentSpec) && property.GetCustomAttribute<ComponentAttribute>() is { } component)
+        {
+            var spec = (ComponentSpec?)property.GetValue(target) ?? new ComponentSpec();
+            BindComponent(component.Kind, node, spec, path);
+            property.SetValue(target, spec);
+            return;
+        }
+        var current = property.GetValue(target);
+        if (node is null)
+        {
+            // Absent: keep the default, but still resolve components nested in default option objects.
+            if (current is not null && ConfigKeys.IsOptionsClass(property.PropertyType)) BindObject(property.PropertyType, null, current, path);
+            return;
+        }
+        var allowNull = _nullability.Create(property).WriteState == NullabilityState.Nullable;
+        if (TryBind(property.PropertyType, node, current, path, allowNull, out var value)) property.SetValue(target, value);
+    }
+
+    private bool TryBind(Type type, ConfigNode node, object? current, string path, bool allowNull, out object? value)
+    {
+        value = null;
+        if (Nullable.GetUnderlyingType(type) is { } underlying)
+        {
+            type = underlying;
+            allowNull = true;
+        }
+        if (ScalarParser.IsScalar(type)) return TryBindScalar(type, node, path, allowNull, out value);
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
+            return TryBindList(type, node, path, allowNull, out value);
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>) && type.GenericTypeArguments[0] == typeof(string))
+            return TryBindDictionary(type, node, current, path, out value);
+        if (ConfigKeys.IsOptionsClass(type))
+        {
+            value = current ?? Activator.CreateInstance(type)!;
+            BindObject(type, node, value, path);
+            return true;
+        }
+        Fail(path, $"the options type declares {type.Name}, which configuration files cannot express");
+        return false;
+    }
+
+    private bool TryBindScalar(Type type, ConfigNode node, string path, bool allowNull, out object? value)
+    {
+        value = null;
+        if (!node.HasValue)
+        {
+            Fail(path, $"expected {ScalarParser.Expected(type)}, got {node.Describe()}");
+            return false;
+        }
+        if (node.Value is null)
+        {
+            if (allowNull) return true;
+            Fail(path, $"expected {ScalarParser.Expected(type)}, got null");
+            return false;
+        }
+        if (ScalarParser.TryParse(type, node.Value, out value, out var expected)) return true;
+        Fail(path, $"expected {expected}, got {node.Describe()}");
+        return false;
+    }
+
+    private bool TryBindList(Type type, ConfigNode node, string path, bool allowNull, out object? value)
+    {
+        value = null;
+        var element = type.GenericTypeArguments[0];
+        if (node.HasValue)
+        {
+            if (node.Value is null && allowNull) return true;
+            if (node.Value is { Length: 0 })
+            {
+                value = Activator.CreateInstance(type); // [] (the provider writes it as an empty value)
+                return true;
+            }
+            Fail(path, $"expected an array, got {(node.Value is null ? "null or {}" : node.Describe())}");
+            return false;
+        }
+        if (!node.IsArray)
+        {
+            Fail(path, "expected an array, got an object");
+            return false;
+        }
+        var list = (IList)Activator.CreateInstance(type)!;
+        var ok = true;
+        for (var i = 0; i < node.Children.Count; i++)
+        {
+            var item = node.Children[i];
+            if (item.Name != i.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                Fail($"{path}[{item.Name}]", $"array index {item.Name} leaves a gap: the array has {i} element(s)");
+                return false;
+            }
+            var fresh = ConfigKeys.IsOptionsClass(element) ? Activator.CreateInstance(element) : null;
+            if (TryBind(element, item, fresh, ConfigKeys.Item(path, i), false, out var v)) list.Add(v);
+            else ok = false;
+        }
+        value = list;
+        return ok;
+    }
+
+    private bool TryBindDictionary(Type type, ConfigNode node, object? current, string path, out object? value)
+    {
+        value = null;
+        var valueType = type.GenericTypeArguments[1];
+        if (node.HasValue)
+        {
+            if (node.Value is null)
+            {
+                value = current ?? Activator.CreateInstance(type);
+                return true;
+            }
+            Fail(path, $"expected an object, got {node.Describe()}");
+            return false;
+        }
+        var dict = (IDictionary)Activator.CreateInstance(type)!;
+        if (current is IDictionary existing)
+            foreach (DictionaryEntry e in existing) dict[e.Key] = e.Value;
+        var ok = true;
+        foreach (var child in node.Children)
+        {
+            var existingValue = dict.Contains(child.Name) ? dict[child.Name] : null;
+            existingValue ??= ConfigKeys.IsOptionsClass(valueType) ? Activator.CreateInstance(valueType) : null;
+            if (TryBind(valueType, child, existingValue, ConfigKeys.Child(path, child.Name), false, out var v)) dict[child.Name] = v;
+            else ok = false;
+        }
+        value = dict;
+        return ok;
+    }
+
+    private void BindComponent(ComponentKind kind, ConfigNode? node, ComponentSpec spec, string path)
+    {
+        ConfigNode? optionsNode = null;
+        if (node is { HasValue: true } && node.Value is not null || node is { IsArray: true })
+        {
+            Fail(path, $"expected an object {{ \"type\": …, \"options\": {{ … }} }}, got {node.Describe()}");
+            return;
+        }
+        if (node is { HasValue: false })
+        {
+            string[] known = ["type", "options"];
+            foreach (var child in node.Children.Where(c => !known.Contains(c.Name)))
+                Fail(ConfigKeys.Child(path, child.Name), ConfigKeys.UnknownKey(child.Name, known));
+            if (node.Child("type") is { } typeNode)
+            {
+                if (!TryBindScalar(typeof(string), typeNode, ConfigKeys.Child(path, "type"), false, out var type)) return;
+                spec.Type = (string)type!;
+            }
+            optionsNode = node.Child("options");
+        }
+        var kindName = kind.ToString().ToLowerInvariant();
+        if (!registry.TryGet(kind, spec.Type, out var registration))
+        {
+            var keys = registry.Keys(kind);
+            Fail(ConfigKeys.Child(path, "type"),
+                $"unknown {kindName} '{spec.Type}'{ConfigKeys.DidYouMean(spec.Type, keys)} (known {kindName} keys: {(keys.Count == 0 ? "none registered" : string.Join(", ", keys))})");
+            spec.Options = null;
+            return;
+        }
+        var options = Activator.CreateInstance(registration.OptionsType)!;
+        BindObject(registration.OptionsType, optionsNode, options, ConfigKeys.Child(path, "options"));
+        spec.Options = options;
+    }
+}
