@@ -1,2 +1,3 @@
-using TorchSharp;
-Console.WriteLine(torch.ones(2, 3).sum().item<float>());
+using Research.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

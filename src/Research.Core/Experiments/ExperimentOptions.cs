@@ -77,6 +77,15 @@ public sealed class ExperimentOptions : IValidatableOptions
             yield return $"device: '{Device}' is not one of auto, cpu, cuda, cuda:N";
         if (Name.Length > 0 && Name.Any(c => !(char.IsLetterOrDigit(c) || c is '-' or '_' or '.')))
             yield return $"name: '{Name}' may hold only letters, digits, '-', '_' and '.' (it names the run folder)";
+        for (int i = 0; i < Sampling.Count; i++)
+        {
+            var steps = Sampling[i].Steps;
+            if (steps.Length == 0 || Schedule.Validate().Any()) continue;
+            string? problem = null;
+            try { NoiseSchedule.SpaceTimesteps(Schedule.NumTimesteps, steps); }
+            catch (ArgumentException e) { problem = e.Message; }
+            if (problem != null) yield return $"sampling[{i}].steps: '{steps}' cannot respace T={Schedule.NumTimesteps}: {problem}";
+        }
         // Rows are labelled by DisplayLabel: two unlabelled requests clash only when they describe the same row.
         var dup = Sampling.GroupBy(s => s.DisplayLabel).FirstOrDefault(g => g.Count() > 1);
         if (dup != null) yield return $"sampling: label '{dup.Key}' is used twice";

@@ -31,14 +31,16 @@ public sealed class SamplingOptions : IValidatableOptions
     [Range(1, 10_000_000)]
     public int BatchSize { get; set; } = 10_000;
 
-    /// <summary>Timed repetitions for the ms-per-1000-samples column (median after one warm-up).</summary>
+    /// <summary>Timed draws for the ms-per-1000-samples column (median; the first is the scored draw; a small warm-up draw precedes them).</summary>
     [Range(1, 100)]
     public int TimingRepeats { get; set; } = 1;
 
     /// <summary>The sampler as an enum.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public SamplerKind SamplerKind => Sampler == "ddim" ? SamplerKind.Ddim : SamplerKind.Ancestral;
 
     /// <summary>The label, or a generated one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string DisplayLabel => Label.Length > 0 ? Label : $"{Sampler}{(Steps.Length > 0 ? " " + Steps : "")}";
 
     /// <inheritdoc />

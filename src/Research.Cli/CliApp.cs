@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Research.Cli.Commands;
+
+namespace Research.Cli;
+
+/// <summary>
+/// The <c>research</c> command line: <c>run</c>, <c>train</c>, <c>sample</c>, <c>eval</c>, <c>validate</c>, <c>list</c>.
+/// Usage errors and invalid input exit with 2 and write nothing.
+/// </summary>
+public static class CliApp
+{
+    /// <summary>Parses and runs; returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("Research: fast diffusion families (DDPM, DDGAN, SIDDM, classifier guidance) side by side.");
+        foreach (var command in new[]
+                 {
+                     RunCommand.Create(stdout, stderr), TrainCommand.Create(stdout, stderr), SampleCommand.Create(stdout, stderr),
+                     EvalCommand.Create(stdout, stderr), ValidateCommand.Create(stdout, stderr), ListCommand.Create(stdout, stderr),
+                 })
+            root.Subcommands.Add(command);
+        var parse = root.Parse(args);
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr };
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine("Run 'research --help' for usage.");
+            return ExitCodes.BadInput;
+        }
+        return parse.Invoke(config);
+    }
+}

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Research.Training.Experiments;
+
+namespace Research.Cli.Commands;
+
+/// <summary><c>research eval</c>: evaluate a trained run with every sampling request of its configuration.</summary>
+public static class EvalCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var folder = CommonOptions.RunFolder();
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint name under checkpoints/ or a path", DefaultValueFactory = _ => "latest" };
+        var dataRoot = CommonOptions.DataRoot();
+        var cmd = new Command("eval", "Evaluate a trained run: sample each request of its configuration, score, print the table")
+            { folder, checkpoint, dataRoot };
+        cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
+        {
+            using var services = Services.Build();
+            var runner = new ExperimentRunner(services.Registry(), RunCommand.Settings("runs", p.GetValue(dataRoot)!), stdout);
+            var (session, run) = runner.OpenTrained(p.GetValue(folder)!, p.GetValue(checkpoint)!);
+            using (session)
+            using (run)
+            {
+                var rows = SampleEvaluator.EvaluateAll(session, run, session.Options.Name);
+                var table = ComparisonTable.Build(rows);
+                table.WriteMarkdown(Path.Combine(run.Path, "table.md"));
+                table.WriteCsv(Path.Combine(run.Path, "table.csv"));
+                stdout.WriteLine(table.ToText());
+            }
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Research.Core.Configuration;
+using Research.Training.Experiments;
+
+namespace Research.Cli.Commands;
+
+/// <summary><c>research train</c>: train the runs of an experiment (no evaluation), or resume one run folder.</summary>
+public static class TrainCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var experiment = new Argument<string?>("experiment") { Description = "Experiment JSON file (omit with --resume)", Arity = ArgumentArity.ZeroOrOne };
+        var set = CommonOptions.Set();
+        var runsDir = CommonOptions.RunsDir();
+        var dataRoot = CommonOptions.DataRoot();
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its latest checkpoint" };
+        var cmd = new Command("train", "Train every run (variant) of an experiment; checkpoints and metrics go to its run folder")
+            { experiment, set, runsDir, dataRoot, resume };
+        cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
+        {
+            using var services = Services.Build();
+            var registry = services.Registry();
+            var settings = RunCommand.Settings(p.GetValue(runsDir)!, p.GetValue(dataRoot)!);
+            var runner = new ExperimentRunner(registry, settings, stdout);
+            if (p.GetValue(resume) is { } folder)
+            {
+                if (p.GetValue(experiment) is not null || (p.GetValue(set) ?? []).Length > 0)
+                    throw new UsageException("--resume takes its configuration from the run folder: give no experiment file or --set");
+                var resolvedPath = Path.Combine(folder, "resolved.json");
+                if (!File.Exists(resolvedPath)) throw new FileNotFoundException($"{folder}: not a run folder (no resolved.json)");
+                var loaded = ExperimentLoader.Load(resolvedPath, [], registry);
+                var (session, run) = runner.Train(loaded.Runs[0], resumeFrom: folder);
+                using (session) using (run) stdout.WriteLine($"Trained to step {session.Step}: {run.Path}");
+                return ExitCodes.Ok;
+            }
+            var file = p.GetValue(experiment) ?? throw new UsageException("train needs an experiment file (or --resume <run-folder>)");
+            foreach (var r in ExperimentLoader.Load(file, p.GetValue(set) ?? [], registry).Runs)
+            {
+                var (session, run) = runner.Train(r);
+                using (session) using (run) stdout.WriteLine($"Trained {r.Name} to step {session.Step}: {run.Path}");
+            }
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}

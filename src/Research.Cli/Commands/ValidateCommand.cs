@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Research.Core.Configuration;
+
+namespace Research.Cli.Commands;
+
+/// <summary><c>research validate</c>: loads and checks an experiment file without creating any tensor or file.</summary>
+public static class ValidateCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var experiment = CommonOptions.Experiment();
+        var set = CommonOptions.Set();
+        var print = new Option<bool>("--print") { Description = "Print the resolved configuration (defaults filled) of every run" };
+        var cmd = new Command("validate", "Check an experiment file (extends chain, --set overrides, every key and value); exit 2 on any problem") { experiment, set, print };
+        cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
+        {
+            using var services = Services.Build();
+            var loaded = ExperimentLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], services.Registry());
+            stdout.WriteLine($"OK: {loaded.SourcePath}: {loaded.Runs.Count} run(s)");
+            foreach (var run in loaded.Runs)
+            {
+                var o = run.Options;
+                stdout.WriteLine($"  {run.Name}: {o.Parameterization.Type} on {o.Data.Type} with {o.Backbone.Type}, schedule {o.Schedule.Type} T={o.Schedule.NumTimesteps}, " +
+                                 $"{o.Training.Steps} steps × batch {o.Training.BatchSize}, {o.Sampling.Count} sampling request(s)");
+                if (p.GetValue(print)) stdout.WriteLine(run.ResolvedJson);
+            }
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,115 @@
+using Research.Core.Parameterizations;
+using Research.Core.Schedules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Core.Sampling;
+
+/// <summary>
+/// The shared reverse processes for ε-models, on the trained chain or a respaced one (methods.md §2.4):
+/// ancestral sampling (DDPM, arXiv 2006.11239, Algorithm 2) and DDIM (arXiv 2010.02502, eq. 12), with
+/// the classifier-guidance hook placed exactly as guided-diffusion does (arXiv 2105.05233, Algorithms 1–2).
+/// Any family with an ε-network samples through here, so guidance works with all of them.
+/// </summary>
+public static class EpsSampler
+{
+    /// <summary>Number of network evaluations per sample for <paramref name="request"/>.</summary>
+    public static int NumFunctionEvaluations(NoiseSchedule trained, SampleRequest request)
+    {
+        if (string.IsNullOrEmpty(request.Steps)) return trained.NumTimesteps;
+        using var respaced = trained.Respace(request.Steps);
+        return respaced.NumTimesteps;
+    }
+
+    /// <summary>
+    /// Draws <c>request.NumSamples</c> samples <c>[N, ...sampleShape]</c> (float32, caller owns), in chunks
+    /// of <c>request.BatchSize</c>. One dispose scope per reverse step; gradients only inside the guidance hook.
+    /// </summary>
+    public static Tensor Sample(NoiseSchedule trained, EpsModel model, long[] sampleShape, SampleRequest request,
+        Device device, ReverseVariance variance)
+    {
+        using var respaced = string.IsNullOrEmpty(request.Steps) ? null : trained.Respace(request.Steps);
+        var chain = respaced ?? trained;
+        if (request.Guidance is not null && request.Labels is null)
+            throw new ArgumentException("guided sampling needs target labels in the request");
+        var chunks = new List<Tensor>();
+        try
+        {
+            for (int start = 0; start < request.NumSamples; start += request.BatchSize)
+            {
+                int n = Math.Min(request.BatchSize, request.NumSamples - start);
+                using var labels = request.Labels?.narrow(0, start, n).to(device);
+                chunks.Add(SampleChunk(chain, model, sampleShape, n, labels, request, device, variance));
+            }
+            return chunks.Count == 1 ? chunks[0].alias() : cat(chunks, 0);
+        }
+        finally
+        {
+            foreach (var c in chunks) c.Dispose();
+        }
+    }
+
+    private static Tensor SampleChunk(NoiseSchedule chain, EpsModel model, long[] sampleShape, int n, Tensor? labels,
+        SampleRequest request, Device device, ReverseVariance variance)
+    {
+        using var noGrad = no_grad();
+        long[] shape = [n, .. sampleShape];
+        var x = randn(shape, generator: request.Generator, device: request.Generator.device).to(device);
+        for (int i = chain.NumTimesteps - 1; i >= 0; i--)
+        {
+            using var scope = NewDisposeScope();
+            var tOrig = full([n], chain.TimestepMap[i], dtype: int64, device: device);
+            var next = request.Sampler == SamplerKind.Ddim
+                ? DdimStep(chain, model, x, i, tOrig, labels, request)
+                : AncestralStep(chain, model, x, i, tOrig, labels, request, variance);
+            next = next.MoveToOuterDisposeScope();
+            x.Dispose();
+            x = next;
+        }
+        return x;
+    }
+
+    /// <summary>x̂₀ from ε̂ (methods.md §1), clipped to [−1, 1] when requested (clip_denoised).</summary>
+    private static Tensor PredictX0(NoiseSchedule s, Tensor x, Tensor eps, int i, bool clip)
+    {
+        var x0 = x * s.SqrtRecipAlphaBars[i] - eps * s.SqrtRecipM1AlphaBars[i];
+        return clip ? x0.clamp(-1.0, 1.0) : x0;
+    }
+
+    private static Tensor AncestralStep(NoiseSchedule s, EpsModel model, Tensor x, int i, Tensor tOrig, Tensor? labels,
+        SampleRequest request, ReverseVariance variance)
+    {
+        var eps = model(x, tOrig, labels);
+        var x0 = PredictX0(s, x, eps, i, request.ClipDenoised);
+        var mean = x0 * s.PosteriorMeanCoef1[i] + x * s.PosteriorMeanCoef2[i];
+        double logVar = variance == ReverseVariance.FixedSmall
+            ? s.PosteriorLogVarianceClipped[i]
+            : Math.Log(i == 0 ? (s.NumTimesteps > 1 ? s.PosteriorVariance[1] : s.Betas[0]) : s.Betas[i]);
+        if (request.Guidance is not null)
+            mean = mean + request.Guidance.ScaledGradient(x, tOrig, labels!) * Math.Exp(logVar); // μ + s·Σ·∇log p (Alg. 1)
+        if (i == 0) return mean;
+        var z = randn(x.shape, generator: request.Generator, device: request.Generator.device).to(x.device);
+        return mean + z * Math.Exp(0.5 * logVar);
+    }
+
+    private static Tensor DdimStep(NoiseSchedule s, EpsModel model, Tensor x, int i, Tensor tOrig, Tensor? labels,
+        SampleRequest request)
+    {
+        double alphaBar = s.AlphaBars[i], alphaBarPrev = s.AlphaBarsPrev[i];
+        var eps = model(x, tOrig, labels);
+        var x0 = PredictX0(s, x, eps, i, request.ClipDenoised);
+        if (request.Guidance is not null)
+        {
+            // guided-diffusion condition_score: ε re-derived from the clipped x̂₀, then shifted (Alg. 2).
+            var epsGuided = (x * s.SqrtRecipAlphaBars[i] - x0) / s.SqrtRecipM1AlphaBars[i]
+                            - request.Guidance.ScaledGradient(x, tOrig, labels!) * Math.Sqrt(1 - alphaBar);
+            x0 = x * s.SqrtRecipAlphaBars[i] - epsGuided * s.SqrtRecipM1AlphaBars[i];
+        }
+        var epsHat = (x * s.SqrtRecipAlphaBars[i] - x0) / s.SqrtRecipM1AlphaBars[i];
+        double sigma = request.Eta * Math.Sqrt((1 - alphaBarPrev) / (1 - alphaBar)) * Math.Sqrt(1 - alphaBar / alphaBarPrev);
+        var mean = x0 * Math.Sqrt(alphaBarPrev) + epsHat * Math.Sqrt(Math.Max(1 - alphaBarPrev - sigma * sigma, 0));
+        if (i == 0 || sigma == 0) return mean;
+        var z = randn(x.shape, generator: request.Generator, device: request.Generator.device).to(x.device);
+        return mean + z * sigma;
+    }
+}

@@ -1,0 +1,83 @@
+using Research.Core.Backbones;
+using Research.Models.Embeddings;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Research.Models.Mlp;
+
+/// <summary>
+/// MLP denoiser / generator / discriminator for 2-D data. Every hidden layer adds a projection of the
+/// conditioning embedding e = MLP(sinusoid(t)) [+ class embedding] [+ mapped latent w], the additive
+/// conditioning used by DDPM's UNet (arXiv 2006.11239, App. B) reduced to fully connected layers.
+/// </summary>
+public sealed class MlpBackbone : Backbone
+{
+    private readonly BackboneRequest _request;
+    private readonly MlpOptions _options;
+    private readonly Linear input;
+    private readonly ModuleList<Linear> hidden;
+    private readonly ModuleList<Linear> cond;
+    private readonly Linear time_fc1, time_fc2, output;
+    private readonly Embedding? label_emb;
+    private readonly Sequential? z_map;
+
+    /// <summary>Builds the MLP for <paramref name="request"/> (a pooled request is the same MLP: 2-D has no space).</summary>
+    public MlpBackbone(MlpOptions options, BackboneRequest request) : base("mlp")
+    {
+        _options = options;
+        _request = request;
+        int h = options.HiddenDim, e = options.TimeEmbedDim;
+        time_fc1 = nn.Linear(e, h);
+        time_fc2 = nn.Linear(h, h);
+        if (request.NumClasses > 0) label_emb = nn.Embedding(request.NumClasses, h);
+        if (request.LatentDim > 0)
+            z_map = nn.Sequential(nn.Linear(request.LatentDim, options.LatentEmbedDim), nn.SiLU(),
+                nn.Linear(options.LatentEmbedDim, options.LatentEmbedDim), nn.SiLU(),
+                nn.Linear(options.LatentEmbedDim, h));
+        input = nn.Linear(request.InChannels, h);
+        hidden = new ModuleList<Linear>();
+        cond = new ModuleList<Linear>();
+        for (int i = 0; i < options.NumLayers; i++)
+        {
+            hidden.Add(nn.Linear(h, h));
+            cond.Add(nn.Linear(h, h));
+        }
+        output = nn.Linear(h, request.OutChannels);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override BackboneRequest Request => _request;
+
+    /// <summary>x <c>[B, in]</c>, t <c>[B]</c>, y <c>[B]</c>?, z <c>[B, nz]</c>? → <c>[B, out]</c>.</summary>
+    public override Tensor forward(Tensor x, Tensor t, Tensor? y, Tensor? z)
+    {
+        using var scope = NewDisposeScope();
+        // Without class or latent inputs the conditioning depends on t alone: compute it once per distinct t
+        // and gather. A sampler calls with one t for the whole batch, so this halves the cost of sampling.
+        Tensor tIn = t;
+        Tensor? inverse = null;
+        if (label_emb is null && z_map is null) (tIn, inverse, _) = t.unique(sorted: true, return_inverse: true);
+        var emb = time_fc2.call(nn.functional.silu(time_fc1.call(SinusoidalEmbedding.Embed(tIn, _options.TimeEmbedDim))));
+        if (label_emb is not null)
+            emb = emb + label_emb.call(y ?? throw new ArgumentException("this backbone was built class-conditional: pass labels y"));
+        if (z_map is not null)
+            emb = emb + z_map.call(z ?? throw new ArgumentException("this backbone was built with a latent input: pass z"));
+        var embAct = nn.functional.silu(emb);
+        var hcur = input.call(x);
+        for (int i = 0; i < hidden.Count; i++)
+        {
+            var c = cond[i].call(embAct);
+            if (inverse is not null) c = c.index_select(0, inverse);               // [U, h] → [B, h]
+            var f = hidden[i].call(Activate(hcur + c));
+            hcur = _options.Residual ? hcur + f : f;
+        }
+        var outp = output.call(Activate(hcur));
+        if (_request.TanhOutput) outp = tanh(outp);
+        return outp.MoveToOuterDisposeScope();
+    }
+
+    private Tensor Activate(Tensor h) =>
+        _options.Activation == "leaky-relu" ? nn.functional.leaky_relu(h, 0.2) : nn.functional.silu(h);
+}

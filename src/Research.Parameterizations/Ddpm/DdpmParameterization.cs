@@ -1,0 +1,74 @@
+using Research.Core.Backbones;
+using Research.Core.Data;
+using Research.Core.Parameterizations;
+using Research.Core.Sampling;
+using Research.Core.Schedules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Parameterizations.Ddpm;
+
+/// <summary>
+/// DDPM with ε-prediction: trained with L_simple = E‖ε − ε_θ(√ᾱ_t x₀ + √(1−ᾱ_t) ε, t)‖²
+/// (Ho et al., arXiv 2006.11239, eq. 14 / Algorithm 1); sampled ancestrally (Algorithm 2) or with DDIM
+/// on any respacing of the chain, the step count chosen at sampling time.
+/// </summary>
+public sealed class DdpmParameterization : IParameterization
+{
+    private readonly DdpmOptions _options;
+    private readonly BuildContext _context;
+    private readonly Backbone _denoiser;
+
+    /// <summary>Builds ε_θ from the shared backbone.</summary>
+    public DdpmParameterization(DdpmOptions options, BuildContext context)
+    {
+        if (options.ClassConditional && context.NumClasses == 0)
+            throw new ArgumentException("ddpm-eps: class_conditional needs labelled data (the dataset has no classes)");
+        _options = options;
+        _context = context;
+        _denoiser = context.Backbones.Create(new BackboneRequest("denoiser", context.Channels, context.Channels)
+        {
+            NumClasses = options.ClassConditional ? context.NumClasses : 0,
+        });
+        _denoiser.to(context.Device);
+        Networks = new Dictionary<string, nn.Module> { ["denoiser"] = _denoiser };
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, nn.Module> Networks { get; }
+
+    private NoiseSchedule Schedule => _context.Schedule;
+
+    /// <inheritdoc />
+    public IEnumerable<LossTerm> LossTerms(TrainBatch batch, StepInfo step)
+    {
+        yield return new LossTerm("denoiser", "loss", () =>
+        {
+            var x0 = batch.X0;                                                         // [B, ...]
+            var t = randint(0, Schedule.NumTimesteps, [batch.Size], dtype: int64, device: x0.device, generator: step.Generator);
+            var eps = randn(x0.shape, device: x0.device, generator: step.Generator);
+            var xt = Schedule.QSample(x0, t, eps);
+            var epsPred = _denoiser.call(xt, t, _options.ClassConditional ? batch.Labels : null, null);
+            return nn.functional.mse_loss(epsPred, eps);                              // mean over all dims = mean_flat then mean
+        });
+    }
+
+    /// <inheritdoc />
+    public Tensor Sample(SampleRequest request)
+    {
+        if (_options.ClassConditional && request.Labels is null)
+            throw new ArgumentException("ddpm-eps: a class-conditional model needs labels in the sampling request");
+        var variance = _options.Variance == "fixed-small" ? ReverseVariance.FixedSmall : ReverseVariance.FixedLarge;
+        return EpsSampler.Sample(Schedule, EpsModel, _context.SampleShape, request, _context.Device, variance);
+    }
+
+    /// <summary>The denoiser as an ε-model (what guidance and the shared samplers call).</summary>
+    public Tensor EpsModel(Tensor xt, Tensor t, Tensor? labels) =>
+        _denoiser.call(xt, t, _options.ClassConditional ? labels : null, null);
+
+    /// <inheritdoc />
+    public int NumFunctionEvaluations(SampleRequest request) => EpsSampler.NumFunctionEvaluations(Schedule, request);
+
+    /// <inheritdoc />
+    public void Dispose() => _denoiser.Dispose();
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
+using Research.Core.Registry;
+
+namespace Research.Parameterizations.Ddpm;
+
+/// <summary>Registers the DDPM family under the permanent key <c>ddpm-eps</c>.</summary>
+public static class DdpmRegistration
+{
+    /// <summary>Adds parameterization <c>ddpm-eps</c> (network <c>denoiser</c>, sampled with its EMA).</summary>
+    public static IServiceCollection AddDdpm(this IServiceCollection services) =>
+        services.AddParameterization<DdpmOptions>("ddpm-eps",
+            "DDPM, ε-prediction with L_simple; ancestral or DDIM sampling on any respacing (arXiv 2006.11239)",
+            networks: ["denoiser"], emaNetworks: ["denoiser"],
+            (options, context) => new DdpmParameterization(options, context));
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+using Research.Data.TwoD;
+using Research.Models.Mlp;
+using Research.Parameterizations.Ddpm;
+
+namespace Research.Training;
+
+/// <summary>Every built-in family, backbone and dataset, each through its own <c>Add…</c> call.</summary>
+public static class BuiltInComponents
+{
+    /// <summary>Registers the built-ins (external plugins use the same <c>Add…</c> calls).</summary>
+    public static IServiceCollection AddBuiltInComponents(this IServiceCollection services) =>
+        services
+            .AddDdpm()
+            .AddMlpBackbone()
+            .AddTwoDDatasets();
+}

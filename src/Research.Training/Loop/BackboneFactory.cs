@@ -1,0 +1,13 @@
+using Research.Core.Backbones;
+using Research.Core.Configuration;
+using Research.Core.Registry;
+
+namespace Research.Training.Loop;
+
+/// <summary>Builds the experiment's configured backbone (<c>backbone.type</c> + options) for any request.</summary>
+public sealed class BackboneFactory(ComponentRegistry registry, ComponentSpec spec) : IBackboneFactory
+{
+    /// <inheritdoc />
+    public Backbone Create(BackboneRequest request) =>
+        registry.Create<Backbone>(ComponentKind.Backbone, spec.Type, spec.Options!, request);
+}

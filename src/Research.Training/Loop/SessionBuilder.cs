@@ -1,0 +1,61 @@
+using Research.Core.Data;
+using Research.Core.Experiments;
+using Research.Core.Parameterizations;
+using Research.Core.Registry;
+using Research.Core.Runtime;
+using Research.Core.Schedules;
+using Research.Training.Optimization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Training.Loop;
+
+/// <summary>Turns a validated configuration into a ready <see cref="TrainingSession"/>.</summary>
+public static class SessionBuilder
+{
+    /// <summary>
+    /// Builds data, schedule, family, optimizers and EMAs. Seeds the global generator once, right before
+    /// the networks are constructed (TorchSharp's initialisers take no generator); all later randomness
+    /// comes from the session's explicit generators.
+    /// </summary>
+    public static TrainingSession Build(ExperimentOptions o, string resolvedJson, ComponentRegistry registry, string dataRoot)
+    {
+        TorchRuntime.Initialize(o.Deterministic, o.Threads > 0 ? o.Threads : null);
+        var device = DeviceSpec.Resolve(o.Device);
+        var family = registry.Get(ComponentKind.Parameterization, o.Parameterization.Type);
+        var data = registry.Create<IDataSource>(ComponentKind.Dataset, o.Data.Type, o.Data.Options!, new DatasetContext(dataRoot, o.Seed));
+        NoiseSchedule? schedule = null;
+        IParameterization? family_ = null;
+        try
+        {
+            schedule = NoiseSchedule.Create(o.Schedule);
+            torch.manual_seed(Seeds.Derive(o.Seed, Seeds.Init));
+            using var initGen = new Generator((ulong)Seeds.Derive(o.Seed, Seeds.Init), device);
+            var context = new BuildContext(schedule, new BackboneFactory(registry, o.Backbone), device, initGen)
+            {
+                SampleShape = data.SampleShape,
+                NumClasses = data.NumClasses,
+            };
+            family_ = registry.Create<IParameterization>(ComponentKind.Parameterization, o.Parameterization.Type, o.Parameterization.Options!, context);
+            var optimizers = family_.Networks.ToDictionary(p => p.Key,
+                p => OptimizerFactory.Create(p.Value, OptimizerFactory.OptionsFor(o.Training, p.Key)));
+            var emas = o.Training.Ema.Enabled
+                ? family.EmaNetworks.ToDictionary(n => n, n => new Ema(family_.Networks[n]))
+                : new Dictionary<string, Ema>();
+            return new TrainingSession
+            {
+                Options = o, ResolvedJson = resolvedJson, Family = family, Data = data, Schedule = schedule,
+                Parameterization = family_, Optimizers = optimizers, Emas = emas, Device = device,
+                DataGenerator = new Generator((ulong)Seeds.Derive(o.Seed, Seeds.Data)),
+                TrainGenerator = new Generator((ulong)Seeds.Derive(o.Seed, Seeds.Train), device),
+            };
+        }
+        catch
+        {
+            family_?.Dispose();
+            schedule?.Dispose();
+            data.Dispose();
+            throw;
+        }
+    }
+}

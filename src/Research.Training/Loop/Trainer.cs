@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Research.Core.Data;
+using Research.Core.Parameterizations;
+using Research.Training.Optimization;
+using Research.Training.Runs;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Training.Loop;
+
+/// <summary>
+/// The one training loop of every family. Per step, inside one dispose scope: draw a batch, then for each
+/// loss term the family yields (in order): zero all gradients, compute, backpropagate, clip the term's
+/// network, step its optimizer. Then update the EMAs. Losses are summed on the device and read back only
+/// at logging time, so the hot loop never waits on the device.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly TrainingSession _s;
+    private readonly RunFolder? _run;
+    private readonly IProgressSink _progress;
+
+    /// <summary>Trains <paramref name="session"/>, logging to <paramref name="run"/> (null: no files).</summary>
+    public Trainer(TrainingSession session, RunFolder? run, IProgressSink? progress = null)
+    {
+        _s = session;
+        _run = run;
+        _progress = progress ?? IProgressSink.None;
+    }
+
+    /// <summary>Metric lines written so far (also appended to <c>metrics.jsonl</c>).</summary>
+    public List<IReadOnlyDictionary<string, object>> History { get; } = new();
+
+    /// <summary>Runs from <see cref="TrainingSession.Step"/> to <c>training.steps</c>.</summary>
+    public void Train(CancellationToken cancel = default)
+    {
+        var o = _s.Options.Training;
+        var networks = _s.Parameterization.Networks;
+        foreach (var net in networks.Values) net.train();
+        var sums = new Dictionary<string, Tensor>();
+        long sinceLog = 0;
+        var clock = Stopwatch.StartNew();
+        _progress.Start(o.Steps, _s.Step);
+        try
+        {
+            while (_s.Step < o.Steps)
+            {
+                cancel.ThrowIfCancellationRequested();
+                long step = _s.Step;
+                foreach (var (name, opt) in _s.Optimizers)
+                {
+                    double lr = LearningRateSchedule.At(o, OptimizerFactory.OptionsFor(o, name).Lr, step);
+                    foreach (var g in opt.ParamGroups) g.LearningRate = lr;
+                }
+                using (var scope = NewDisposeScope())
+                {
+                    var cpu = _s.Data.NextBatch(o.BatchSize, _s.DataGenerator);
+                    var batch = new TrainBatch(cpu.X0.to(_s.Device), cpu.Labels?.to(_s.Device));
+                    var info = new StepInfo(step, _s.TrainGenerator);
+                    foreach (var term in _s.Parameterization.LossTerms(batch, info))
+                    {
+                        foreach (var opt in _s.Optimizers.Values) opt.zero_grad();
+                        var loss = term.Compute();
+                        loss.backward();
+                        var norm = GradientClipping.ClipByGlobalNorm(networks[term.Network].parameters(), o.GradClip);
+                        _s.Optimizers[term.Network].step();
+                        Accumulate(sums, term.Name, loss);
+                        foreach (var (k, v) in term.Parts) Accumulate(sums, k, v);
+                        if (norm is not null) Accumulate(sums, $"grad_norm.{term.Network}", norm);
+                    }
+                    double decay = step < o.Ema.StartStep ? 0.0 : o.Ema.Decay;
+                    foreach (var ema in _s.Emas.Values) ema.Update(decay);
+                }
+                _s.Step++;
+                sinceLog++;
+                bool last = _s.Step == o.Steps;
+                if (_s.Step % o.LogEvery == 0 || last)
+                {
+                    Log(sums, sinceLog, clock.Elapsed.TotalSeconds);
+                    sinceLog = 0;
+                    clock.Restart();
+                }
+                if (_run is not null && (_s.Step % o.CheckpointEvery == 0 || last))
+                {
+                    Checkpoint.Save(_s, Path.Combine(_run.Checkpoints, "latest.safetensors"));
+                    if (o.KeepCheckpointEvery > 0 && _s.Step % o.KeepCheckpointEvery == 0)
+                        File.Copy(Path.Combine(_run.Checkpoints, "latest.safetensors"), Path.Combine(_run.Checkpoints, $"step-{_s.Step:D8}.safetensors"), true);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var t in sums.Values) t.Dispose();
+            _progress.Stop();
+        }
+    }
+
+    private static void Accumulate(Dictionary<string, Tensor> sums, string name, Tensor value)
+    {
+        using var _ = no_grad();
+        if (!sums.TryGetValue(name, out var sum))
+        {
+            sum = zeros([], float64, value.device).DetachFromDisposeScope();
+            sums[name] = sum;
+        }
+        sum.add_(value.detach().to(float64));
+    }
+
+    private void Log(Dictionary<string, Tensor> sums, long count, double seconds)
+    {
+        var line = new Dictionary<string, object> { ["step"] = _s.Step };
+        foreach (var (name, sum) in sums.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            line[name] = sum.item<double>() / count;   // the only device→host read, once per log interval
+            sum.zero_();
+        }
+        foreach (var (name, opt) in _s.Optimizers) line[$"lr.{name}"] = opt.ParamGroups.First().LearningRate;
+        double rate = count / Math.Max(seconds, 1e-9);               // over this interval
+        line["steps_per_sec"] = Math.Round(rate, 2);
+        line["live_tensors"] = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        History.Add(line);
+        _run?.WriteMetrics(line);
+        var losses = string.Join(" ", line.Where(p => !p.Key.StartsWith("lr.") && !p.Key.StartsWith("grad_norm") && p.Value is double && p.Key != "steps_per_sec")
+            .Select(p => $"{p.Key}={(double)p.Value:G4}"));
+        _progress.Report(_s.Step, rate, losses);
+        _run?.Log.Debug("step {Step}: {Losses} ({Rate:F1} steps/s)", _s.Step, losses, rate);
+    }
+}

@@ -1,0 +1,28 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Research.Training.Optimization;
+
+/// <summary>
+/// Global-norm gradient clipping without a host–device sync (unlike <c>clip_grad_norm_</c>, which returns
+/// the norm as a double): g ← g·min(1, c/(‖g‖+1e-6)). Returns the pre-clip norm as a tensor for logging.
+/// </summary>
+public static class GradientClipping
+{
+    /// <summary>Clips in place; returns the total norm (a 0-d tensor the caller owns) or null if no gradients.</summary>
+    public static Tensor? ClipByGlobalNorm(IEnumerable<Parameter> parameters, double maxNorm)
+    {
+        var grads = parameters.Select(p => p.grad).Where(g => g is not null).Cast<Tensor>().ToList();
+        if (grads.Count == 0) return null;
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var total = stack(grads.Select(g => g.detach().norm()).ToArray()).norm();
+        if (maxNorm > 0)
+        {
+            var coef = (maxNorm / (total + 1e-6)).clamp_max(1.0);
+            foreach (var g in grads) g.mul_(coef);
+        }
+        return total.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,20 @@
+using Research.Core.Experiments;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Training.Optimization;
+
+/// <summary>Builds the optimizer of each network from <c>training.optimizer</c> / <c>training.optimizers.&lt;network&gt;</c>.</summary>
+public static class OptimizerFactory
+{
+    /// <summary>The options that apply to <paramref name="network"/>.</summary>
+    public static OptimizerOptions OptionsFor(TrainingOptions training, string network) =>
+        training.Optimizers.TryGetValue(network, out var o) ? o : training.Optimizer;
+
+    /// <summary>Adam or AdamW over the module's parameters.</summary>
+    public static TorchSharp.Modules.OptimizerHelper Create(nn.Module module, OptimizerOptions o) => o.Type switch
+    {
+        "adamw" => optim.AdamW(module.parameters(), o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay),
+        _ => optim.Adam(module.parameters(), o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay),
+    };
+}

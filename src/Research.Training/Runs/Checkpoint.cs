@@ -1,0 +1,104 @@
+using System.Globalization;
+using Research.Core.IO;
+using Research.Training.Loop;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Training.Runs;
+
+/// <summary>
+/// A whole training state in one safetensors file: every network's weights (<c>net.&lt;network&gt;.*</c>),
+/// EMA weights (<c>ema.*</c>), generator states (<c>rng.*</c>), and in the metadata the step, the resolved
+/// configuration and each optimizer's state. Written atomically; loading never executes code.
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>Format tag stored in the metadata.</summary>
+    public const string Format = "research-checkpoint/1";
+
+    /// <summary>Writes the session's state to <paramref name="path"/> atomically.</summary>
+    public static void Save(TrainingSession s, string path)
+    {
+        var tensors = new List<KeyValuePair<string, Tensor>>();
+        foreach (var (name, net) in s.Parameterization.Networks)
+            foreach (var (k, v) in net.state_dict()) tensors.Add(new($"net.{name}.{k}", v));
+        foreach (var (name, ema) in s.Emas)
+            foreach (var (k, v) in ema.State()) tensors.Add(new($"ema.{name}.{k}", v));
+        using var dataState = s.DataGenerator.get_state();
+        using var trainState = s.TrainGenerator.get_state();
+        tensors.Add(new("rng.data", dataState));
+        tensors.Add(new("rng.train", trainState));
+        var meta = new Dictionary<string, string>
+        {
+            ["format"] = Format,
+            ["step"] = s.Step.ToString(CultureInfo.InvariantCulture),
+            ["resolved_config"] = s.ResolvedJson,
+        };
+        foreach (var (name, opt) in s.Optimizers)
+        {
+            using var ms = new MemoryStream();
+            using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true)) opt.save_state_dict(w);
+            meta[$"optimizer.{name}"] = Convert.ToBase64String(ms.ToArray());
+        }
+        AtomicFile.Write(path, stream => SafeTensors.Write(stream, tensors, meta));
+    }
+
+    /// <summary>Reads only the metadata (step, resolved configuration) of a checkpoint.</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        var (tensors, meta) = SafeTensors.Read(path);
+        foreach (var t in tensors.Values) t.Dispose();
+        if (!meta.TryGetValue("format", out var f) || f != Format)
+            throw new InvalidDataException($"{path}: not a research checkpoint (format '{f}')");
+        return meta;
+    }
+
+    /// <summary>
+    /// Restores weights, EMAs, optimizers, generators and step into <paramref name="s"/>. Refuses a checkpoint
+    /// whose shapes or names differ from the session's networks.
+    /// </summary>
+    public static void Load(TrainingSession s, string path, bool weightsOnly = false)
+    {
+        var (tensors, meta) = SafeTensors.Read(path);
+        try
+        {
+            if (!meta.TryGetValue("format", out var f) || f != Format)
+                throw new InvalidDataException($"{path}: not a research checkpoint (format '{f}')");
+            using var _ = no_grad();
+            foreach (var (name, net) in s.Parameterization.Networks)
+                foreach (var (k, v) in net.state_dict())
+                    CopyChecked(tensors, $"net.{name}.{k}", v, path);
+            foreach (var (name, ema) in s.Emas)
+                ema.Load(ema.State().ToDictionary(p => p.Key, p => Find(tensors, $"ema.{name}.{p.Key}", p.Value, path)));
+            if (weightsOnly) return;
+            s.DataGenerator.set_state(Find(tensors, "rng.data", null, path));
+            s.TrainGenerator.set_state(Find(tensors, "rng.train", null, path));
+            foreach (var (name, opt) in s.Optimizers)
+            {
+                if (!meta.TryGetValue($"optimizer.{name}", out var b64))
+                    throw new InvalidDataException($"{path}: no optimizer state for network '{name}'");
+                using var r = new BinaryReader(new MemoryStream(Convert.FromBase64String(b64)));
+                opt.load_state_dict(r);
+            }
+            s.Step = long.Parse(meta["step"], CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    private static void CopyChecked(Dictionary<string, Tensor> tensors, string key, Tensor target, string path)
+    {
+        var src = Find(tensors, key, target, path);
+        target.copy_(src);
+    }
+
+    private static Tensor Find(Dictionary<string, Tensor> tensors, string key, Tensor? like, string path)
+    {
+        if (!tensors.TryGetValue(key, out var t)) throw new InvalidDataException($"{path}: missing tensor '{key}'");
+        if (like is not null && !t.shape.SequenceEqual(like.shape))
+            throw new InvalidDataException($"{path}: tensor '{key}' has shape [{string.Join(", ", t.shape)}], the network expects [{string.Join(", ", like.shape)}]");
+        return t;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Research.Core.IO;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Research.Training.Runs;
+
+/// <summary>
+/// One run's folder, <c>runs/&lt;utc&gt;-&lt;name&gt;/</c>: <c>resolved.json</c> (the merged configuration with
+/// defaults), <c>run.json</c> (commit, seed, machine), <c>log.txt</c> (Serilog), <c>metrics.jsonl</c>,
+/// <c>checkpoints/</c> and <c>samples/</c>. Created only after the configuration validated.
+/// </summary>
+public sealed class RunFolder : IDisposable
+{
+    private readonly StreamWriter _metrics;
+
+    private RunFolder(string path, Logger logger)
+    {
+        Path = path;
+        Log = logger;
+        _metrics = new StreamWriter(new FileStream(System.IO.Path.Combine(path, "metrics.jsonl"), FileMode.Append, FileAccess.Write, FileShare.Read));
+    }
+
+    /// <summary>Absolute path of the folder.</summary>
+    public string Path { get; }
+
+    /// <summary>The run's logger (console and <c>log.txt</c>).</summary>
+    public Logger Log { get; }
+
+    /// <summary><c>checkpoints/</c> inside the run.</summary>
+    public string Checkpoints => Directory.CreateDirectory(System.IO.Path.Combine(Path, "checkpoints")).FullName;
+
+    /// <summary><c>samples/</c> inside the run.</summary>
+    public string Samples => Directory.CreateDirectory(System.IO.Path.Combine(Path, "samples")).FullName;
+
+    /// <summary>Creates a new, uniquely named run folder and writes <c>resolved.json</c> and <c>run.json</c>.</summary>
+    public static RunFolder Create(string runsRoot, string name, string resolvedJson, long seed, LogEventLevel consoleLevel = LogEventLevel.Information) =>
+        CreateAt(NewFolderPath(runsRoot, name), resolvedJson, seed, consoleLevel);
+
+    /// <summary>A fresh, not yet existing <c>&lt;runsRoot&gt;/&lt;utc&gt;-&lt;name&gt;</c> path.</summary>
+    public static string NewFolderPath(string runsRoot, string name)
+    {
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss");
+        string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(runsRoot, $"{stamp}-{name}"));
+        for (int i = 2; Directory.Exists(path); i++)
+            path = System.IO.Path.GetFullPath(System.IO.Path.Combine(runsRoot, $"{stamp}-{name}-{i}"));
+        return path;
+    }
+
+    /// <summary>Creates the run folder at <paramref name="path"/> (must not exist yet) and writes its metadata.</summary>
+    public static RunFolder CreateAt(string path, string resolvedJson, long seed, LogEventLevel consoleLevel = LogEventLevel.Information)
+    {
+        if (Directory.Exists(path)) throw new IOException($"{path}: run folder exists already");
+        Directory.CreateDirectory(path);
+        string name = System.IO.Path.GetFileName(path);
+        AtomicFile.WriteAllText(System.IO.Path.Combine(path, "resolved.json"), resolvedJson);
+        var info = new Dictionary<string, object?>
+        {
+            ["name"] = name, ["seed"] = seed, ["started_utc"] = DateTime.UtcNow.ToString("O"),
+            ["commit"] = GitCommit(), ["machine"] = Environment.MachineName, ["cores"] = Environment.ProcessorCount,
+            ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            ["dotnet"] = Environment.Version.ToString(),
+        };
+        AtomicFile.WriteAllText(System.IO.Path.Combine(path, "run.json"), JsonSerializer.Serialize(info, new JsonSerializerOptions { WriteIndented = true }));
+        return Open(path, consoleLevel);
+    }
+
+    /// <summary>Opens an existing run folder (for resume, sampling or evaluation).</summary>
+    public static RunFolder Open(string path, LogEventLevel consoleLevel = LogEventLevel.Information)
+    {
+        if (!File.Exists(System.IO.Path.Combine(path, "resolved.json")))
+            throw new FileNotFoundException($"{path}: not a run folder (no resolved.json)");
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Debug()
+            .WriteTo.Console(restrictedToMinimumLevel: consoleLevel, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: LogEventLevel.Warning)
+            .WriteTo.File(System.IO.Path.Combine(path, "log.txt"), outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}")
+            .CreateLogger();
+        return new RunFolder(System.IO.Path.GetFullPath(path), logger);
+    }
+
+    /// <summary>Appends one JSON object as a line to <c>metrics.jsonl</c> and flushes it.</summary>
+    public void WriteMetrics(IReadOnlyDictionary<string, object> values)
+    {
+        _metrics.WriteLine(JsonSerializer.Serialize(values));
+        _metrics.Flush();
+    }
+
+    /// <summary>The commit of the working tree, or "unknown" outside git.</summary>
+    public static string GitCommit()
+    {
+        try
+        {
+            using var p = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD")
+            { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
+            if (p is null) return "unknown";
+            var s = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            return p.ExitCode == 0 && s.Length > 0 ? s : "unknown";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unknown";
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _metrics.Dispose();
+        Log.Dispose();
+    }
+}
