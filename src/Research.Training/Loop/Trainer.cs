@@ -108,6 +108,7 @@ public sealed class Trainer
 
     private void Log(Dictionary<string, Tensor> sums, long count, double seconds)
     {
+        using var scope = NewDisposeScope(); // zero_() returns a fresh wrapper in TorchSharp 0.107: let the scope free it
         var line = new Dictionary<string, object> { ["step"] = _s.Step };
         foreach (var (name, sum) in sums.OrderBy(p => p.Key, StringComparer.Ordinal))
         {

@@ -17,9 +17,9 @@ public class LearningRateScheduleTests
     [Test]
     public void At_Cosine_EndsAtMinLr()
     {
-        var o = new TrainingOptions { Steps = 101, LrSchedule = "cosine", MinLr = 1e-5 };
+        var o = new TrainingOptions { Steps = 100, LrSchedule = "cosine", MinLr = 1e-5 };
         Assert.That(LearningRateSchedule.At(o, 1e-3, 0), Is.EqualTo(1e-3).Within(1e-15));
         Assert.That(LearningRateSchedule.At(o, 1e-3, 50), Is.EqualTo((1e-3 + 1e-5) / 2).Within(1e-6));
-        Assert.That(LearningRateSchedule.At(o, 1e-3, 101), Is.EqualTo(1e-5).Within(1e-15));
+        Assert.That(LearningRateSchedule.At(o, 1e-3, 100), Is.EqualTo(1e-5).Within(1e-15));
     }
 }

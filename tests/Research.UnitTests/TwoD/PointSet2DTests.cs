@@ -2,6 +2,7 @@ using Research.Data.TwoD;
 using TorchSharp;
 using static TorchSharp.torch;
 
+using Research.UnitTests;
 namespace Research.UnitTests.TwoD;
 
 public class PointSet2DTests

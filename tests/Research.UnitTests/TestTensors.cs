@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Research.UnitTests.TwoD;
+namespace Research.UnitTests;
 
 /// <summary>Comparisons of whole tensors for assertions (<c>Tensor.equal</c> is element-wise in TorchSharp).</summary>
 internal static class TestTensors
