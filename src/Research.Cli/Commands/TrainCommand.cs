@@ -25,11 +25,11 @@ public static class TrainCommand
             var runner = new ExperimentRunner(registry, settings, stdout);
             if (p.GetValue(resume) is { } folder)
             {
-                if (p.GetValue(experiment) is not null || (p.GetValue(set) ?? []).Length > 0)
-                    throw new UsageException("--resume takes its configuration from the run folder: give no experiment file or --set");
+                if (p.GetValue(experiment) is not null)
+                    throw new UsageException("--resume takes its configuration from the run folder: give no experiment file (--set may extend it, e.g. training.steps)");
                 var resolvedPath = Path.Combine(folder, "resolved.json");
                 if (!File.Exists(resolvedPath)) throw new FileNotFoundException($"{folder}: not a run folder (no resolved.json)");
-                var loaded = ExperimentLoader.Load(resolvedPath, [], registry);
+                var loaded = ExperimentLoader.Load(resolvedPath, p.GetValue(set) ?? [], registry);
                 var (session, run) = runner.Train(loaded.Runs[0], resumeFrom: folder);
                 using (session) using (run) stdout.WriteLine($"Trained to step {session.Step}: {run.Path}");
                 return ExitCodes.Ok;

@@ -32,6 +32,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
                 var latest = Path.Combine(folder.Checkpoints, "latest.safetensors");
                 if (!File.Exists(latest)) throw new FileNotFoundException($"{latest}: no checkpoint to resume from");
                 Checkpoint.Load(session, latest);
+                Core.IO.AtomicFile.WriteAllText(Path.Combine(folder.Path, "resolved.json"), run.ResolvedJson);
                 folder.Log.Information("Resumed from {Checkpoint} at step {Step}", latest, session.Step);
             }
             IProgressSink progress = settings.Interactive ? new SpectreProgressSink(run.Name) : new LogProgressSink(folder.Log, run.Name);

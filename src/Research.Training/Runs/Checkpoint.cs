@@ -64,6 +64,7 @@ public static class Checkpoint
         {
             if (!meta.TryGetValue("format", out var f) || f != Format)
                 throw new InvalidDataException($"{path}: not a research checkpoint (format '{f}')");
+            RequireSameArchitecture(meta.GetValueOrDefault("resolved_config"), s.ResolvedJson, path);
             using var _ = no_grad();
             foreach (var (name, net) in s.Parameterization.Networks)
                 foreach (var (k, v) in net.state_dict())
@@ -86,6 +87,19 @@ public static class Checkpoint
         {
             foreach (var t in tensors.Values) t.Dispose();
         }
+    }
+
+    /// <summary>Sections that fix the networks' shapes and meaning; a resume or load refuses if any differs.</summary>
+    public static readonly string[] ArchitectureSections = ["data", "backbone", "schedule", "parameterization"];
+
+    private static void RequireSameArchitecture(string? saved, string current, string path)
+    {
+        if (saved is null) throw new InvalidDataException($"{path}: checkpoint has no resolved_config");
+        var a = System.Text.Json.Nodes.JsonNode.Parse(saved)!.AsObject();
+        var b = System.Text.Json.Nodes.JsonNode.Parse(current)!.AsObject();
+        var differing = ArchitectureSections.Where(k => !System.Text.Json.Nodes.JsonNode.DeepEquals(a[k], b[k])).ToList();
+        if (differing.Count > 0)
+            throw new InvalidDataException($"{path}: the checkpoint was trained with different {string.Join(", ", differing)} settings than this configuration; refusing to load");
     }
 
     private static void CopyChecked(Dictionary<string, Tensor> tensors, string key, Tensor target, string path)

@@ -1,0 +1,113 @@
+using Research.Core.IO;
+using TorchSharp;
+
+namespace Research.IntegrationTests;
+
+/// <summary>The CLI end to end on a tiny experiment: run, eval, sample, train and bit-exact resume.</summary>
+[NonParallelizable]
+public class RunCliTests
+{
+    private string _dir = "";
+    private string _experiment = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Directory.CreateTempSubdirectory("cli-").FullName;
+        _experiment = Path.Combine(_dir, "tiny.json");
+        File.WriteAllText(_experiment, """
+        {
+          "name": "tiny",
+          "device": "cpu",
+          "data": { "type": "gaussian-grid", "options": { "num_per_mode": 40 } },
+          "backbone": { "type": "mlp", "options": { "hidden_dim": 32, "num_layers": 2, "time_embed_dim": 16 } },
+          "schedule": { "type": "linear", "num_timesteps": 50 },
+          "parameterization": { "type": "ddpm-eps" },
+          "training": { "steps": 40, "batch_size": 32, "log_every": 10, "checkpoint_every": 20, "lr_schedule": "constant" },
+          "sampling": [ { "label": "full", "num_samples": 200 }, { "label": "ddim 5", "steps": "ddim5", "sampler": "ddim", "num_samples": 200 } ],
+          "evaluation": { "mmd_points": 100 },
+          "variants": [ { "name": "a", "set": {} }, { "name": "b", "set": { "training": { "batch_size": 16 } } } ]
+        }
+        """);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, true);
+
+    [Test]
+    public void Run_TinyExperiment_WritesTableAndRunFolders()
+    {
+        var runs = Path.Combine(_dir, "runs");
+        var (exit, output, err) = Cli.Run("run", _experiment, "--runs-dir", runs);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var top = Directory.GetDirectories(runs).Single();
+        Assert.That(File.ReadAllText(Path.Combine(top, "table.md")), Does.Contain("| a ").And.Contain("| b ").And.Contain("ddim 5"));
+        Assert.That(File.ReadAllLines(Path.Combine(top, "table.csv")), Has.Length.EqualTo(5));
+        foreach (var variant in new[] { "a", "b" })
+        {
+            var run = Path.Combine(top, variant);
+            foreach (var f in new[] { "resolved.json", "run.json", "log.txt", "metrics.jsonl", "checkpoints/latest.safetensors", "samples/full.png", "samples/ddim-5.safetensors" })
+                Assert.That(File.Exists(Path.Combine(run, f)), Is.True, $"{variant}/{f}");
+        }
+        Assert.That(output, Does.Contain("modes covered").And.Contain("NFE"));
+    }
+
+    [Test]
+    public void TrainThenEvalAndSample_RunFolder_Works()
+    {
+        var runs = Path.Combine(_dir, "runs");
+        var (exit, output, err) = Cli.Run("train", _experiment, "--runs-dir", runs, "--set", "variants=[]");
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var run = Directory.GetDirectories(runs).Single();
+        (exit, output, err) = Cli.Run("eval", run);
+        Assert.That(exit, Is.EqualTo(0), err);
+        Assert.That(output, Does.Contain("full").And.Contain("ddim 5"));
+        (exit, output, err) = Cli.Run("sample", run, "--steps", "ddim10", "--sampler", "ddim", "--num-samples", "50", "--label", "mine");
+        Assert.That(exit, Is.EqualTo(0), err);
+        Assert.That(output, Does.Contain("NFE 10"));
+        Assert.That(File.Exists(Path.Combine(run, "samples", "mine.safetensors")), Is.True);
+    }
+
+    [Test]
+    public void Resume_FromHalfway_BitIdenticalToUninterrupted()
+    {
+        var runs = Path.Combine(_dir, "runs");
+        Assert.That(Cli.Run("train", _experiment, "--runs-dir", Path.Combine(runs, "full"), "--set", "variants=[]").Exit, Is.EqualTo(0));
+        Assert.That(Cli.Run("train", _experiment, "--runs-dir", Path.Combine(runs, "half"), "--set", "variants=[]", "--set", "training.steps=20").Exit, Is.EqualTo(0));
+        var half = Directory.GetDirectories(Path.Combine(runs, "half")).Single();
+        var (exit, _, err) = Cli.Run("train", "--resume", half, "--set", "training.steps=40");
+        Assert.That(exit, Is.EqualTo(0), err);
+        var full = Directory.GetDirectories(Path.Combine(runs, "full")).Single();
+        var (a, _) = SafeTensors.Read(Path.Combine(full, "checkpoints", "latest.safetensors"));
+        var (b, _) = SafeTensors.Read(Path.Combine(half, "checkpoints", "latest.safetensors"));
+        try
+        {
+            Assert.That(b.Keys, Is.EquivalentTo(a.Keys));
+            foreach (var k in a.Keys.Where(k => k.StartsWith("net.") || k.StartsWith("ema.")))
+                Assert.That(a[k].eq(b[k]).all().item<bool>(), Is.True, k);
+        }
+        finally
+        {
+            foreach (var t in a.Values.Concat(b.Values)) t.Dispose();
+        }
+    }
+
+    [Test]
+    public void Resume_ArchitectureChanged_Refused()
+    {
+        var runs = Path.Combine(_dir, "runs");
+        Assert.That(Cli.Run("train", _experiment, "--runs-dir", runs, "--set", "variants=[]", "--set", "training.steps=20").Exit, Is.EqualTo(0));
+        var run = Directory.GetDirectories(runs).Single();
+        var (exit, _, err) = Cli.Run("train", "--resume", run, "--set", "backbone.options.hidden_dim=8", "--set", "training.steps=40");
+        Assert.That(exit, Is.Not.EqualTo(0));
+        Assert.That(err, Does.Contain("backbone"));
+    }
+
+    [Test]
+    public void List_PrintsEveryKindWithDefaults()
+    {
+        var (exit, output, _) = Cli.Run("list");
+        Assert.That(exit, Is.EqualTo(0));
+        Assert.That(output, Does.Contain("ddpm-eps").And.Contain("mlp").And.Contain("gaussian-grid").And.Contain("\"hidden_dim\": 256"));
+    }
+}

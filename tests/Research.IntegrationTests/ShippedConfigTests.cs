@@ -1,0 +1,39 @@
+namespace Research.IntegrationTests;
+
+/// <summary>Every experiment under experiments/ validates, and every preset under configs/ validates when extended.</summary>
+public class ShippedConfigTests
+{
+    public static IEnumerable<string> Experiments() =>
+        Directory.GetFiles(Path.Combine(Cli.RepoRoot, "experiments"), "*.json", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(Cli.RepoRoot, p));
+
+    public static IEnumerable<string> Presets() =>
+        Directory.GetFiles(Path.Combine(Cli.RepoRoot, "configs"), "*.json").Select(p => Path.GetRelativePath(Cli.RepoRoot, p));
+
+    [TestCaseSource(nameof(Experiments))]
+    public void Experiment_Validates(string relative)
+    {
+        var (exit, output, err) = Cli.Run("validate", Path.Combine(Cli.RepoRoot, relative));
+        Assert.That(exit, Is.EqualTo(0), err);
+        Assert.That(output, Does.StartWith("OK: "));
+    }
+
+    [TestCaseSource(nameof(Presets))]
+    public void Preset_ValidatesWhenExtended(string relative)
+    {
+        var dir = Directory.CreateTempSubdirectory("preset-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "e.json");
+            var preset = Path.Combine(Cli.RepoRoot, relative).Replace("\\", "/");
+            var basePreset = Path.Combine(Cli.RepoRoot, "configs", "base-2d.json").Replace("\\", "/");
+            File.WriteAllText(file, $$"""{ "extends": ["{{basePreset}}", "{{preset}}"], "name": "preset-check" }""");
+            var (exit, _, err) = Cli.Run("validate", file);
+            Assert.That(exit, Is.EqualTo(0), err);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
