@@ -50,6 +50,16 @@ public sealed class TrainingOptions : IValidatableOptions
     [Range(0, long.MaxValue)]
     public long KeepCheckpointEvery { get; set; }
 
+    /// <summary>
+    /// Check every term's loss and gradient norm for NaN/Inf before its optimizer steps (one boolean read per
+    /// term per step); a non-finite term is skipped and counted instead of corrupting the weights.
+    /// </summary>
+    public bool NanGuard { get; set; } = true;
+
+    /// <summary>Stop the run after this many consecutive steps with a skipped (non-finite) term.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConsecutiveNonFinite { get; set; } = 20;
+
     private static readonly string[] LrSchedules = ["constant", "cosine", "linear"];
 
     /// <inheritdoc />

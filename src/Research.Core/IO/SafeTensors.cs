@@ -22,16 +22,16 @@ public static class SafeTensors
         [ScalarType.Int16] = "I16", [ScalarType.Int8] = "I8", [ScalarType.Byte] = "U8", [ScalarType.Bool] = "BOOL",
     };
 
-    /// <summary>Writes <paramref name="tensors"/> (any device; copied to CPU) and string metadata to a stream.</summary>
-    public static void Write(Stream stream, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>Metadata key of the SHA-256 of the data section; when present, <see cref="Read(byte[], string)"/> verifies it.</summary>
+    public const string ChecksumKey = "sha256";
+
+    /// <summary>
+    /// Writes <paramref name="tensors"/> (any device; copied to CPU) and string metadata to a stream.
+    /// With <paramref name="checksum"/>, the SHA-256 of the data section is stored in the metadata.
+    /// </summary>
+    public static void Write(Stream stream, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null, bool checksum = false)
     {
         var header = new JsonObject();
-        if (metadata is { Count: > 0 })
-        {
-            var meta = new JsonObject();
-            foreach (var (k, v) in metadata) meta[k] = v;
-            header["__metadata__"] = meta;
-        }
         var blobs = new List<byte[]>();
         long offset = 0;
         foreach (var (name, tensor) in tensors)
@@ -49,6 +49,22 @@ public static class SafeTensors
             offset += bytes.Length;
             blobs.Add(bytes);
         }
+        var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>());
+        if (checksum)
+        {
+            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            foreach (var b in blobs) sha.AppendData(b);
+            meta[ChecksumKey] = Convert.ToHexString(sha.GetHashAndReset());
+        }
+        if (meta.Count > 0)
+        {
+            var metaNode = new JsonObject();
+            foreach (var (k, v) in meta) metaNode[k] = v;
+            // __metadata__ first, as the reference writer does.
+            var ordered = new JsonObject { ["__metadata__"] = metaNode };
+            foreach (var (k, v) in header.ToList()) { header.Remove(k); ordered[k] = v; }
+            header = ordered;
+        }
         var json = Encoding.UTF8.GetBytes(header.ToJsonString());
         int pad = (8 - json.Length % 8) % 8; // align the data section to 8 bytes, padded with spaces as the reference writer does
         Span<byte> len = stackalloc byte[8];
@@ -60,10 +76,10 @@ public static class SafeTensors
     }
 
     /// <summary>Writes a file (not atomically; see <see cref="AtomicFile"/> for that).</summary>
-    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null, bool checksum = false)
     {
         using var fs = File.Create(path);
-        Write(fs, tensors, metadata);
+        Write(fs, tensors, metadata, checksum);
     }
 
     /// <summary>Reads every tensor (CPU) and the metadata of a file. The caller owns (disposes) the tensors.</summary>
@@ -89,6 +105,12 @@ public static class SafeTensors
             throw Bad(source, 8 + (e.BytePositionInLine ?? 0), "header is not valid JSON: " + e.Message);
         }
         long dataStart = 8 + (long)headerLen, dataLen = bytes.Length - dataStart;
+        if (header["__metadata__"]?[ChecksumKey]?.GetValue<string>() is { } expectedHash)
+        {
+            var actual = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes.AsSpan((int)dataStart)));
+            if (!string.Equals(actual, expectedHash, StringComparison.OrdinalIgnoreCase))
+                throw Bad(source, dataStart, $"checksum mismatch: the data section ({dataLen} bytes) does not hash to the stored SHA-256; the file is corrupt or truncated");
+        }
         var metadata = new Dictionary<string, string>();
         var tensors = new Dictionary<string, Tensor>();
         try

@@ -28,6 +28,17 @@ public sealed class Trainer
         _progress = progress ?? IProgressSink.None;
     }
 
+    private int _consecutiveSkipped;
+
+    /// <summary>Steps in which at least one term was skipped because it was not finite.</summary>
+    public long SkippedSteps { get; private set; }
+
+    private static bool IsFinite(Tensor loss, Tensor? norm)
+    {
+        using var ok = norm is null ? loss.isfinite().all() : loss.isfinite().all().logical_and(norm.isfinite());
+        return ok.item<bool>();
+    }
+
     /// <summary>Metric lines written so far (also appended to <c>metrics.jsonl</c>).</summary>
     public List<IReadOnlyDictionary<string, object>> History { get; } = new();
 
@@ -52,6 +63,7 @@ public sealed class Trainer
                     double lr = LearningRateSchedule.At(o, OptimizerFactory.OptionsFor(o, name).Lr, step);
                     foreach (var g in opt.ParamGroups) g.LearningRate = lr;
                 }
+                bool skipped = false;
                 using (var scope = NewDisposeScope())
                 {
                     var cpu = _s.Data.NextBatch(o.BatchSize, _s.DataGenerator);
@@ -63,14 +75,29 @@ public sealed class Trainer
                         var loss = term.Compute();
                         loss.backward();
                         var norm = GradientClipping.ClipByGlobalNorm(networks[term.Network].parameters(), o.GradClip);
+                        if (o.NanGuard && !IsFinite(loss, norm))
+                        {
+                            skipped = true;
+                            _run?.Log.Warning("step {Step}: {Term} is not finite (loss {Loss}); its update is skipped", step, term.Name, loss.item<float>());
+                            continue;
+                        }
                         _s.Optimizers[term.Network].step();
                         Accumulate(sums, term.Name, loss);
                         foreach (var (k, v) in term.Parts) Accumulate(sums, k, v);
                         if (norm is not null) Accumulate(sums, $"grad_norm.{term.Network}", norm);
                     }
                     double decay = step < o.Ema.StartStep ? 0.0 : o.Ema.Decay;
-                    foreach (var ema in _s.Emas.Values) ema.Update(decay);
+                    if (!skipped) foreach (var ema in _s.Emas.Values) ema.Update(decay);
                 }
+                if (skipped)
+                {
+                    SkippedSteps++;
+                    if (++_consecutiveSkipped >= o.MaxConsecutiveNonFinite)
+                        throw new TrainingDivergedException(
+                            $"training diverged: {_consecutiveSkipped} consecutive steps (up to step {step}) had a non-finite loss or gradient; " +
+                            $"stopped. The last checkpoint (step ≤ {step - _consecutiveSkipped + 1}) is intact.");
+                }
+                else _consecutiveSkipped = 0;
                 _s.Step++;
                 sinceLog++;
                 bool last = _s.Step == o.Steps;
@@ -80,7 +107,7 @@ public sealed class Trainer
                     sinceLog = 0;
                     clock.Restart();
                 }
-                if (_run is not null && (_s.Step % o.CheckpointEvery == 0 || last))
+                if (_run is not null && _consecutiveSkipped == 0 && (_s.Step % o.CheckpointEvery == 0 || last))
                 {
                     Checkpoint.Save(_s, Path.Combine(_run.Checkpoints, "latest.safetensors"));
                     if (o.KeepCheckpointEvery > 0 && _s.Step % o.KeepCheckpointEvery == 0)
@@ -119,6 +146,7 @@ public sealed class Trainer
         double rate = count / Math.Max(seconds, 1e-9);               // over this interval
         line["steps_per_sec"] = Math.Round(rate, 2);
         line["live_tensors"] = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        line["skipped_steps"] = SkippedSteps;
         History.Add(line);
         _run?.WriteMetrics(line);
         var losses = string.Join(" ", line.Where(p => !p.Key.StartsWith("lr.") && !p.Key.StartsWith("grad_norm") && p.Value is double && p.Key != "steps_per_sec")

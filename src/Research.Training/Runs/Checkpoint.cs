@@ -9,7 +9,8 @@ namespace Research.Training.Runs;
 /// <summary>
 /// A whole training state in one safetensors file: every network's weights (<c>net.&lt;network&gt;.*</c>),
 /// EMA weights (<c>ema.*</c>), generator states (<c>rng.*</c>), and in the metadata the step, the resolved
-/// configuration and each optimizer's state. Written atomically; loading never executes code.
+/// configuration and each optimizer's state, and a SHA-256 of the data. Written atomically (temporary file,
+/// flush, rename); loading verifies the checksum and never executes code.
 /// </summary>
 public static class Checkpoint
 {
@@ -40,7 +41,7 @@ public static class Checkpoint
             using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true)) opt.save_state_dict(w);
             meta[$"optimizer.{name}"] = Convert.ToBase64String(ms.ToArray());
         }
-        AtomicFile.Write(path, stream => SafeTensors.Write(stream, tensors, meta));
+        AtomicFile.Write(path, stream => SafeTensors.Write(stream, tensors, meta, checksum: true));
     }
 
     /// <summary>Reads only the metadata (step, resolved configuration) of a checkpoint.</summary>

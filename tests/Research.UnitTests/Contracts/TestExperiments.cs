@@ -22,7 +22,10 @@ public static class TestExperiments
     /// A tiny experiment for <paramref name="family"/> with its default options: 2-D grid (20 points per mode),
     /// a 32-wide MLP, DDGAN's schedule with T = 4, batch 16. <paramref name="sets"/> are applied as --set overrides.
     /// </summary>
-    public static ResolvedRun Tiny(string family, long seed = 0, params string[] sets)
+    public static ResolvedRun Tiny(string family, long seed = 0, params string[] sets) => Tiny(Registry, family, seed, sets);
+
+    /// <summary>As <see cref="Tiny(string, long, string[])"/>, resolved against another registry (test-only families).</summary>
+    public static ResolvedRun Tiny(ComponentRegistry registry, string family, long seed = 0, params string[] sets)
     {
         var dir = Directory.CreateTempSubdirectory("exp-").FullName;
         var path = Path.Combine(dir, "tiny.json");
@@ -43,7 +46,7 @@ public static class TestExperiments
         """);
         try
         {
-            return ExperimentLoader.Load(path, sets, Registry).Runs.Single();
+            return ExperimentLoader.Load(path, sets, registry).Runs.Single();
         }
         finally
         {
@@ -52,6 +55,6 @@ public static class TestExperiments
     }
 
     /// <summary>Builds a session for a resolved run (CPU, data in memory).</summary>
-    public static TrainingSession Session(ResolvedRun run) =>
-        SessionBuilder.Build(run.Options, run.ResolvedJson, Registry, Path.GetTempPath());
+    public static TrainingSession Session(ResolvedRun run, ComponentRegistry? registry = null) =>
+        SessionBuilder.Build(run.Options, run.ResolvedJson, registry ?? Registry, Path.GetTempPath());
 }

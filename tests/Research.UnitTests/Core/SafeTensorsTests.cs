@@ -83,3 +83,28 @@ public class SafeTensorsTests
         Assert.That(() => SafeTensors.Read(path), Throws.TypeOf<InvalidDataException>().With.Message.Contains("not valid JSON"));
     }
 }
+
+public class SafeTensorsChecksumTests
+{
+    [Test]
+    public void Read_CorruptedByteWithChecksum_ThrowsChecksumMismatch()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cs-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            using var a = TorchSharp.torch.arange(64, dtype: TorchSharp.torch.ScalarType.Float32);
+            SafeTensors.Write(path, new Dictionary<string, TorchSharp.torch.Tensor> { ["a"] = a }, checksum: true);
+            var (ok, meta) = SafeTensors.Read(path);
+            foreach (var t in ok.Values) t.Dispose();
+            Assert.That(meta, Does.ContainKey(SafeTensors.ChecksumKey));
+            var bytes = File.ReadAllBytes(path);
+            bytes[^5] ^= 0x40;                                   // flip one bit in the data
+            File.WriteAllBytes(path, bytes);
+            Assert.That(() => SafeTensors.Read(path), Throws.TypeOf<InvalidDataException>().With.Message.Contains("checksum mismatch"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
