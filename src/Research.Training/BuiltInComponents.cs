@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Research.Data.TwoD;
 using Research.Models.Mlp;
+using Research.Parameterizations.ClassifierGuided;
 using Research.Parameterizations.Ddpm;
 
 namespace Research.Training;
@@ -12,6 +13,7 @@ public static class BuiltInComponents
     public static IServiceCollection AddBuiltInComponents(this IServiceCollection services) =>
         services
             .AddDdpm()
+            .AddClassifierGuided()
             .AddMlpBackbone()
             .AddTwoDDatasets();
 }

@@ -23,6 +23,16 @@ public sealed class SamplingOptions : IValidatableOptions
     /// <summary>Clip x̂₀ to the data range at every step.</summary>
     public bool ClipDenoised { get; set; } = true;
 
+    /// <summary>Classifier-guidance scale s (families with a classifier); 0 = unguided.</summary>
+    [Range(0.0, 1e6)]
+    public double GuidanceScale { get; set; }
+
+    /// <summary>
+    /// Target labels: empty = none, <c>cycle</c> = sample i gets class i mod K (equal counts), or one class index.
+    /// Needed for guided and class-conditional sampling; scored as guided accuracy.
+    /// </summary>
+    public string Labels { get; set; } = "";
+
     /// <summary>Samples to draw and evaluate.</summary>
     [Range(1, 10_000_000)]
     public int NumSamples { get; set; } = 10_000;
@@ -47,6 +57,10 @@ public sealed class SamplingOptions : IValidatableOptions
     public IEnumerable<string> Validate()
     {
         if (Sampler is not ("ancestral" or "ddim")) yield return $"sampler: '{Sampler}' is not one of ancestral, ddim";
+        if (Labels.Length > 0 && Labels != "cycle" && !int.TryParse(Labels, out var l))
+            yield return $"labels: '{Labels}' is not empty, 'cycle' or a class index";
+        if (Labels.Length > 0 && int.TryParse(Labels, out var c) && c < 0)
+            yield return $"labels: class index {c} is negative";
         if (Steps.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(Steps, @"^(ddim[1-9][0-9]*|[1-9][0-9]*(,[1-9][0-9]*)*)$"))
             yield return $"steps: '{Steps}' is not a step count, 'ddimN' or a comma list of positive counts";
     }

@@ -31,6 +31,9 @@ public sealed record SampleRequest
     /// <summary>Requested class labels <c>[N]</c> (int64) for class-conditional or guided sampling; else null.</summary>
     public Tensor? Labels { get; init; }
 
+    /// <summary>Guidance scale s for families that guide with their own classifier (0 = unguided, exactly).</summary>
+    public double GuidanceScale { get; init; }
+
     /// <summary>Optional sampling-time hook (classifier guidance) applied to an ε-model's reverse step.</summary>
     public IGuidance? Guidance { get; init; }
 

@@ -35,7 +35,7 @@ public sealed class MlpBackbone : Backbone
             z_map = nn.Sequential(nn.Linear(request.LatentDim, options.LatentEmbedDim), nn.SiLU(),
                 nn.Linear(options.LatentEmbedDim, options.LatentEmbedDim), nn.SiLU(),
                 nn.Linear(options.LatentEmbedDim, h));
-        input = nn.Linear(request.InChannels, h);
+        input = nn.Linear(request.InChannels * (1 + 2 * options.InputFourierBands), h);
         hidden = new ModuleList<Linear>();
         cond = new ModuleList<Linear>();
         for (int i = 0; i < options.NumLayers; i++)
@@ -65,7 +65,7 @@ public sealed class MlpBackbone : Backbone
         if (z_map is not null)
             emb = emb + z_map.call(z ?? throw new ArgumentException("this backbone was built with a latent input: pass z"));
         var embAct = nn.functional.silu(emb);
-        var hcur = input.call(x);
+        var hcur = input.call(FourierFeatures(x));
         for (int i = 0; i < hidden.Count; i++)
         {
             var c = cond[i].call(embAct);
@@ -76,6 +76,16 @@ public sealed class MlpBackbone : Backbone
         var outp = output.call(Activate(hcur));
         if (_request.TanhOutput) outp = tanh(outp);
         return outp.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>[x, sin(2^k π x), cos(2^k π x)] for k &lt; K, per coordinate: <c>[B, in]</c> → <c>[B, in·(1+2K)]</c>.</summary>
+    private Tensor FourierFeatures(Tensor x)
+    {
+        int k = _options.InputFourierBands;
+        if (k == 0) return x.alias();
+        var freqs = pow(2.0, arange(k, dtype: float32, device: x.device)) * Math.PI;          // [K]
+        var args = (x.unsqueeze(-1) * freqs).flatten(1);                                     // [B, in·K]
+        return cat([x, sin(args), cos(args)], 1);
     }
 
     private Tensor Activate(Tensor h) =>

@@ -1,5 +1,6 @@
 using Research.Core.Backbones;
 using Research.Core.Data;
+using Research.Core.Losses;
 using Research.Core.Parameterizations;
 using Research.Core.Sampling;
 using Research.Core.Schedules;
@@ -42,15 +43,8 @@ public sealed class DdpmParameterization : IParameterization
     /// <inheritdoc />
     public IEnumerable<LossTerm> LossTerms(TrainBatch batch, StepInfo step)
     {
-        yield return new LossTerm("denoiser", "loss", () =>
-        {
-            var x0 = batch.X0;                                                         // [B, ...]
-            var t = randint(0, Schedule.NumTimesteps, [batch.Size], dtype: int64, device: x0.device, generator: step.Generator);
-            var eps = randn(x0.shape, device: x0.device, generator: step.Generator);
-            var xt = Schedule.QSample(x0, t, eps);
-            var epsPred = _denoiser.call(xt, t, _options.ClassConditional ? batch.Labels : null, null);
-            return nn.functional.mse_loss(epsPred, eps);                              // mean over all dims = mean_flat then mean
-        });
+        yield return new LossTerm("denoiser", "loss",
+            () => DiffusionLosses.Simple(Schedule, EpsModel, batch.X0, batch.Labels, step.Generator));
     }
 
     /// <inheritdoc />

@@ -31,10 +31,12 @@ public static class SampleEvaluator
         foreach (var net in s.Parameterization.Networks.Values) net.eval();
         using var ema = s.UseEmaWeights();
         long sampleSeed = Seeds.Derive(s.Options.Seed, Seeds.Sample);
+        using var labels = TargetLabels(spec, s.Data.NumClasses);
         SampleRequest Request(Generator g) => new()
         {
             NumSamples = spec.NumSamples, Generator = g, Steps = spec.Steps.Length > 0 ? spec.Steps : null,
             Sampler = spec.SamplerKind, Eta = spec.Eta, ClipDenoised = spec.ClipDenoised, BatchSize = spec.BatchSize,
+            GuidanceScale = spec.GuidanceScale, Labels = labels,
         };
         int nfe;
         using (var g0 = new Generator((ulong)sampleSeed, s.Device)) nfe = s.Parameterization.NumFunctionEvaluations(Request(g0));
@@ -65,6 +67,13 @@ public static class SampleEvaluator
         using (var dataSpace = s.Data.ToDataSpace(samples.cpu()))
         {
             var metrics = Score(s, dataSpace, spec);
+            if (labels is not null && s.Data is PointSet2D { Modes: { } modes })
+                metrics["guided_accuracy_pct"] = Math.Round(100 * GuidedAccuracy2D.Compute(dataSpace, labels, modes), 3);
+            if (s.Parameterization is IReportsDiagnostics diag)
+            {
+                using var g = new Generator((ulong)Seeds.Derive(s.Options.Seed, 23));
+                foreach (var (k, v) in diag.Diagnostics(s.Data, g)) metrics[k] = v;
+            }
             if (run is not null)
             {
                 var stem = Path.Combine(run.Samples, Slug(spec.DisplayLabel));
@@ -107,6 +116,17 @@ public static class SampleEvaluator
         metrics["mmd2"] = m.Mmd2;
         metrics["num_samples"] = m.SampleCount;
         return metrics;
+    }
+
+    /// <summary>The request's target labels <c>[N]</c> (int64, CPU), or null.</summary>
+    public static Tensor? TargetLabels(SamplingOptions spec, int numClasses)
+    {
+        if (spec.Labels.Length == 0) return null;
+        if (numClasses == 0) throw new ArgumentException($"sampling '{spec.DisplayLabel}': labels need labelled data");
+        if (spec.Labels == "cycle") return arange(spec.NumSamples, dtype: int64).remainder(numClasses);
+        int c = int.Parse(spec.Labels);
+        if (c >= numClasses) throw new ArgumentException($"sampling '{spec.DisplayLabel}': class {c} ≥ number of classes {numClasses}");
+        return full([spec.NumSamples], c, dtype: int64);
     }
 
     /// <summary>A file-name-safe form of a label.</summary>
