@@ -42,7 +42,8 @@ public static partial class TorchRuntime
     /// </summary>
     private static void TuneMalloc()
     {
-        if (_mallocTuned || !OperatingSystem.IsLinux()) return;
+        if (_mallocTuned) { _notes.Add("malloc tuned"); return; }
+        if (!OperatingSystem.IsLinux()) return;
         try
         {
             const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;

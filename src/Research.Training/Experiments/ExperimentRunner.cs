@@ -29,11 +29,16 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
                 run.Options.Parameterization.Type, run.Options.Data.Type, run.Options.Backbone.Type, string.Join(", ", Core.Runtime.TorchRuntime.Notes));
             if (resumeFrom is not null)
             {
+                foreach (var stale in Directory.GetFiles(folder.Checkpoints, ".*.tmp"))
+                    File.Delete(stale);                          // a write interrupted by a kill; the renamed file is intact
                 var latest = Path.Combine(folder.Checkpoints, "latest.safetensors");
-                if (!File.Exists(latest)) throw new FileNotFoundException($"{latest}: no checkpoint to resume from");
-                Checkpoint.Load(session, latest);
+                if (File.Exists(latest))
+                {
+                    Checkpoint.Load(session, latest);
+                    folder.Log.Information("Resumed from {Checkpoint} at step {Step}", latest, session.Step);
+                }
+                else folder.Log.Warning("No checkpoint in {Folder} yet: training starts from step 0", folder.Checkpoints);
                 Core.IO.AtomicFile.WriteAllText(Path.Combine(folder.Path, "resolved.json"), run.ResolvedJson);
-                folder.Log.Information("Resumed from {Checkpoint} at step {Step}", latest, session.Step);
             }
             IProgressSink progress = settings.Interactive ? new SpectreProgressSink(run.Name) : new LogProgressSink(folder.Log, run.Name);
             new Trainer(session, folder, progress).Train();
