@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Research.Data.TwoD;
 using Research.Models.Mlp;
+using Research.Models.UNet;
 using Research.Parameterizations.Ddpm;
 
 namespace Research.Training;
@@ -13,5 +14,6 @@ public static class BuiltInComponents
         services
             .AddDdpm()
             .AddMlpBackbone()
+            .AddUNetBackbone()
             .AddTwoDDatasets();
 }
