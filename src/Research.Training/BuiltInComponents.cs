@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Research.Data.Images;
 using Research.Data.TwoD;
 using Research.Models.Mlp;
 using Research.Models.UNet;
@@ -15,5 +16,6 @@ public static class BuiltInComponents
             .AddDdpm()
             .AddMlpBackbone()
             .AddUNetBackbone()
-            .AddTwoDDatasets();
+            .AddTwoDDatasets()
+            .AddImageDatasets();
 }
