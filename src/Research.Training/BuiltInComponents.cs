@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Research.Data.Images;
 using Research.Data.TwoD;
 using Research.Models.Mlp;
+using Research.Models.UNet;
 using Research.Parameterizations.ClassifierGuided;
 using Research.Parameterizations.Ddpm;
 
@@ -15,5 +17,7 @@ public static class BuiltInComponents
             .AddDdpm()
             .AddClassifierGuided()
             .AddMlpBackbone()
-            .AddTwoDDatasets();
+            .AddUNetBackbone()
+            .AddTwoDDatasets()
+            .AddImageDatasets();
 }

@@ -6,7 +6,8 @@ namespace Research.Core.Runtime;
 /// <summary>
 /// Process-wide TorchSharp set-up, done once before the first tensor (docs/toolchain.md §2):
 /// glibc malloc tuning, NNPACK off (its warnings flood stderr on CPUs it does not support),
-/// optional deterministic algorithms and thread count.
+/// oneDNN (mkldnn) off (its conv2d backward returns wrong or NaN input gradients here for channel counts that are
+/// not multiples of 16, docs/toolchain.md), optional deterministic algorithms and thread count.
 /// </summary>
 public static partial class TorchRuntime
 {
@@ -29,6 +30,10 @@ public static partial class TorchRuntime
             _notes.Clear();
             TuneMalloc();
             CallContext("NNPACK off", ctx => SetUserEnabledNnpack(ctx, false));
+            // libtorch 2.10's oneDNN conv2d backward on this AVX-512 CPU gives garbage / NaN input gradients for 8, 12 or 24
+            // channels (16, 32, 64 are fine), non-deterministically: an 8-channel UNet diverges at its second step. The
+            // native (im2col) kernels are correct; ConvBackwardTests guards this.
+            CallContext("oneDNN off", ctx => SetUserEnabledMkldnn(ctx, false));
             CallContext(deterministic ? "deterministic algorithms on" : "deterministic algorithms off",
                 ctx => SetDeterministicAlgorithms(ctx, deterministic, false));
             if (threads is > 0) torch.set_num_threads(threads.Value);
@@ -82,6 +87,9 @@ public static partial class TorchRuntime
 
     [LibraryImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
     private static partial void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    [LibraryImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
+    private static partial void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 
     [LibraryImport("libtorch_cpu", EntryPoint = "_ZN2at7Context26setDeterministicAlgorithmsEbb")]
     private static partial void SetDeterministicAlgorithms(IntPtr context,

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Research.Core.Registry;
+
+namespace Research.Data.Images;
+
+/// <summary>Registers the image datasets: <c>mnist</c>, <c>fashion-mnist</c>, <c>cifar10</c>, <c>image-folder</c>.</summary>
+public static class ImageRegistration
+{
+    /// <summary>Adds the four image datasets.</summary>
+    public static IServiceCollection AddImageDatasets(this IServiceCollection services) =>
+        services
+            .AddDataset<MnistOptions>(MnistDataset.MnistKey,
+                "MNIST digits from idx files (research data fetch mnist); 1×28×28 padded to 32, 10 classes, scaled to [−1, 1]",
+                (o, c) => MnistDataset.Create(MnistDataset.MnistKey, o, c.DataRoot))
+            .AddDataset<MnistOptions>(MnistDataset.FashionKey,
+                "Fashion-MNIST from idx files (research data fetch fashion-mnist); 1×28×28 padded to 32, 10 classes, scaled to [−1, 1]",
+                (o, c) => MnistDataset.Create(MnistDataset.FashionKey, o, c.DataRoot))
+            .AddDataset<Cifar10Options>(Cifar10Dataset.Key,
+                "CIFAR-10 binary batches; 3×32×32, 10 classes, random horizontal flip, scaled to [−1, 1]",
+                (o, c) => Cifar10Dataset.Create(o, c.DataRoot))
+            .AddDataset<ImageFolderOptions>(ImageFolderDataset.Key,
+                "Every PNG/JPEG under a folder; centre-cropped and resized, optional labels from subfolders, scaled to [−1, 1]",
+                (o, c) => ImageFolderDataset.Create(o, c.DataRoot));
+
+}

@@ -1,0 +1,119 @@
+using Research.Core.IO;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Training.Runs;
+
+/// <summary>
+/// Moves one network's weights between a run's checkpoint and a plain safetensors state dict whose keys are the network's
+/// own parameter names — for the UNet, guided-diffusion's keys (<c>input_blocks.1.0.in_layers.0.weight</c> …) — so golden
+/// or externally trained weights go in and ours come out without a mapping table.
+/// </summary>
+public static class CheckpointWeights
+{
+    /// <summary>Format tag of exported files.</summary>
+    public const string Format = "research-weights/1";
+
+    /// <summary><c>checkpoints/&lt;name&gt;.safetensors</c> in <paramref name="runFolder"/>, or <paramref name="name"/> itself if it is a file.</summary>
+    public static string Resolve(string runFolder, string name)
+    {
+        if (!File.Exists(Path.Combine(runFolder, "resolved.json"))) throw new FileNotFoundException($"{runFolder}: not a run folder (no resolved.json)");
+        var path = File.Exists(name) ? name : Path.Combine(runFolder, "checkpoints", name + ".safetensors");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path}: no such checkpoint");
+    }
+
+    /// <summary>Writes <paramref name="network"/>'s weights (or its EMA) to <paramref name="outPath"/> atomically; returns the tensor count.</summary>
+    public static int Export(string checkpointPath, string network, string outPath, bool ema)
+    {
+        var (tensors, meta) = ReadCheckpoint(checkpointPath);
+        try
+        {
+            var prefix = (ema ? "ema." : "net.") + network + ".";
+            var selected = tensors.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(p => new KeyValuePair<string, Tensor>(p.Key[prefix.Length..], p.Value)).ToList();
+            if (selected.Count == 0)
+                throw new InvalidDataException($"{checkpointPath}: no {(ema ? "EMA " : "")}weights for network '{network}' " +
+                                               $"(networks in it: {string.Join(", ", Networks(tensors.Keys, ema ? "ema." : "net."))})");
+            var outMeta = new Dictionary<string, string>
+            {
+                ["format"] = Format, ["network"] = network, ["weights"] = ema ? "ema" : "live",
+                ["step"] = meta.GetValueOrDefault("step", "?"), ["source_checkpoint"] = Path.GetFullPath(checkpointPath),
+            };
+            AtomicFile.Write(outPath, s => SafeTensors.Write(s, selected, outMeta));
+            return selected.Count;
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Writes a copy of the checkpoint at <paramref name="outPath"/> (atomically) in which <paramref name="network"/>'s weights,
+    /// and unless <paramref name="keepEma"/> its EMA, are those of <paramref name="inPath"/>. Strict: every key of the network
+    /// must be present with the same shape and no extra key may exist; otherwise <see cref="InvalidDataException"/> names
+    /// the keys and nothing is written. Floating dtypes are converted. Returns the tensor count.
+    /// </summary>
+    public static int Import(string checkpointPath, string network, string inPath, string outPath, bool keepEma = false)
+    {
+        var (tensors, meta) = ReadCheckpoint(checkpointPath);
+        var (incoming, _) = SafeTensors.Read(inPath);
+        var converted = new List<Tensor>();
+        try
+        {
+            var prefix = $"net.{network}.";
+            var expected = tensors.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(p => p.Key[prefix.Length..], p => p.Value);
+            if (expected.Count == 0)
+                throw new InvalidDataException($"{checkpointPath}: no network '{network}' (networks in it: {string.Join(", ", Networks(tensors.Keys, "net."))})");
+            var problems = new List<string>();
+            problems.AddRange(expected.Keys.Where(k => !incoming.ContainsKey(k)).Select(k => $"missing key '{k}' [{Shape(expected[k])}]"));
+            problems.AddRange(incoming.Keys.Where(k => !expected.ContainsKey(k)).Select(k => $"unexpected key '{k}' [{Shape(incoming[k])}]"));
+            foreach (var (k, want) in expected)
+            {
+                if (!incoming.TryGetValue(k, out var got)) continue;
+                if (!got.shape.SequenceEqual(want.shape)) problems.Add($"key '{k}' has shape [{Shape(got)}], network '{network}' expects [{Shape(want)}]");
+                else if (got.is_floating_point() != want.is_floating_point()) problems.Add($"key '{k}' has dtype {got.dtype}, network '{network}' expects {want.dtype}");
+            }
+            if (problems.Count > 0)
+                throw new InvalidDataException($"{inPath}: does not fit network '{network}' of {checkpointPath}; refusing to import: " +
+                                               string.Join("; ", problems.Take(20)) + (problems.Count > 20 ? $"; … and {problems.Count - 20} more" : ""));
+            var output = new List<KeyValuePair<string, Tensor>>();
+            foreach (var (key, value) in tensors)
+            {
+                string? name = key.StartsWith(prefix, StringComparison.Ordinal) ? key[prefix.Length..]
+                    : !keepEma && key.StartsWith($"ema.{network}.", StringComparison.Ordinal) ? key[$"ema.{network}.".Length..] : null;
+                if (name is null || !incoming.TryGetValue(name, out var src))
+                {
+                    output.Add(new(key, value));
+                    continue;
+                }
+                var t = src.to_type(value.dtype);
+                converted.Add(t);
+                output.Add(new(key, t));
+            }
+            var outMeta = new Dictionary<string, string>(meta)
+            {
+                ["imported_from"] = Path.GetFullPath(inPath), ["imported_network"] = network, ["imported_ema"] = keepEma ? "kept" : "replaced",
+            };
+            AtomicFile.Write(outPath, s => SafeTensors.Write(s, output, outMeta));
+            return expected.Count;
+        }
+        finally
+        {
+            foreach (var t in tensors.Values.Concat(incoming.Values).Concat(converted)) t.Dispose();
+        }
+    }
+
+    private static (Dictionary<string, Tensor>, Dictionary<string, string>) ReadCheckpoint(string path)
+    {
+        var (tensors, meta) = SafeTensors.Read(path);
+        if (meta.GetValueOrDefault("format") == Checkpoint.Format) return (tensors, meta);
+        foreach (var t in tensors.Values) t.Dispose();
+        throw new InvalidDataException($"{path}: not a research checkpoint (format '{meta.GetValueOrDefault("format")}')");
+    }
+
+    private static IEnumerable<string> Networks(IEnumerable<string> keys, string prefix) =>
+        keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Select(k => k[prefix.Length..].Split('.')[0]).Distinct();
+
+    private static string Shape(Tensor t) => string.Join(", ", t.shape);
+}
