@@ -80,7 +80,7 @@ public sealed class ExperimentOptions : IValidatableOptions
         for (int i = 0; i < Sampling.Count; i++)
         {
             var steps = Sampling[i].Steps;
-            if (steps.Length == 0 || Schedule.Validate().Any()) continue;
+            if (steps.Length == 0 || Schedule.Validate().Any() || Sampling[i].Validate().Any()) continue; // syntax errors are reported once, by the request
             string? problem = null;
             try { NoiseSchedule.SpaceTimesteps(Schedule.NumTimesteps, steps); }
             catch (ArgumentException e) { problem = e.Message; }
