@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Research.Data.TwoD;
 using Research.Models.Mlp;
 using Research.Parameterizations.ClassifierGuided;
+using Research.Parameterizations.Ddgan;
 using Research.Parameterizations.Ddpm;
+using Research.Parameterizations.Siddm;
 
 namespace Research.Training;
 
@@ -14,6 +16,8 @@ public static class BuiltInComponents
         services
             .AddDdpm()
             .AddClassifierGuided()
+            .AddDdgan()
+            .AddSiddm()
             .AddMlpBackbone()
             .AddTwoDDatasets();
 }
