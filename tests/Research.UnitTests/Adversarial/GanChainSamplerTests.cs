@@ -19,9 +19,9 @@ public sealed class GanChainSamplerTests
         var t = tensor(new long[] { 0, 2, 2 });
         using var g = new Generator(2);
         var xPrev = GanChainSampler.PosteriorStep(schedule, x0, xt, t, g);
-        Assert.That(Research.UnitTests.Families.FamilyTestKit.Same(xPrev[0], x0[0]), Is.True, "t = 0 returns x̂₀ itself");
+        Assert.That(TestTensors.AreIdentical(xPrev[0], x0[0]), Is.True, "t = 0 returns x̂₀ itself");
         // Rows 1 and 2 share t and inputs but not noise: mean c1·x0 + c2·xt plus √β̃·n with different n.
-        Assert.That(Research.UnitTests.Families.FamilyTestKit.Same(xPrev[1], xPrev[2]), Is.False);
+        Assert.That(TestTensors.AreIdentical(xPrev[1], xPrev[2]), Is.False);
         double mean = schedule.PosteriorMeanCoef1[2] * 0.3 + schedule.PosteriorMeanCoef2[2] * -0.8;
         Assert.That(Math.Abs(xPrev[1, 0].item<float>() - mean), Is.LessThan(6 * Math.Sqrt(schedule.PosteriorVariance[2])));
     }

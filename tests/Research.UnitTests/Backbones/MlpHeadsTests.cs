@@ -28,7 +28,7 @@ public sealed class MlpHeadsTests
         Assert.That(outputs.Keys, Is.EquivalentTo(new[] { BackboneHead.Main, "regression", "denoiser" }));
         Assert.That(outputs["regression"].shape, Is.EqualTo(new long[] { 5, 2 }));
         Assert.That(outputs["denoiser"].shape, Is.EqualTo(new long[] { 5, 3 }));
-        Assert.That(Research.UnitTests.Families.FamilyTestKit.Same(outputs[BackboneHead.Main], d.call(x, t, null, null)), Is.True);
+        Assert.That(TestTensors.AreIdentical(outputs[BackboneHead.Main], d.call(x, t, null, null)), Is.True);
     }
 
     [TestCase(false, true)]
