@@ -4,7 +4,9 @@ using Research.Data.TwoD;
 using Research.Models.Mlp;
 using Research.Models.UNet;
 using Research.Parameterizations.ClassifierGuided;
+using Research.Parameterizations.Ddgan;
 using Research.Parameterizations.Ddpm;
+using Research.Parameterizations.Siddm;
 
 namespace Research.Training;
 
@@ -16,6 +18,8 @@ public static class BuiltInComponents
         services
             .AddDdpm()
             .AddClassifierGuided()
+            .AddDdgan()
+            .AddSiddm()
             .AddMlpBackbone()
             .AddUNetBackbone()
             .AddTwoDDatasets()

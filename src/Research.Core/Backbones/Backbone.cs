@@ -15,4 +15,18 @@ public abstract class Backbone : nn.Module<Tensor, Tensor, Tensor?, Tensor?, Ten
 
     /// <summary>The request this network was built for.</summary>
     public abstract BackboneRequest Request { get; }
+
+    /// <summary>
+    /// One trunk pass returning the main output under <see cref="BackboneHead.Main"/> and every head of
+    /// <see cref="BackboneRequest.Heads"/> under its name. Shapes: main as <c>forward</c>; a dense head
+    /// <c>[B, channels, ...spatial]</c>, a pooled head <c>[B, channels]</c>. Fresh tensors in the caller's scope.
+    /// The default serves a backbone without heads; a backbone that supports heads overrides it.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, Tensor> ForwardHeads(Tensor x, Tensor t, Tensor? y, Tensor? z)
+    {
+        if (Request.Heads.Count > 0)
+            throw new NotSupportedException($"{GetType().Name} does not implement extra heads ({Request.Role} asked for "
+                                            + string.Join(", ", Request.Heads.Select(h => h.Name)) + ")");
+        return new Dictionary<string, Tensor> { [BackboneHead.Main] = call(x, t, y, z) };
+    }
 }

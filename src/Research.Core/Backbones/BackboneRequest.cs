@@ -13,8 +13,29 @@ public sealed record BackboneRequest(string Role, int InChannels, int OutChannel
     /// <summary>Latent size nz for z-conditioning through a mapping network (DDGAN, arXiv 2112.07804 §4); 0 = none.</summary>
     public int LatentDim { get; init; }
 
-    /// <summary>Apply tanh to the output (DDGAN's generator predicts x₀ in [−1, 1]).</summary>
+    /// <summary>Apply tanh to the main output (DDGAN's generator predicts x₀ in [−1, 1]); never to extra heads.</summary>
     public bool TanhOutput { get; init; }
+
+    /// <summary>
+    /// Extra named outputs sharing the trunk (e.g. SIDDM's regression and denoising heads on its discriminator);
+    /// empty = the main output only. Read them with <see cref="Backbone.ForwardHeads"/>.
+    /// </summary>
+    public IReadOnlyList<BackboneHead> Heads { get; init; } = [];
+
+    /// <summary>Problems with this request (empty when valid): head names must be unique, non-empty and not <c>main</c>.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (InChannels < 1) yield return $"{Role}: in_channels must be at least 1, got {InChannels}";
+        if (OutChannels < 1) yield return $"{Role}: out_channels must be at least 1, got {OutChannels}";
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var h in Heads)
+        {
+            if (string.IsNullOrEmpty(h.Name) || h.Name == BackboneHead.Main)
+                yield return $"{Role}: head name '{h.Name}' is empty or reserved";
+            else if (!seen.Add(h.Name)) yield return $"{Role}: head '{h.Name}' is requested twice";
+            if (h.Channels < 1) yield return $"{Role}: head '{h.Name}' needs at least one channel, got {h.Channels}";
+        }
+    }
 }
 
 /// <summary>Shape of a backbone's output.</summary>

@@ -21,10 +21,16 @@ public sealed class MlpBackbone : Backbone
     private readonly Linear time_fc1, time_fc2, output;
     private readonly Embedding? label_emb;
     private readonly Sequential? z_map;
+    private readonly ModuleDict<Linear> heads;
 
-    /// <summary>Builds the MLP for <paramref name="request"/> (a pooled request is the same MLP: 2-D has no space).</summary>
+    /// <summary>
+    /// Builds the MLP for <paramref name="request"/> (a pooled request is the same MLP: 2-D has no space). Each extra
+    /// head is its own linear layer on the activated trunk features, beside the main <c>output</c> layer.
+    /// </summary>
     public MlpBackbone(MlpOptions options, BackboneRequest request) : base("mlp")
     {
+        var problems = request.Validate().ToList();
+        if (problems.Count > 0) throw new ArgumentException("invalid backbone request: " + string.Join("; ", problems), nameof(request));
         _options = options;
         _request = request;
         int h = options.HiddenDim, e = options.TimeEmbedDim;
@@ -44,6 +50,8 @@ public sealed class MlpBackbone : Backbone
             cond.Add(nn.Linear(h, h));
         }
         output = nn.Linear(h, request.OutChannels);
+        heads = new ModuleDict<Linear>();
+        foreach (var head in request.Heads) heads.Add((head.Name, nn.Linear(h, head.Channels)));
         RegisterComponents();
     }
 
@@ -54,6 +62,30 @@ public sealed class MlpBackbone : Backbone
     public override Tensor forward(Tensor x, Tensor t, Tensor? y, Tensor? z)
     {
         using var scope = NewDisposeScope();
+        return Main(Trunk(x, t, y, z)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Main output <c>[B, out]</c> and each head <c>[B, channels]</c> from one trunk pass.</summary>
+    public override IReadOnlyDictionary<string, Tensor> ForwardHeads(Tensor x, Tensor t, Tensor? y, Tensor? z)
+    {
+        using var scope = NewDisposeScope();
+        var features = Trunk(x, t, y, z);                                          // [B, h], activated
+        var result = new Dictionary<string, Tensor> { [BackboneHead.Main] = Main(features) };
+        foreach (var head in _request.Heads)
+            result[head.Name] = heads[head.Name].call(head.DetachTrunk ? features.detach() : features);
+        foreach (var v in result.Values) v.MoveToOuterDisposeScope();
+        return result;
+    }
+
+    private Tensor Main(Tensor features)
+    {
+        var outp = output.call(features);
+        return _request.TanhOutput ? tanh(outp) : outp;
+    }
+
+    // The activated features of the last hidden layer, [B, h]; tensors stay in the caller's scope.
+    private Tensor Trunk(Tensor x, Tensor t, Tensor? y, Tensor? z)
+    {
         // Without class or latent inputs the conditioning depends on t alone: compute it once per distinct t
         // and gather. A sampler calls with one t for the whole batch, so this halves the cost of sampling.
         Tensor tIn = t;
@@ -73,9 +105,7 @@ public sealed class MlpBackbone : Backbone
             var f = hidden[i].call(Activate(hcur + c));
             hcur = _options.Residual ? hcur + f : f;
         }
-        var outp = output.call(Activate(hcur));
-        if (_request.TanhOutput) outp = tanh(outp);
-        return outp.MoveToOuterDisposeScope();
+        return Activate(hcur);
     }
 
     /// <summary>[x, sin(2^k π x), cos(2^k π x)] for k &lt; K, per coordinate: <c>[B, in]</c> → <c>[B, in·(1+2K)]</c>.</summary>

@@ -1,0 +1,73 @@
+using Research.Core.Parameterizations;
+using Research.Core.Schedules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Core.Adversarial;
+
+/// <summary>
+/// The reverse chain of the adversarial diffusion families (DDGAN arXiv 2112.07804 §4 / Algorithm in App. C;
+/// SIDDM arXiv 2306.12511 §3): x_T ~ N(0, I), then one generator evaluation per step, T network evaluations in
+/// all. Also the posterior step both families take from a predicted x̂₀, in training and in sampling.
+/// </summary>
+public static class GanChainSampler
+{
+    /// <summary>
+    /// Checks that <paramref name="request"/> asks for the trained chain: a GAN chain cannot be respaced, since its
+    /// generator was trained only on the trained steps. <c>null</c>, empty or the trained count are accepted.
+    /// </summary>
+    /// <returns>The number of steps (network evaluations) the chain runs.</returns>
+    /// <exception cref="ArgumentException">Any other step request.</exception>
+    public static int CheckSteps(string family, int trainedSteps, SampleRequest request)
+    {
+        if (string.IsNullOrEmpty(request.Steps) || request.Steps == trainedSteps.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            return trainedSteps;
+        throw new ArgumentException($"{family} samples with exactly the {trainedSteps} step(s) it was trained for; "
+                                    + $"steps '{request.Steps}' would need retraining (leave steps empty or set \"{trainedSteps}\")");
+    }
+
+    /// <summary>
+    /// x_{t−1} ~ q(x_{t−1} | x_t, x̂₀) with fresh noise from <paramref name="generator"/> (DDGAN eq. 9,
+    /// <c>sample_posterior</c>); where t = 0 the result is x̂₀ itself. Shapes: x̂₀, x_t, result <c>[B, ...]</c>; t <c>[B]</c>.
+    /// </summary>
+    public static Tensor PosteriorStep(NoiseSchedule schedule, Tensor x0Pred, Tensor xt, Tensor t, Generator generator)
+    {
+        var noise = randn(xt.shape, generator: generator, device: generator.device).to(xt.device);
+        var xPrev = schedule.QPosteriorSample(x0Pred, xt, t, noise);
+        var last = t.eq(0L).reshape([t.shape[0], .. Enumerable.Repeat(1L, (int)xt.dim() - 1)]);
+        return where(last, x0Pred, xPrev);
+    }
+
+    /// <summary>
+    /// Runs the chain: x ← <paramref name="step"/>(x, t) for t = <paramref name="numSteps"/>−1 … 0 from x ~ N(0, I),
+    /// in chunks of <c>request.BatchSize</c>, under no_grad, one dispose scope per step. Returns <c>[N, ...sampleShape]</c>
+    /// (caller owns). The step draws its own z and noise from <c>request.Generator</c> and returns x̂₀ at t = 0.
+    /// </summary>
+    public static Tensor Sample(int numSteps, Func<Tensor, Tensor, Tensor> step, long[] sampleShape, SampleRequest request, Device device)
+    {
+        using var noGrad = no_grad();
+        var chunks = new List<Tensor>();
+        try
+        {
+            for (int start = 0; start < request.NumSamples; start += request.BatchSize)
+            {
+                int n = Math.Min(request.BatchSize, request.NumSamples - start);
+                var x = randn([n, .. sampleShape], generator: request.Generator, device: request.Generator.device).to(device);
+                for (int i = numSteps - 1; i >= 0; i--)
+                {
+                    using var scope = NewDisposeScope();
+                    var t = full([n], i, dtype: int64, device: device);
+                    var next = step(x, t).MoveToOuterDisposeScope();
+                    x.Dispose();
+                    x = next;
+                }
+                chunks.Add(x);
+            }
+            return chunks.Count == 1 ? chunks[0].alias() : cat(chunks, 0);
+        }
+        finally
+        {
+            foreach (var c in chunks) c.Dispose();
+        }
+    }
+}

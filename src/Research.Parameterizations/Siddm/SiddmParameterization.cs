@@ -1,0 +1,172 @@
+using Research.Core.Adversarial;
+using Research.Core.Backbones;
+using Research.Core.Data;
+using Research.Core.Parameterizations;
+using Research.Core.Schedules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Parameterizations.Siddm;
+
+/// <summary>
+/// Semi-implicit denoising diffusion model (Xu et al., arXiv 2306.12511). The generator is DDGAN's
+/// (x̂₀ = G(x_t, z, t), then x′_{t−1} ~ q(x_{t−1} | x_t, x̂₀)); the joint is matched through its factorisation
+/// q(x_{t−1}) q(x_t | x_{t−1}) (§3.1, eq. 7): a marginal adversarial term with D(x_{t−1}, t), which never sees x_t,
+/// plus λ_AFD·KL(p_θ(x_t | x′_{t−1}) ‖ q(x_t | x_{t−1})) (the auxiliary forward diffusion, §3.2, eqs. 9–11): an
+/// explicit Gaussian cross-entropy minus an entropy estimated by a regression head C_ψ on D's trunk. D is
+/// regularised by a denoising head D_den on real samples (§3.3) instead of R1. Losses per methods.md §7.2; the
+/// readings of A1–A6 are options, argued in docs/siddm-decisions.md. Sampling is DDGAN's chain: NFE = T.
+/// </summary>
+public sealed class SiddmParameterization : IParameterization
+{
+    /// <summary>Name of C_ψ, the discriminator head that regresses x_t from x′_{t−1}.</summary>
+    public const string RegressionHead = "regression";
+
+    /// <summary>Name of D_den, the discriminator head that predicts x₀ from real x_{t−1}.</summary>
+    public const string DenoisingHead = "denoiser";
+
+    private readonly SiddmOptions _options;
+    private readonly BuildContext _context;
+    private readonly Backbone _generator;
+    private readonly Backbone _discriminator;
+
+    /// <summary>Builds G and D (with the heads the options use) from the shared backbone.</summary>
+    public SiddmParameterization(SiddmOptions options, BuildContext context)
+    {
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0) throw new ArgumentException("siddm: " + string.Join("; ", problems), nameof(options));
+        _options = options;
+        _context = context;
+        int c = context.Channels;
+        _generator = context.Backbones.Create(new BackboneRequest("generator", c, c)
+        {
+            LatentDim = options.UseLatent ? options.Nz : 0,
+            TanhOutput = true,
+        });
+        var heads = new List<BackboneHead>();
+        if (options.HasRegressionHead) heads.Add(new BackboneHead(RegressionHead, c) { DetachTrunk = !options.AfdTrainsTrunk });
+        if (options.LambdaReg > 0) heads.Add(new BackboneHead(DenoisingHead, c));
+        _discriminator = context.Backbones.Create(new BackboneRequest("discriminator", c, 1, BackboneOutput.Pooled) { Heads = heads });
+        _generator.to(context.Device);
+        _discriminator.to(context.Device);
+        Networks = new Dictionary<string, nn.Module> { ["generator"] = _generator, ["discriminator"] = _discriminator };
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, nn.Module> Networks { get; }
+
+    private NoiseSchedule Schedule => _context.Schedule;
+
+    /// <inheritdoc />
+    public IEnumerable<LossTerm> LossTerms(TrainBatch batch, StepInfo step)
+    {
+        LossTerm? d = null;
+        d = new LossTerm("discriminator", "d_loss", () => DiscriminatorLoss(batch.X0, step, d!.Parts));
+        yield return d;
+        LossTerm? g = null;
+        g = new LossTerm("generator", "g_loss", () => GeneratorLoss(batch.X0, step.Generator, g!.Parts));
+        yield return g;
+    }
+
+    // L_{D,C} = softplus(−D(x_{t−1})) + softplus(D(x′_{t−1})) + λ_AFD·w_t‖x_t − C_ψ(x′_{t−1})‖²
+    //         + λ_reg‖D_den(x_{t−1}) − x₀‖² [+ R1], with x′_{t−1} detached (methods.md §7.2).
+    private Tensor DiscriminatorLoss(Tensor x0, StepInfo step, Dictionary<string, Tensor> parts)
+    {
+        var pair = DiffusionPair.Draw(Schedule, x0, step.Generator);
+        bool r1 = _options.R1Gamma > 0 && R1Penalty.Due(step.Step, _options.LazyReg);
+        var xPrev = pair.XPrev.detach();
+        if (r1) xPrev.requires_grad_(true);
+        var real = _discriminator.ForwardHeads(xPrev, pair.T, null, null);
+        Tensor xPrevFake;
+        using (no_grad()) xPrevFake = ReverseStep(pair.XT, pair.T, step.Generator);  // G is not trained by this term
+        var fake = _discriminator.ForwardHeads(xPrevFake, pair.T, null, null);
+        var lossReal = GanLosses.DiscriminatorReal(real[BackboneHead.Main]);
+        var lossFake = GanLosses.DiscriminatorFake(fake[BackboneHead.Main]);
+        parts["d_real"] = lossReal;
+        parts["d_fake"] = lossFake;
+        var loss = lossReal + lossFake;
+        if (_options.HasRegressionHead)
+        {
+            // C_ψ's regression error on generated pairs: −log p_ψ(x_t | x′_{t−1}) up to constants (eq. 11).
+            var regression = WeightedSquare(pair.XT - fake[RegressionHead], pair.T);
+            parts["d_afd"] = regression;
+            loss = loss + regression * _options.LambdaAfd;
+        }
+        if (_options.LambdaReg > 0)
+        {
+            var denoise = (real[DenoisingHead] - x0).square().flatten(1).sum(1).mean();
+            parts["d_den"] = denoise;
+            loss = loss + denoise * _options.LambdaReg;
+        }
+        if (r1)
+        {
+            var penalty = R1Penalty.Compute(real[BackboneHead.Main], xPrev, _options.R1Gamma);
+            parts["r1"] = penalty;
+            loss = loss + penalty;
+        }
+        return loss;
+    }
+
+    // L_G = softplus(−D(x′_{t−1})) + λ_AFD·(CE − Ĥ) with CE = w_t‖x_t − √(1−β_t) x′_{t−1}‖² (A1: x_t) or
+    // w_t(1−β_t)‖x′_{t−1} − x_{t−1}‖² (A1: x_prev), and Ĥ = w_t‖x_t − C_ψ(x′_{t−1})‖² (eqs. 9–11; D, C_ψ frozen).
+    private Tensor GeneratorLoss(Tensor x0, Generator generator, Dictionary<string, Tensor> parts)
+    {
+        var pair = DiffusionPair.Draw(Schedule, x0, generator);
+        var xPrevFake = ReverseStep(pair.XT, pair.T, generator);
+        IReadOnlyDictionary<string, Tensor> outputs;
+        using (new FrozenParameters(_discriminator)) outputs = _discriminator.ForwardHeads(xPrevFake, pair.T, null, null);
+        var adv = GanLosses.Generator(outputs[BackboneHead.Main]);
+        parts["g_adv"] = adv;
+        if (_options.LambdaAfd <= 0) return adv;
+        var sqrtAlpha = Schedule.Extract(ScheduleCoefficient.SqrtAlphas, pair.T, xPrevFake.dim());
+        var residual = _options.AfdTarget == "x_prev"
+            ? sqrtAlpha * (xPrevFake - pair.XPrev)                                    // √(1−β_t)(x′_{t−1} − x_{t−1})
+            : pair.XT - sqrtAlpha * xPrevFake;                                        // x_t − √(1−β_t) x′_{t−1}
+        var crossEntropy = WeightedSquare(residual, pair.T);
+        parts["g_ce"] = crossEntropy;
+        var kl = crossEntropy;
+        if (_options.HasRegressionHead)
+        {
+            var entropy = WeightedSquare(pair.XT - outputs[RegressionHead], pair.T);
+            parts["g_ent"] = entropy;
+            kl = kl - entropy;
+        }
+        return adv + kl * _options.LambdaAfd;
+    }
+
+    // mean_b w_t‖r_b‖² with w_t from A2. r [B, ...], t [B] → 0-d.
+    private Tensor WeightedSquare(Tensor r, Tensor t)
+    {
+        var squared = r.square().flatten(1).sum(1);                                  // [B]
+        if (_options.AfdWeight == "one") return squared.mean();
+        var beta = Schedule.Extract(ScheduleCoefficient.Betas, t, 1);               // [B]
+        var w = _options.AfdWeight == "inv_beta" ? beta.reciprocal() : beta.mul(2).reciprocal();
+        return (squared * w).mean();
+    }
+
+    // x_t → x′_{t−1}: x̂₀ = G(x_t, z, t) with a fresh z, then the posterior (x̂₀ itself at t = 0). [B, ...].
+    private Tensor ReverseStep(Tensor xT, Tensor t, Generator generator)
+    {
+        var z = _options.UseLatent
+            ? randn([xT.shape[0], _options.Nz], generator: generator, device: generator.device).to(xT.device)
+            : null;
+        var x0Pred = _generator.call(xT, t, null, z);
+        return GanChainSampler.PosteriorStep(Schedule, x0Pred, xT, t, generator);
+    }
+
+    /// <inheritdoc />
+    public Tensor Sample(SampleRequest request) =>
+        GanChainSampler.Sample(NumFunctionEvaluations(request), (x, t) => ReverseStep(x, t, request.Generator),
+            _context.SampleShape, request, _context.Device);
+
+    /// <inheritdoc />
+    public int NumFunctionEvaluations(SampleRequest request) =>
+        GanChainSampler.CheckSteps("siddm", Schedule.NumTimesteps, request);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _generator.Dispose();
+        _discriminator.Dispose();
+    }
+}

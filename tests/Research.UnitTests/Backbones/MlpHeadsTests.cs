@@ -1,0 +1,62 @@
+using Research.Core.Backbones;
+using Research.Models.Mlp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.UnitTests.Backbones;
+
+/// <summary>Named extra heads of the shared backbone (<see cref="BackboneRequest.Heads"/>) in the MLP.</summary>
+public sealed class MlpHeadsTests
+{
+    private static readonly MlpOptions Tiny = new() { HiddenDim = 8, NumLayers = 2, TimeEmbedDim = 4 };
+
+    private static MlpBackbone Discriminator(bool detachRegression = false) => new(Tiny,
+        new BackboneRequest("discriminator", 2, 1, BackboneOutput.Pooled)
+        {
+            Heads = [new BackboneHead("regression", 2) { DetachTrunk = detachRegression }, new BackboneHead("denoiser", 3)],
+        });
+
+    [Test]
+    public void ForwardHeads_TwoHeads_ShapesAndMainEqualsForward()
+    {
+        manual_seed(1);
+        using var d = Discriminator();
+        using var scope = NewDisposeScope();
+        var x = randn([5, 2]);
+        var t = zeros([5], dtype: int64);
+        var outputs = d.ForwardHeads(x, t, null, null);
+        Assert.That(outputs.Keys, Is.EquivalentTo(new[] { BackboneHead.Main, "regression", "denoiser" }));
+        Assert.That(outputs["regression"].shape, Is.EqualTo(new long[] { 5, 2 }));
+        Assert.That(outputs["denoiser"].shape, Is.EqualTo(new long[] { 5, 3 }));
+        Assert.That(TestTensors.AreIdentical(outputs[BackboneHead.Main], d.call(x, t, null, null)), Is.True);
+    }
+
+    [TestCase(false, true)]
+    [TestCase(true, false)]
+    public void ForwardHeads_HeadLoss_ReachesTrunkUnlessDetached(bool detach, bool trunkGetsGradient)
+    {
+        manual_seed(1);
+        using var d = Discriminator(detach);
+        using (var scope = NewDisposeScope())
+            d.ForwardHeads(randn([5, 2]), zeros([5], dtype: int64), null, null)["regression"].square().sum().backward();
+        var grads = d.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad is { } g && g.abs().sum().item<float>() > 0);
+        Assert.That(grads["heads.regression.weight"], Is.True);
+        Assert.That(grads["input.weight"], Is.EqualTo(trunkGetsGradient));
+        Assert.That(grads["output.weight"], Is.False, "the main head takes no part in the head's loss");
+    }
+
+    [Test]
+    public void Create_DuplicateOrReservedHeadNames_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => new MlpBackbone(Tiny, new BackboneRequest("d", 2, 1) { Heads = [new("a", 1), new("a", 1)] }));
+        Assert.Throws<ArgumentException>(() => new MlpBackbone(Tiny, new BackboneRequest("d", 2, 1) { Heads = [new(BackboneHead.Main, 1)] }));
+    }
+
+    [Test]
+    public void ForwardHeads_NoHeads_ReturnsMainOnly()
+    {
+        using var net = new MlpBackbone(Tiny, new BackboneRequest("denoiser", 2, 2));
+        using var scope = NewDisposeScope();
+        Assert.That(net.ForwardHeads(randn([3, 2]), zeros([3], dtype: int64), null, null).Keys, Is.EqualTo(new[] { BackboneHead.Main }));
+    }
+}

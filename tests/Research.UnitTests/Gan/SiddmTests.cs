@@ -1,0 +1,84 @@
+using Research.Core.Backbones;
+using Research.Parameterizations.Siddm;
+
+namespace Research.UnitTests.Gan;
+
+/// <summary>SIDDM (arXiv 2306.12511): its losses under every reading of A1–A4 the options offer.</summary>
+[NonParallelizable]
+public sealed class SiddmTests
+{
+    private static IEnumerable<TestCaseData> Variants()
+    {
+        yield return new TestCaseData((object)Array.Empty<string>()).SetName("Siddm defaults (AFD, entropy head, denoising head)");
+        yield return new TestCaseData((object)new[] { "lambda_afd=0" }).SetName("Siddm without AFD");
+        yield return new TestCaseData((object)new[] { "afd_target=x_prev", "afd_weight=one" }).SetName("Siddm A1 x_prev, A2 one");
+        yield return new TestCaseData((object)new[] { "afd_weight=inv_beta", "use_entropy_head=false" }).SetName("Siddm A2 inv_beta, no entropy head");
+        yield return new TestCaseData((object)new[] { "afd_trains_trunk=false", "lambda_reg=0" }).SetName("Siddm A3 detached head, no regulariser");
+        yield return new TestCaseData((object)new[] { "r1_gamma=0.5", "use_latent=false" }).SetName("Siddm R1 on, no z");
+    }
+
+    private static SiddmOptions Options(Research.Training.Loop.TrainingSession s) => (SiddmOptions)s.Options.Parameterization.Options!;
+
+    [TestCaseSource(nameof(Variants))]
+    public void LossTerms_Variant_FiniteAndGradientsReachOnlyTheNamedNetwork(string[] options)
+    {
+        using var s = GanTestKit.Session("siddm", options);
+        var terms = GanTestKit.Terms(s);
+        Assert.That(terms.Select(t => t.Network), Is.EqualTo(new[] { "discriminator", "generator" }));
+        foreach (var t in terms)
+        {
+            Assert.That(float.IsFinite(t.Loss), Is.True, $"{t.Name} = {t.Loss}");
+            Assert.That(t.WithGrad, Is.EquivalentTo(new[] { t.Network }), $"{t.Name}: networks with gradients");
+        }
+    }
+
+    [TestCaseSource(nameof(Variants))]
+    public void LossTerms_Variant_LogThePartsTheOptionsSwitchOn(string[] options)
+    {
+        using var s = GanTestKit.Session("siddm", options);
+        var o = Options(s);
+        var terms = GanTestKit.Terms(s);
+        var d = terms[0].Parts;
+        var g = terms[1].Parts;
+        Assert.That(d.Contains("d_afd"), Is.EqualTo(o.HasRegressionHead), "C_ψ regression");
+        Assert.That(d.Contains("d_den"), Is.EqualTo(o.LambdaReg > 0), "denoising regulariser");
+        Assert.That(d.Contains("r1"), Is.EqualTo(o.R1Gamma > 0), "R1");
+        Assert.That(g.Contains("g_ce"), Is.EqualTo(o.LambdaAfd > 0), "AFD cross-entropy");
+        Assert.That(g.Contains("g_ent"), Is.EqualTo(o.HasRegressionHead), "AFD entropy estimate");
+    }
+
+    [TestCaseSource(nameof(Variants))]
+    public void Networks_Variant_MarginalDiscriminatorWithTheHeadsInUse(string[] options)
+    {
+        using var s = GanTestKit.Session("siddm", options);
+        var o = Options(s);
+        var d = (Backbone)s.Parameterization.Networks["discriminator"];
+        Assert.That(d.Request.InChannels, Is.EqualTo(2), "D(x_{t−1}, t) never sees x_t");
+        var names = d.named_parameters().Select(p => p.name).ToList();
+        Assert.That(names.Contains("heads.regression.weight"), Is.EqualTo(o.HasRegressionHead));
+        Assert.That(names.Contains("heads.denoiser.weight"), Is.EqualTo(o.LambdaReg > 0));
+    }
+
+    [Test]
+    public void GeneratorLoss_LambdaAfdZero_IsTheAdversarialTermAlone()
+    {
+        using var s = GanTestKit.Session("siddm", "lambda_afd=0");
+        Assert.That(GanTestKit.Terms(s)[1].Parts, Is.EquivalentTo(new[] { "g_adv" }));
+    }
+
+    [Test]
+    public void Sample_StepsOtherThanT_Throws()
+    {
+        using var s = GanTestKit.Session("siddm");
+        Assert.Throws<ArgumentException>(() => GanTestKit.Sample(s, 1, "2"));
+    }
+
+    [Test]
+    public void Validate_UnknownReadings_ReportTheirKeys()
+    {
+        var problems = new SiddmOptions { AfdTarget = "x0", AfdWeight = "half" }.Validate().ToList();
+        Assert.That(problems, Has.Some.StartsWith("afd_target:"));
+        Assert.That(problems, Has.Some.StartsWith("afd_weight:"));
+        Assert.That(new SiddmOptions().Validate(), Is.Empty);
+    }
+}
