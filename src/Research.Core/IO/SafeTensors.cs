@@ -50,6 +50,7 @@ public static class SafeTensors
             blobs.Add(bytes);
         }
         var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>());
+        meta.Remove(ChecksumKey);                    // a copied-over hash of other data would be wrong; recomputed below if asked
         if (checksum)
         {
             using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);

@@ -95,7 +95,7 @@ public static class CheckpointWeights
             {
                 ["imported_from"] = Path.GetFullPath(inPath), ["imported_network"] = network, ["imported_ema"] = keepEma ? "kept" : "replaced",
             };
-            AtomicFile.Write(outPath, s => SafeTensors.Write(s, output, outMeta));
+            AtomicFile.Write(outPath, s => SafeTensors.Write(s, output, outMeta, checksum: true));
             return expected.Count;
         }
         finally
