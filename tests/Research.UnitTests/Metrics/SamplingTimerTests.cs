@@ -28,7 +28,7 @@ public class SamplingTimerTests
         Assert.That(calls, Is.EqualTo(4));
         Assert.That(cost.RunsMs, Has.Count.EqualTo(3));
         Assert.That(cost.MedianMs, Is.EqualTo(cost.RunsMs.OrderBy(v => v).ElementAt(1)));
-        Assert.That(cost.MedianMs, Is.InRange(19.0, 60.0), "the 20 ms run, allowing for a loaded machine");
+        Assert.That(cost.MedianMs, Is.InRange(19.0, 500.0), "the 20 ms run (generous: a loaded machine oversleeps)");
         Assert.That(cost.MsPer1000, Is.EqualTo(cost.MedianMs / 4 * 1000).Within(1e-9));
         Assert.That(cost.Nfe, Is.EqualTo(2));
     }
