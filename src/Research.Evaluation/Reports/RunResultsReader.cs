@@ -14,7 +14,8 @@ public static class RunResultsReader
 
     /// <summary>
     /// Run folders named by <paramref name="paths"/>: each path is a run folder itself or is searched for run folders
-    /// (not below a run folder). Order: the paths' order, then ordinal path order; duplicates removed.
+    /// (not below a run folder). Order: the paths' order, then start time (<c>run.json</c>'s <c>started_utc</c>, so an
+    /// experiment's variants keep their order), then ordinal path; duplicates removed.
     /// <see cref="DirectoryNotFoundException"/> for a missing path, <see cref="FileNotFoundException"/> if none is found.
     /// </summary>
     public static IReadOnlyList<string> FindRunFolders(IEnumerable<string> paths)
@@ -28,7 +29,7 @@ public static class RunResultsReader
             if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"{path}: no such folder");
             var here = new List<string>();
             Collect(full, 0, here);
-            found.AddRange(here.OrderBy(p => p, StringComparer.Ordinal));
+            found.AddRange(here.OrderBy(StartedUtc).ThenBy(p => p, StringComparer.Ordinal));
         }
         var distinct = found.Distinct(StringComparer.Ordinal).ToList();
         if (distinct.Count == 0)
@@ -97,6 +98,28 @@ public static class RunResultsReader
         foreach (var k in new[] { MetricKeys.Nfe, MetricKeys.MsPer1000, MetricKeys.Step, MetricKeys.Eval }) metrics.Remove(k);
         foreach (var k in new[] { MetricKeys.Method, MetricKeys.Eval }) notes.Remove(k);
         return new RunResult(folder, method, eval, nfe, ms, step, metrics, notes);
+    }
+
+    /// <summary><c>started_utc</c> of the folder's <c>run.json</c>, or <see cref="DateTime.MaxValue"/> when absent or unreadable.</summary>
+    private static DateTime StartedUtc(string folder)
+    {
+        var file = Path.Combine(folder, "run.json");
+        if (!File.Exists(file)) return DateTime.MaxValue;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                   && doc.RootElement.TryGetProperty("started_utc", out var started)
+                   && started.ValueKind == JsonValueKind.String
+                   && DateTime.TryParse(started.GetString(), System.Globalization.CultureInfo.InvariantCulture,
+                       System.Globalization.DateTimeStyles.RoundtripKind, out var utc)
+                ? utc.ToUniversalTime()
+                : DateTime.MaxValue;
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            return DateTime.MaxValue;
+        }
     }
 
     private static void Collect(string dir, int depth, List<string> into)

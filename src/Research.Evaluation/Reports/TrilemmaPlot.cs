@@ -34,8 +34,7 @@ public static class TrilemmaPlot
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         var methods = points.Select(p => p.Method).Distinct().ToList();
-        var xs = points.Select(p => Math.Log10(p.MsPer1000!.Value)).ToList();
-        double xMin = xs.Min(), xMax = xs.Max();
+        var labels = new List<LabelPlacer.Item>();
         foreach (var r in points)
         {
             var color = palette.GetColor(methods.IndexOf(r.Method));
@@ -45,14 +44,12 @@ public static class TrilemmaPlot
             var marker = plot.Add.Marker(x, y, cover is null ? MarkerShape.OpenCircle : MarkerShape.FilledCircle, size, color.WithAlpha(0.7));
             marker.MarkerLineColor = color;
             marker.MarkerLineWidth = 1.5f;
-            // Labels of the slowest points go on their left so they stay inside the frame.
-            bool leftOfMarker = xMax - xMin > 0.5 && x > xMin + 0.65 * (xMax - xMin);
-            var label = plot.Add.Text(PointLabel(r, points, cover, coverage), x, y);
-            label.LabelAlignment = leftOfMarker ? Alignment.MiddleRight : Alignment.MiddleLeft;
-            label.OffsetX = (leftOfMarker ? -1 : 1) * (size / 2 + 5);
+            var text = PointLabel(r, points, cover, coverage);
+            var label = plot.Add.Text(text, x, y);
             label.LabelFontSize = 13;
             label.LabelFontColor = Colors.Black;
             label.LabelFontName = FontName;
+            labels.Add(new LabelPlacer.Item(label, text, new Coordinates(x, y), size / 2));
         }
 
         StyleAxes(plot, points, quality);
@@ -61,6 +58,7 @@ public static class TrilemmaPlot
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         plot.Font.Set(FontName); // axes and title; labels and legend name it themselves. ScottPlot falls back if it is absent.
+        LabelPlacer.Place(plot, labels, options.WidthPixels, options.HeightPixels);
         plot.SavePng(full, options.WidthPixels, options.HeightPixels);
         return full;
     }
@@ -82,8 +80,8 @@ public static class TrilemmaPlot
         var xs = points.Select(p => Math.Log10(p.MsPer1000!.Value)).ToList();
         var ys = points.Select(p => p.Metric(quality.Key)!.Value).ToList();
         double left = Math.Floor(xs.Min() - 0.15), right = Math.Ceiling(xs.Max() + 0.15);
-        // Room on the right for labels of points in the middle of the range (the slowest are labelled on their left).
-        double labelRoom = Math.Max(0.6, (right - left) * 0.2);
+        // Room on the right for labels (the placer moves labels that would leave the frame).
+        double labelRoom = Math.Max(0.4, (right - left) * 0.15);
         double span = Math.Max(ys.Max() - ys.Min(), Math.Max(Math.Abs(ys.Max()) * 0.1, 1e-6));
         plot.Axes.SetLimits(left, xs.Max() + labelRoom, Math.Max(0, ys.Min() - 0.12 * span), ys.Max() + 0.15 * span);
 
@@ -112,7 +110,9 @@ public static class TrilemmaPlot
             foreach (var c in new[] { 0.25, 1.0 })
                 plot.Legend.ManualItems.Add(new LegendItem
                 {
-                    LabelText = string.Create(CultureInfo.InvariantCulture, $"{CoverageName(coverage)} {c:0.00}"),
+                    LabelText = coverage.Key == Metrics.MetricKeys.ModesCovered
+                        ? (c == 1.0 ? "all modes covered" : string.Create(CultureInfo.InvariantCulture, $"{c:P0} of modes covered"))
+                        : string.Create(CultureInfo.InvariantCulture, $"recall {c:0.00}"),
                     MarkerShape = MarkerShape.FilledCircle,
                     MarkerSize = options.MinMarkerSize + (float)c * (options.MaxMarkerSize - options.MinMarkerSize),
                     MarkerFillColor = NoCoverage.WithAlpha(0.4), MarkerLineColor = NoCoverage,
@@ -122,7 +122,7 @@ public static class TrilemmaPlot
     }
 
     private static string CoverageName(TrilemmaAxis coverage) =>
-        coverage.Key == Metrics.MetricKeys.ModesCovered ? "modes covered (fraction)" : "recall";
+        coverage.Key == Metrics.MetricKeys.ModesCovered ? "fraction of modes covered" : "recall";
 
     private static string FormatDecade(int exponent) =>
         Math.Pow(10, exponent).ToString(exponent < 0 ? "0.###" : "#,0", CultureInfo.InvariantCulture);

@@ -29,6 +29,16 @@ public class ReportsTests
     }
 
     [Test]
+    public void FindRunFolders_RunJsonStartTimes_OrderTheRunsChronologically()
+    {
+        var late = SyntheticRuns.Create(_root, "a-late", SyntheticRuns.Image("a", "x", 1, 1, 1, 1, 1));
+        var early = SyntheticRuns.Create(_root, "b-early", SyntheticRuns.Image("b", "x", 1, 1, 1, 1, 1));
+        File.WriteAllText(Path.Combine(late, "run.json"), "{ \"started_utc\": \"2026-01-02T00:00:00Z\" }");
+        File.WriteAllText(Path.Combine(early, "run.json"), "{ \"started_utc\": \"2026-01-01T00:00:00Z\" }");
+        Assert.That(RunResultsReader.FindRunFolders([_root]), Is.EqualTo(new[] { early, late }));
+    }
+
+    [Test]
     public void Read_ReEvaluatedRequest_KeepsTheLastLine()
     {
         var run = SyntheticRuns.Create(_root, "run",
