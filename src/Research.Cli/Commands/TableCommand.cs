@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Research.Evaluation.Reports;
+
+namespace Research.Cli.Commands;
+
+/// <summary>
+/// <c>research table</c>: tabulates finished, evaluated run folders in a paper's layout as Markdown (and CSV with
+/// <c>--out</c>). Reads each run's <c>metrics.jsonl</c> evaluation lines.
+/// </summary>
+public static class TableCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var runs = Runs();
+        var layout = new Option<string>("--layout")
+        {
+            Description = "ddgan-table1 (method, IS, FID, recall, NFE, time) | ablation (variant × every metric) | trilemma (quality, coverage, time)",
+            DefaultValueFactory = _ => "trilemma",
+        };
+        layout.AcceptOnlyFromAmong("ddgan-table1", "ablation", "trilemma");
+        var output = new Option<string?>("--out") { Description = "Write Markdown here and CSV beside it (same name, .csv); default: print Markdown" };
+        var cmd = new Command("table", "Tabulate evaluated run folders in a paper's layout (Markdown + CSV)") { runs, layout, output };
+        cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
+        {
+            var results = Read(p.GetValue(runs)!, stderr);
+            var table = PaperTables.Build(PaperTables.ParseLayout(p.GetValue(layout)!), results);
+            if (p.GetValue(output) is { } md)
+            {
+                var csv = Path.ChangeExtension(md, ".csv");
+                table.WriteMarkdown(md);
+                table.WriteCsv(csv);
+                stdout.WriteLine(table.ToText());
+                stdout.WriteLine($"Table written to {Path.GetFullPath(md)} and {Path.GetFullPath(csv)}");
+            }
+            else
+            {
+                stdout.Write(table.ToMarkdown());
+            }
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    /// <summary>The run-folder arguments shared with <c>research plot</c>.</summary>
+    internal static Argument<string[]> Runs() => new("runs")
+    {
+        Description = "Run folders, or folders holding run folders (an experiment's folder, runs/)",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    /// <summary>Every evaluation under <paramref name="paths"/>; warns about runs without one; none at all is a usage error.</summary>
+    internal static IReadOnlyList<RunResult> Read(IEnumerable<string> paths, TextWriter stderr)
+    {
+        var results = new List<RunResult>();
+        foreach (var folder in RunResultsReader.FindRunFolders(paths))
+        {
+            var found = RunResultsReader.Read(folder);
+            if (found.Count == 0) stderr.WriteLine($"warning: {folder}: no evaluation lines in metrics.jsonl (not evaluated yet?)");
+            results.AddRange(found);
+        }
+        if (results.Count == 0) throw new UsageException("None of the run folders has been evaluated (run 'research eval <run-folder>' first).");
+        return results;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Research.Core.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Evaluation.Features;
+
+/// <summary>
+/// Trains a <see cref="FeatureCnn"/> as a plain classifier (cross-entropy, Adam) on a labelled image
+/// <see cref="IDataSource"/>, in model space ([−1, 1]), the space the extractor sees at evaluation time.
+/// </summary>
+public static class FeatureCnnTrainer
+{
+    /// <summary>
+    /// Trains <paramref name="network"/> in place; <paramref name="progress"/> gets (step, mean loss since the last
+    /// report) every <see cref="FeatureCnnTrainingOptions.LogEvery"/> steps. Minibatches come from a generator seeded
+    /// with the options' seed. Leaves the network in eval mode.
+    /// </summary>
+    public static FeatureCnnTrainingReport Train(FeatureCnn network, IDataSource data, FeatureCnnTrainingOptions options, Action<int, double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        if (data.NumClasses != network.Options.NumClasses)
+            throw new ArgumentException($"The data have {data.NumClasses} classes, the network {network.Options.NumClasses}.", nameof(data));
+        if (data.SampleShape.Length != 3 || data.SampleShape[0] != network.Options.InChannels)
+            throw new ArgumentException($"Expected [{network.Options.InChannels}, H, W] images, the data give [{string.Join(", ", data.SampleShape)}].", nameof(data));
+
+        var watch = Stopwatch.StartNew();
+        using var generator = new Generator((ulong)options.Seed);
+        using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
+        var losses = new List<double>(options.Steps);
+        network.train();
+        double sinceReport = 0;
+        for (int step = 1; step <= options.Steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            var batch = data.NextBatch(options.BatchSize, generator);
+            var labels = batch.Labels ?? throw new InvalidOperationException("The data source returned a batch without labels.");
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(network.call(batch.X0), labels);
+            loss.backward();
+            optimizer.step();
+            var value = loss.item<float>();
+            losses.Add(value);
+            sinceReport += value;
+            if (options.LogEvery > 0 && step % options.LogEvery == 0)
+            {
+                progress?.Invoke(step, sinceReport / options.LogEvery);
+                sinceReport = 0;
+            }
+        }
+        network.eval();
+        var accuracy = Accuracy(network, data, options.AccuracySamples, options.BatchSize, generator);
+        return new FeatureCnnTrainingReport(losses, accuracy, watch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Fraction of <paramref name="count"/> drawn images classified correctly (NaN when count is 0).</summary>
+    public static double Accuracy(FeatureCnn network, IDataSource data, int count, int batchSize, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        if (count <= 0) return double.NaN;
+        using var noGrad = no_grad();
+        long correct = 0;
+        for (int done = 0; done < count;)
+        {
+            using var scope = NewDisposeScope();
+            int size = Math.Min(batchSize, count - done);
+            var batch = data.NextBatch(size, generator);
+            var predicted = network.call(batch.X0).argmax(1);
+            correct += predicted.eq(batch.Labels!).sum().item<long>();
+            done += size;
+        }
+        return (double)correct / count;
+    }
+}

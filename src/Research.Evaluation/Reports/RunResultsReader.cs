@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Research.Evaluation.Metrics;
+
+namespace Research.Evaluation.Reports;
+
+/// <summary>
+/// Finds finished run folders (those holding <c>resolved.json</c>) and reads the evaluation lines of their
+/// <c>metrics.jsonl</c>: JSON objects with an <c>eval</c> key, written by the sample evaluator.
+/// </summary>
+public static class RunResultsReader
+{
+    /// <summary>How deep below a given folder run folders are searched (runs dir → experiment → variant).</summary>
+    public const int MaxDepth = 4;
+
+    /// <summary>
+    /// Run folders named by <paramref name="paths"/>: each path is a run folder itself or is searched for run folders
+    /// (not below a run folder). Order: the paths' order, then start time (<c>run.json</c>'s <c>started_utc</c>, so an
+    /// experiment's variants keep their order), then ordinal path; duplicates removed.
+    /// <see cref="DirectoryNotFoundException"/> for a missing path, <see cref="FileNotFoundException"/> if none is found.
+    /// </summary>
+    public static IReadOnlyList<string> FindRunFolders(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var found = new List<string>();
+        var given = paths.ToList();
+        foreach (var path in given)
+        {
+            var full = Path.GetFullPath(path);
+            if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"{path}: no such folder");
+            var here = new List<string>();
+            Collect(full, 0, here);
+            found.AddRange(here.OrderBy(StartedUtc).ThenBy(p => p, StringComparer.Ordinal));
+        }
+        var distinct = found.Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Count == 0)
+            throw new FileNotFoundException($"No run folders (with resolved.json) in {string.Join(", ", given)}.");
+        return distinct;
+    }
+
+    /// <summary>Every evaluation of every run under <paramref name="paths"/> (see <see cref="Read"/>).</summary>
+    public static IReadOnlyList<RunResult> ReadAll(IEnumerable<string> paths) => FindRunFolders(paths).SelectMany(Read).ToList();
+
+    /// <summary>
+    /// The evaluation lines of one run folder, in order of first appearance; when a (method, eval) pair was evaluated
+    /// again, the last line wins. Empty when the run has no <c>metrics.jsonl</c> or no evaluation yet.
+    /// <see cref="InvalidDataException"/> names the file and line of malformed JSON.
+    /// </summary>
+    public static IReadOnlyList<RunResult> Read(string runFolder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runFolder);
+        var folder = Path.GetFullPath(runFolder);
+        var file = Path.Combine(folder, "metrics.jsonl");
+        if (!File.Exists(file)) return [];
+        var byKey = new Dictionary<(string, string), RunResult>();
+        var order = new List<(string, string)>();
+        int lineNumber = 0;
+        foreach (var line in File.ReadLines(file))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(line);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{file}: line {lineNumber}: not JSON: {e.Message}");
+            }
+            using (doc)
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new InvalidDataException($"{file}: line {lineNumber}: not a JSON object");
+                if (!doc.RootElement.TryGetProperty(MetricKeys.Eval, out _)) continue;
+                var result = Parse(doc.RootElement, folder);
+                var key = (result.Method, result.Eval);
+                if (!byKey.ContainsKey(key)) order.Add(key);
+                byKey[key] = result;
+            }
+        }
+        return order.Select(k => byKey[k]).ToList();
+    }
+
+    private static RunResult Parse(JsonElement line, string folder)
+    {
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        var notes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in line.EnumerateObject())
+        {
+            if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetDouble(out var d)) metrics[p.Name] = d;
+            else if (p.Value.ValueKind == JsonValueKind.String) notes[p.Name] = p.Value.GetString() ?? "";
+        }
+        string method = notes.GetValueOrDefault(MetricKeys.Method) ?? Path.GetFileName(folder);
+        string eval = notes.GetValueOrDefault(MetricKeys.Eval) ?? (metrics.TryGetValue(MetricKeys.Eval, out var e) ? e.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+        int? nfe = metrics.TryGetValue(MetricKeys.Nfe, out var n) ? (int)n : null;
+        double? ms = metrics.TryGetValue(MetricKeys.MsPer1000, out var t) ? t : null;
+        long? step = metrics.TryGetValue(MetricKeys.Step, out var s) ? (long)s : null;
+        foreach (var k in new[] { MetricKeys.Nfe, MetricKeys.MsPer1000, MetricKeys.Step, MetricKeys.Eval }) metrics.Remove(k);
+        foreach (var k in new[] { MetricKeys.Method, MetricKeys.Eval }) notes.Remove(k);
+        return new RunResult(folder, method, eval, nfe, ms, step, metrics, notes);
+    }
+
+    /// <summary><c>started_utc</c> of the folder's <c>run.json</c>, or <see cref="DateTime.MaxValue"/> when absent or unreadable.</summary>
+    private static DateTime StartedUtc(string folder)
+    {
+        var file = Path.Combine(folder, "run.json");
+        if (!File.Exists(file)) return DateTime.MaxValue;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                   && doc.RootElement.TryGetProperty("started_utc", out var started)
+                   && started.ValueKind == JsonValueKind.String
+                   && DateTime.TryParse(started.GetString(), System.Globalization.CultureInfo.InvariantCulture,
+                       System.Globalization.DateTimeStyles.RoundtripKind, out var utc)
+                ? utc.ToUniversalTime()
+                : DateTime.MaxValue;
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            return DateTime.MaxValue;
+        }
+    }
+
+    private static void Collect(string dir, int depth, List<string> into)
+    {
+        if (File.Exists(Path.Combine(dir, "resolved.json")))
+        {
+            into.Add(dir);
+            return;
+        }
+        if (depth >= MaxDepth) return;
+        foreach (var sub in Directory.EnumerateDirectories(dir))
+        {
+            var name = Path.GetFileName(sub);
+            if (name.StartsWith('.') || name is "checkpoints" or "samples") continue;
+            Collect(sub, depth + 1, into);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using Research.Evaluation.Metrics;
+
+namespace Research.Evaluation.Reports;
+
+/// <summary>
+/// Chooses the metrics of the generative trilemma (DDGAN, arXiv:2112.07804, §1: sample quality, mode coverage,
+/// sampling speed) from whatever a set of runs measured: FID when any run has it, else the 2-D Fréchet distance;
+/// recall when any run has it, else the fraction of modes covered.
+/// </summary>
+public static class TrilemmaMetrics
+{
+    /// <summary>The quality axis for <paramref name="results"/>, or null when none has a quality metric.</summary>
+    public static TrilemmaAxis? QualityAxis(IReadOnlyList<RunResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.Any(r => r.Metric(MetricKeys.Fid) is not null)) return new TrilemmaAxis(MetricKeys.Fid, "FID ↓");
+        if (results.Any(r => r.Metric(MetricKeys.Frechet2D) is not null)) return new TrilemmaAxis(MetricKeys.Frechet2D, "Fréchet distance (2-D) ↓");
+        return null;
+    }
+
+    /// <summary>The coverage axis for <paramref name="results"/>, or null when none has a coverage metric.</summary>
+    public static TrilemmaAxis? CoverageAxis(IReadOnlyList<RunResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.Any(r => r.Metric(MetricKeys.Recall) is not null)) return new TrilemmaAxis(MetricKeys.Recall, "Recall ↑");
+        if (results.Any(r => r.Metric(MetricKeys.ModesCovered) is not null)) return new TrilemmaAxis(MetricKeys.ModesCovered, "Modes covered ↑");
+        return null;
+    }
+
+    /// <summary>Coverage of one result as a fraction in [0, 1] (recall, or modes covered / modes), or null.</summary>
+    public static double? Coverage(RunResult result, TrilemmaAxis axis)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(axis);
+        if (axis.Key != MetricKeys.ModesCovered) return result.Metric(axis.Key);
+        return result.Metric(MetricKeys.ModesCovered) is { } covered && result.Metric(MetricKeys.NumModes) is { } modes && modes > 0
+            ? covered / modes
+            : null;
+    }
+}

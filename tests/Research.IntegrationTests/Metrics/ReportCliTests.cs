@@ -1,0 +1,80 @@
+using System.Text.Json;
+
+namespace Research.IntegrationTests.Metrics;
+
+/// <summary><c>research table</c> and <c>research plot</c> on run folders written by the test (made-up numbers).</summary>
+public class ReportCliTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Directory.CreateTempSubdirectory("report-cli-").FullName;
+        Run("study/ddpm", Line("ddpm", "1000 steps", 1000, 52_000, 4.1, 0.58), Line("ddpm", "ddim 50", 50, 2_600, 6.3, 0.55));
+        Run("study/ddgan", Line("ddgan", "T=4", 4, 210, 5.0, 0.52));
+        Run("study/gan", Line("gan", "1 step", 1, 55, 11.5, 0.31));
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, true);
+
+    [Test]
+    public void Table_DdganLayoutWithOut_WritesMarkdownAndCsv()
+    {
+        var md = Path.Combine(_dir, "out", "table1.md");
+        var (exit, output, err) = Cli.Run("table", Path.Combine(_dir, "study"), "--layout", "ddgan-table1", "--out", md);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var markdown = File.ReadAllText(md);
+        Assert.That(markdown, Does.Contain("| Method ").And.Contain("| ddpm (ddim 50) ").And.Contain("Time (s / 100 samples)"));
+        Assert.That(File.ReadAllLines(Path.ChangeExtension(md, ".csv")), Has.Length.EqualTo(5));
+        Assert.That(output, Does.Contain("Table written to"));
+    }
+
+    [Test]
+    public void Table_WithoutOut_PrintsMarkdown()
+    {
+        var (exit, output, err) = Cli.Run("table", Path.Combine(_dir, "study", "gan"), Path.Combine(_dir, "study", "ddgan"), "--layout", "ablation");
+        Assert.That(exit, Is.EqualTo(0), err);
+        Assert.That(output, Does.StartWith("| Variant ").And.Contain("| gan ").And.Contain("Recall ↑"));
+    }
+
+    [Test]
+    public void Plot_Study_WritesPng()
+    {
+        var png = Path.Combine(_dir, "trilemma.png");
+        var (exit, output, err) = Cli.Run("plot", Path.Combine(_dir, "study"), "--out", png);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        Assert.That(File.ReadAllBytes(png).Take(4), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47 }));
+        Assert.That(output, Does.Contain("4 evaluations"));
+    }
+
+    [Test]
+    public void TableAndPlot_BadInput_ExitTwoAndWriteNothing()
+    {
+        Assert.That(Cli.Run("table", Path.Combine(_dir, "missing")).Exit, Is.EqualTo(2));
+        Assert.That(Cli.Run("table", Path.Combine(_dir, "study"), "--layout", "table-9").Exit, Is.EqualTo(2));
+        Run("unevaluated/run", new Dictionary<string, object> { ["step"] = 10, ["loss"] = 0.5 });
+        var (exit, _, err) = Cli.Run("table", Path.Combine(_dir, "unevaluated"));
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("not evaluated yet"));
+        Run("noquality/run", new Dictionary<string, object> { ["eval"] = "x", ["method"] = "m", ["nfe"] = 1, ["ms_per_1000"] = 3.0 });
+        var png = Path.Combine(_dir, "never.png");
+        Assert.That(Cli.Run("plot", Path.Combine(_dir, "noquality"), "--out", png).Exit, Is.EqualTo(2));
+        Assert.That(File.Exists(png), Is.False);
+        Assert.That(Cli.Run("plot", Path.Combine(_dir, "study")).Exit, Is.EqualTo(2), "--out is required");
+    }
+
+    private void Run(string relative, params Dictionary<string, object>[] lines)
+    {
+        var dir = Path.Combine(_dir, relative);
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "resolved.json"), "{}");
+        File.WriteAllLines(Path.Combine(dir, "metrics.jsonl"), lines.Select(l => JsonSerializer.Serialize(l)));
+    }
+
+    private static Dictionary<string, object> Line(string method, string eval, int nfe, double ms, double fid, double recall) => new()
+    {
+        ["eval"] = eval, ["method"] = method, ["nfe"] = nfe, ["ms_per_1000"] = ms, ["fid"] = fid, ["is"] = 9.0, ["recall"] = recall,
+    };
+}

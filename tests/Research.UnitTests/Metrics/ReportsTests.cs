@@ -1,0 +1,105 @@
+using Research.Evaluation.Reports;
+
+namespace Research.UnitTests.Metrics;
+
+public class ReportsTests
+{
+    private string _root = "";
+
+    [SetUp]
+    public void SetUp() => _root = Directory.CreateTempSubdirectory("reports-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_root, true);
+
+    [Test]
+    public void ReadAll_NestedStudy_FindsEveryEvaluationAndSkipsTrainingLines()
+    {
+        var study = SyntheticRuns.ImageStudy(_root);
+        var results = RunResultsReader.ReadAll([study]);
+        Assert.That(results.Select(r => (r.Method, r.Eval)), Is.EqualTo(new[]
+        {
+            ("ddgan", "T=4"), ("ddpm", "1000 steps"), ("ddpm", "ddim 50"), ("gan", "1 step"),
+        }));
+        var ddim = results[2];
+        Assert.That((ddim.Nfe, ddim.MsPer1000, ddim.Step), Is.EqualTo(((int?)50, (double?)2_600, (long?)1000)));
+        Assert.That(ddim.Metric("fid"), Is.EqualTo(6.3));
+        Assert.That(ddim.Notes["feature_extractor"], Is.EqualTo("cnn-mnist"));
+        Assert.That(ddim.Metrics.ContainsKey("nfe"), Is.False);
+    }
+
+    [Test]
+    public void FindRunFolders_RunJsonStartTimes_OrderTheRunsChronologically()
+    {
+        var late = SyntheticRuns.Create(_root, "a-late", SyntheticRuns.Image("a", "x", 1, 1, 1, 1, 1));
+        var early = SyntheticRuns.Create(_root, "b-early", SyntheticRuns.Image("b", "x", 1, 1, 1, 1, 1));
+        File.WriteAllText(Path.Combine(late, "run.json"), "{ \"started_utc\": \"2026-01-02T00:00:00Z\" }");
+        File.WriteAllText(Path.Combine(early, "run.json"), "{ \"started_utc\": \"2026-01-01T00:00:00Z\" }");
+        Assert.That(RunResultsReader.FindRunFolders([_root]), Is.EqualTo(new[] { early, late }));
+    }
+
+    [Test]
+    public void Read_ReEvaluatedRequest_KeepsTheLastLine()
+    {
+        var run = SyntheticRuns.Create(_root, "run",
+            SyntheticRuns.Image("m", "a", 4, 100, 9.0, 8.0, 0.4),
+            SyntheticRuns.Image("m", "b", 2, 50, 12.0, 7.0, 0.3),
+            SyntheticRuns.Image("m", "a", 4, 90, 8.0, 8.5, 0.45));
+        var results = RunResultsReader.Read(run);
+        Assert.That(results.Select(r => r.Eval), Is.EqualTo(new[] { "a", "b" }));
+        Assert.That(results[0].Metric("fid"), Is.EqualTo(8.0));
+    }
+
+    [Test]
+    public void Read_BadInput_ThrowsTheExceptionsTheCliMapsToExitTwo()
+    {
+        var run = SyntheticRuns.Create(_root, "bad", SyntheticRuns.Image("m", "a", 1, 1, 1, 1, 1), "{ not json");
+        var e = Assert.Throws<InvalidDataException>(() => RunResultsReader.Read(run))!;
+        Assert.That(e.Message, Does.Contain("line 2"));
+        Assert.Throws<DirectoryNotFoundException>(() => RunResultsReader.FindRunFolders([Path.Combine(_root, "nowhere")]));
+        Directory.CreateDirectory(Path.Combine(_root, "empty"));
+        Assert.Throws<FileNotFoundException>(() => RunResultsReader.FindRunFolders([Path.Combine(_root, "empty")]));
+    }
+
+    [Test]
+    public void Build_DdganTable1_HasThePaperColumnsAndOneRowPerRequest()
+    {
+        var results = RunResultsReader.ReadAll([SyntheticRuns.ImageStudy(_root)]);
+        var table = PaperTables.Build(PaperTables.ParseLayout("ddgan-table1"), results);
+        var md = table.ToMarkdown();
+        TestContext.Out.WriteLine(md);
+        Assert.That(md, Does.StartWith("| Method "));
+        Assert.That(table.Columns.Select(c => c.Name), Is.EqualTo(new[] { "Method", "IS ↑", "FID ↓", "Recall ↑", "NFE ↓", "Time (s / 100 samples) ↓" }));
+        Assert.That(table.Rows[1], Is.EqualTo(new[] { "ddpm (1000 steps)", "9.10", "4.10", "0.58", "1000", "5.200" }));
+        Assert.That(table.Rows[0][0], Is.EqualTo("ddgan"));
+        Assert.That(md, Does.Contain("Feature extractor: cnn-mnist."));
+        Assert.That(table.ToCsv().Split("\r\n", StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(5));
+    }
+
+    [Test]
+    public void Build_Ablation_ShowsOnlyMeasuredMetrics_AndModesAsAFraction()
+    {
+        SyntheticRuns.Create(_root, "a", SyntheticRuns.TwoD("ddgan-t2", "T=2", 2, 12.5, 0.031, 25));
+        SyntheticRuns.Create(_root, "b", SyntheticRuns.TwoD("ddgan-t1", "T=1", 1, 6.0, 0.410, 19));
+        var table = PaperTables.Build(TableLayout.Ablation, RunResultsReader.ReadAll([_root]));
+        Assert.That(table.Columns.Select(c => c.Name), Is.EqualTo(new[]
+        {
+            "Variant", "NFE", "Fréchet (2-D) ↓", "MMD² ↓", "Modes covered ↑", "High-quality % ↑", "ms / 1,000 samples",
+        }));
+        Assert.That(table.Rows[1], Is.EqualTo(new[] { "ddgan-t1", "1", "0.4100", "0.04100", "19/25", "90.0", "6.0" }));
+        Assert.That(table.Footnotes, Has.Some.Contains("σ = 1/3"));
+    }
+
+    [Test]
+    public void Build_Trilemma_PicksFidAndRecallForImages_AndFrechetAndModesIn2D()
+    {
+        var images = PaperTables.Build(TableLayout.Trilemma, RunResultsReader.ReadAll([SyntheticRuns.ImageStudy(_root)]));
+        Assert.That(images.Columns.Select(c => c.Name), Is.EqualTo(new[] { "Method", "Sampling", "NFE", "FID ↓", "Recall ↑", "ms / 1,000 samples ↓" }));
+        var twoDRoot = Path.Combine(_root, "twod");
+        SyntheticRuns.Create(twoDRoot, "a", SyntheticRuns.TwoD("ddpm", "ddim 5", 5, 30, 0.2, 22));
+        var twoD = PaperTables.Build(TableLayout.Trilemma, RunResultsReader.ReadAll([twoDRoot]));
+        Assert.That(twoD.Columns[3].Name, Is.EqualTo("Fréchet distance (2-D) ↓"));
+        Assert.That(twoD.Rows[0][4], Is.EqualTo("22/25"));
+        Assert.Throws<ArgumentException>(() => PaperTables.ParseLayout("table-9"));
+    }
+}
