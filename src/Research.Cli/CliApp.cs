@@ -4,7 +4,7 @@ using Research.Cli.Commands;
 namespace Research.Cli;
 
 /// <summary>
-/// The <c>research</c> command line: <c>run</c>, <c>train</c>, <c>sample</c>, <c>eval</c>, <c>validate</c>, <c>list</c>.
+/// The <c>research</c> command line: <c>run</c>, <c>train</c>, <c>sample</c>, <c>eval</c>, <c>validate</c>, <c>list</c>, <c>sweep</c>.
 /// Usage errors and invalid input exit with 2 and write nothing.
 /// </summary>
 public static class CliApp
@@ -17,6 +17,7 @@ public static class CliApp
                  {
                      RunCommand.Create(stdout, stderr), TrainCommand.Create(stdout, stderr), SampleCommand.Create(stdout, stderr),
                      EvalCommand.Create(stdout, stderr), ValidateCommand.Create(stdout, stderr), ListCommand.Create(stdout, stderr),
+                     SweepCommand.Create(stdout, stderr), RunPointCommand.Create(stdout, stderr),
                  })
             root.Subcommands.Add(command);
         var parse = root.Parse(args);

@@ -15,7 +15,7 @@ public static class ValidateCommand
         var cmd = new Command("validate", "Check an experiment file (extends chain, --set overrides, every key and value); exit 2 on any problem") { experiment, set, print };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
-            using var services = Services.Build();
+            using var services = Services.Build(p.GetValue(experiment)!);
             var loaded = ExperimentLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], services.Registry());
             stdout.WriteLine($"OK: {loaded.SourcePath}: {loaded.Runs.Count} run(s)");
             foreach (var run in loaded.Runs)
