@@ -16,7 +16,7 @@ public static class SweepTable
     {
         var lines = Lines(plan, results);
         var metrics = lines.SelectMany(l => l.Metrics.Keys).Distinct().ToList();
-        var keyCols = (plan.HasVariants ? new[] { "variant" } : []).Concat(plan.SweptKeys).ToList();
+        var keyCols = (plan.HasVariants ? new[] { "variant" } : []).Concat(plan.SweptKeys.Where(k => k != Seed)).ToList();
 
         var csv = new StringBuilder();
         csv.AppendLine(string.Join(",", new[] { "point" }.Concat(keyCols).Append("seed").Append("sampling").Concat(metrics).Select(Csv)));
@@ -42,12 +42,15 @@ public static class SweepTable
         return md.ToString();
     }
 
+    // A swept "seed" key (e.g. zipped with another key) is the seed column, never a grouping key.
+    private const string Seed = "seed";
+
     private sealed record Line(SweepPoint Point, List<string> Keys, string Sampling, IReadOnlyDictionary<string, double> Metrics);
 
     private static List<Line> Lines(SweepPlan plan, IReadOnlyDictionary<string, SweepPointResult> results) =>
         plan.Points.Where(p => results.ContainsKey(p.Id)).SelectMany(p => results[p.Id].Rows.Select(r =>
         {
-            var keys = (plan.HasVariants ? new[] { p.Variant ?? "" } : []).Concat(p.Values.Select(v => v.Value)).ToList();
+            var keys = (plan.HasVariants ? new[] { p.Variant ?? "" } : []).Concat(p.Values.Where(v => v.Key != Seed).Select(v => v.Value)).ToList();
             return new Line(p, keys, r.Key, r.Value);
         })).ToList();
 
