@@ -11,9 +11,10 @@ public class SweepCliTests
     private string _experiment = "";
 
     [SetUp]
-    public void SetUp()
+    public void SetUp() => _dir = Directory.CreateTempSubdirectory("sweep-cli-").FullName;
+
+    private void Write(string sweep)
     {
-        _dir = Directory.CreateTempSubdirectory("sweep-cli-").FullName;
         _experiment = Path.Combine(_dir, "tiny.json");
         File.WriteAllText(_experiment, """
         {
@@ -25,9 +26,9 @@ public class SweepCliTests
           "training": { "steps": 20, "batch_size": 32, "log_every": 10, "checkpoint_every": 10, "lr_schedule": "constant" },
           "sampling": [ { "label": "full", "num_samples": 100 } ],
           "evaluation": { "mmd_points": 50, "plot": false },
-          "sweep": { "name": "tsweep", "grid": { "schedule.num_timesteps": [25, 50] }, "labels": { "schedule.num_timesteps": "T" }, "seeds": [0, 1] }
+          "sweep": SWEEP
         }
-        """);
+        """.Replace("SWEEP", sweep));
     }
 
     [TearDown]
@@ -38,7 +39,8 @@ public class SweepCliTests
     {
         var runs = Path.Combine(_dir, "runs");
         // Three points: drop the T=50, seed=1 corner with a zip instead of the grid.
-        var set = new[] { "--set", """sweep={"name":"tsweep","zip":{"schedule.num_timesteps":[25,25,50],"seed":[0,1,0]},"labels":{"schedule.num_timesteps":"T"}}""" };
+        Write("""{ "name": "tsweep", "zip": { "schedule.num_timesteps": [25, 25, 50], "seed": [0, 1, 0] }, "labels": { "schedule.num_timesteps": "T" } }""");
+        string[] set = [];
         var (exit, output, err) = Cli.Run(["sweep", _experiment, "--runs-dir", runs, "--workers", "2", .. set]);
         Assert.That(exit, Is.EqualTo(0), err + output);
         var sweep = Path.Combine(runs, "tsweep");
@@ -68,8 +70,8 @@ public class SweepCliTests
     public void Sweep_InvalidPoint_ExitsTwoNamingThePointAndRunsNothing()
     {
         var runs = Path.Combine(_dir, "runs");
-        var (exit, _, err) = Cli.Run("sweep", _experiment, "--runs-dir", runs, "--set", "training.steps=20", "--set",
-            """sweep={"grid":{"training.stepz":[1,2]}}""");
+        Write("""{ "grid": { "training.stepz": [1, 2] } }""");
+        var (exit, _, err) = Cli.Run("sweep", _experiment, "--runs-dir", runs, "--set", "training.steps=20");
         Assert.That(exit, Is.EqualTo(2));
         Assert.That(err, Does.Contain("sweep[training.stepz=1]: training.stepz"));
         Assert.That(Directory.Exists(runs), Is.False);
