@@ -25,6 +25,10 @@ public static class ValidateCommand
                                  $"{o.Training.Steps} steps × batch {o.Training.BatchSize}, {o.Sampling.Count} sampling request(s)");
                 if (p.GetValue(print)) stdout.WriteLine(run.ResolvedJson);
             }
+            // A sweep is validated point by point, as 'research sweep' would run it.
+            var plan = SweepLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], services.Registry());
+            if (plan.SweptKeys.Count > 0 || plan.HasSeeds)
+                stdout.WriteLine($"  sweep {plan.Name}: {plan.Points.Count} point(s) over {string.Join(", ", plan.SweptKeys.Append(plan.HasSeeds ? "seeds" : "").Where(k => k.Length > 0))}");
             return ExitCodes.Ok;
         }));
         return cmd;
