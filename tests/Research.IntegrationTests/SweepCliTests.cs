@@ -67,6 +67,40 @@ public class SweepCliTests
     }
 
     [Test]
+    public void Sweep_ParentKilled_WorkersStopAndRerunResumesFromCheckpoints()
+    {
+        Write("""{ "name": "ksweep", "zip": { "schedule.num_timesteps": [25, 50] }, "labels": { "schedule.num_timesteps": "T" } }""");
+        var runs = Path.Combine(_dir, "runs");
+        string[] args = ["sweep", _experiment, "--runs-dir", runs, "--workers", "2", "--set", "training.steps=1500", "--set", "training.checkpoint_every=50"];
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "research.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["CI"] = "1";
+        using (var parent = System.Diagnostics.Process.Start(psi)!)
+        {
+            parent.BeginOutputReadLine();
+            parent.BeginErrorReadLine();
+            var ckpt = Path.Combine(runs, "ksweep", "T=25", "checkpoints", "latest.safetensors");
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            while (!File.Exists(ckpt) && !parent.HasExited && sw.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(50);
+            Assert.That(parent.HasExited, Is.False, "the sweep finished before it could be interrupted");
+            parent.Kill();
+            parent.WaitForExit();
+        }
+        Thread.Sleep(3000); // workers notice their parent is gone within a second
+        var log = Path.Combine(runs, "ksweep", "T=25", "log.txt"); // written by the worker itself
+        var size = new FileInfo(log).Length;
+        Thread.Sleep(1500);
+        Assert.That(new FileInfo(log).Length, Is.EqualTo(size), "an orphaned worker is still writing");
+        Assert.That(File.Exists(Path.Combine(runs, "ksweep", "T=25", "done.json")), Is.False);
+
+        var (exit, output, err) = Cli.Run(args);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        Assert.That(File.ReadAllText(Path.Combine(runs, "ksweep", "T=25", "log.txt")), Does.Contain("Resumed from"));
+        Assert.That(File.ReadAllLines(Path.Combine(runs, "ksweep", "results.csv")), Has.Length.EqualTo(3));
+    }
+
+    [Test]
     public void Sweep_InvalidPoint_ExitsTwoNamingThePointAndRunsNothing()
     {
         var runs = Path.Combine(_dir, "runs");

@@ -17,10 +17,12 @@ public static class RunPointCommand
         var resolved = new Argument<string>("resolved") { Description = "The point's resolved JSON" };
         var folder = new Option<string>("--folder") { Description = "The point's run folder", Required = true };
         var dataRoot = CommonOptions.DataRoot();
-        var cmd = new Command("run-point", "Run one sweep point (used by 'research sweep')") { resolved, folder, dataRoot };
+        var parent = new Option<int?>("--parent-pid") { Description = "Exit when this process (the sweep) is gone" };
+        var cmd = new Command("run-point", "Run one sweep point (used by 'research sweep')") { resolved, folder, dataRoot, parent };
         cmd.Hidden = true;
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
+            if (p.GetValue(parent) is { } pid) ExitWithParent(pid);
             var file = p.GetValue(resolved)!;
             var dir = Path.GetFullPath(p.GetValue(folder)!);
             using var services = Services.Build(file);
@@ -40,5 +42,27 @@ public static class RunPointCommand
             return ExitCodes.Ok;
         }));
         return cmd;
+    }
+
+    // A sweep killed outright (SIGKILL) must not leave workers writing into point folders that a re-run will
+    // resume: each worker exits once its parent is gone. Checkpoints and done.json are atomic, so exiting
+    // at any moment leaves a resumable folder.
+    private static void ExitWithParent(int pid)
+    {
+        var thread = new Thread(() =>
+        {
+            while (true)
+            {
+                Thread.Sleep(1000);
+                try
+                {
+                    using var p = System.Diagnostics.Process.GetProcessById(pid);
+                    if (!p.HasExited) continue;
+                }
+                catch (ArgumentException) { }
+                Environment.Exit(ExitCodes.Failure);
+            }
+        }) { IsBackground = true, Name = "parent-watch" };
+        thread.Start();
     }
 }

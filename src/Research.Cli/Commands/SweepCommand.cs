@@ -42,7 +42,8 @@ public static class SweepCommand
                 }
                 var resolved = Path.Combine(points, point.Id + ".json");
                 Core.IO.AtomicFile.WriteAllText(resolved, point.Run.ResolvedJson);
-                jobs.Add((point.Id, ["run-point", resolved, "--folder", dir, "--data-root", Path.GetFullPath(p.GetValue(dataRoot)!)]));
+                jobs.Add((point.Id, ["run-point", resolved, "--folder", dir, "--data-root", Path.GetFullPath(p.GetValue(dataRoot)!),
+                    "--parent-pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
             }
             var failed = SweepWorkers.Run(jobs, p.GetValue(workers), Path.Combine(folder, "logs"), stdout.WriteLine);
             var results = plan.Points.Select(pt => (pt.Id, Result: SweepPointResult.TryRead(Path.Combine(folder, pt.Id))))
