@@ -4,7 +4,7 @@ using Research.Cli.Commands;
 namespace Research.Cli;
 
 /// <summary>
-/// The <c>research</c> command line: <c>run</c>, <c>train</c>, <c>sample</c>, <c>eval</c>, <c>validate</c>, <c>list</c>,
+/// The <c>research</c> command line: <c>run</c>, <c>train</c>, <c>sample</c>, <c>eval</c>, <c>validate</c>, <c>list</c>, <c>sweep</c>,
 /// <c>data fetch</c>, <c>weights export|import</c>, <c>table</c>, <c>plot</c>, <c>train-features</c>.
 /// Usage errors and invalid input exit with 2 and write nothing.
 /// </summary>
@@ -18,6 +18,7 @@ public static class CliApp
                  {
                      RunCommand.Create(stdout, stderr), TrainCommand.Create(stdout, stderr), SampleCommand.Create(stdout, stderr),
                      EvalCommand.Create(stdout, stderr), ValidateCommand.Create(stdout, stderr), ListCommand.Create(stdout, stderr),
+                     SweepCommand.Create(stdout, stderr), RunPointCommand.Create(stdout, stderr),
                      DataCommand.Create(stdout, stderr), WeightsCommand.Create(stdout, stderr),
                      TableCommand.Create(stdout, stderr), PlotCommand.Create(stdout, stderr), TrainFeaturesCommand.Create(stdout, stderr),
                  })

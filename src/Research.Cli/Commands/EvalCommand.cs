@@ -16,7 +16,7 @@ public static class EvalCommand
             { folder, checkpoint, dataRoot };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
-            using var services = Services.Build();
+            using var services = Services.Build(Path.Combine(p.GetValue(folder)!, "resolved.json"));
             var runner = new ExperimentRunner(services.Registry(), RunCommand.Settings("runs", p.GetValue(dataRoot)!), stdout);
             var (session, run) = runner.OpenTrained(p.GetValue(folder)!, p.GetValue(checkpoint)!);
             using (session)

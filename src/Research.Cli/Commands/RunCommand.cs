@@ -18,7 +18,7 @@ public static class RunCommand
             { experiment, set, runsDir, dataRoot };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
-            using var services = Services.Build();
+            using var services = Services.Build(p.GetValue(experiment)!);
             var registry = services.Registry();
             var loaded = ExperimentLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], registry);
             var settings = Settings(p.GetValue(runsDir)!, p.GetValue(dataRoot)!);

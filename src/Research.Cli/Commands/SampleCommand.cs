@@ -24,7 +24,7 @@ public static class SampleCommand
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             if (p.GetValue(n) < 1) throw new UsageException("--num-samples must be at least 1");
-            using var services = Services.Build();
+            using var services = Services.Build(Path.Combine(p.GetValue(folder)!, "resolved.json"));
             var runner = new ExperimentRunner(services.Registry(), RunCommand.Settings("runs", p.GetValue(dataRoot)!), stdout);
             var (session, run) = runner.OpenTrained(p.GetValue(folder)!, p.GetValue(checkpoint)!);
             using (session)

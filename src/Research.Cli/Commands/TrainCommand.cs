@@ -19,7 +19,8 @@ public static class TrainCommand
             { experiment, set, runsDir, dataRoot, resume };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
-            using var services = Services.Build();
+            using var services = p.GetValue(resume) is { } r0 ? Services.Build(Path.Combine(r0, "resolved.json"))
+                : p.GetValue(experiment) is { } f0 ? Services.Build(f0) : Services.Build();
             var registry = services.Registry();
             var settings = RunCommand.Settings(p.GetValue(runsDir)!, p.GetValue(dataRoot)!);
             var runner = new ExperimentRunner(registry, settings, stdout);

@@ -15,7 +15,7 @@ public static class ValidateCommand
         var cmd = new Command("validate", "Check an experiment file (extends chain, --set overrides, every key and value); exit 2 on any problem") { experiment, set, print };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
-            using var services = Services.Build();
+            using var services = Services.Build(p.GetValue(experiment)!);
             var loaded = ExperimentLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], services.Registry());
             stdout.WriteLine($"OK: {loaded.SourcePath}: {loaded.Runs.Count} run(s)");
             foreach (var run in loaded.Runs)
@@ -25,6 +25,10 @@ public static class ValidateCommand
                                  $"{o.Training.Steps} steps × batch {o.Training.BatchSize}, {o.Sampling.Count} sampling request(s)");
                 if (p.GetValue(print)) stdout.WriteLine(run.ResolvedJson);
             }
+            // A sweep is validated point by point, as 'research sweep' would run it.
+            var plan = SweepLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], services.Registry());
+            if (plan.SweptKeys.Count > 0 || plan.HasSeeds)
+                stdout.WriteLine($"  sweep {plan.Name}: {plan.Points.Count} point(s) over {string.Join(", ", plan.SweptKeys.Append(plan.HasSeeds ? "seeds" : "").Where(k => k.Length > 0))}");
             return ExitCodes.Ok;
         }));
         return cmd;

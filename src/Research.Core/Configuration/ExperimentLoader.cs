@@ -34,6 +34,8 @@ public static class ExperimentLoader
         foreach (var layer in layers) merged.Apply(layer);
         merged.Apply(overrides);
         var variants = VariantExpander.Extract(merged, file, errors);
+        // A sweep is expanded by SweepLoader ('research sweep'); loaded as one experiment, the file is its base point.
+        merged.RemoveSubtree(SweepExpander.Key, includeSelf: true);
 
         var runs = new List<ResolvedRun>();
         var perRun = new List<(string? Variant, List<ConfigError> Errors)>();

@@ -66,6 +66,9 @@ internal static class ExtendsChain
         var data = JsonLayerReader.ReadFile(file, errors, askedBy, askedPath);
         if (data is null) return;
         var directory = Path.GetDirectoryName(file) ?? ".";
+        // Plugin paths are relative to the file naming them; kept absolute so a resolved configuration stands alone.
+        foreach (var key in data.Keys.Where(k => ConfigLayer.IsAtOrUnder(k, "plugins") && k != "plugins").ToList())
+            if (data[key] is { Length: > 0 } plugin) data[key] = Path.GetFullPath(Path.Combine(directory, plugin));
         stack.Add(file);
         foreach (var (target, keyPath) in TakeExtends(data, file, errors))
             Visit(Path.GetFullPath(Path.Combine(directory, target)), file, keyPath, stack, done, layers, errors);

@@ -49,6 +49,9 @@ internal static partial class SetOverrideParser
         return new ConfigLayer(entries, replace);
     }
 
+    /// <summary>A JSON path a <c>--set</c> or a sweep may name (<c>training.steps</c>, <c>sampling[0].steps</c>).</summary>
+    public static bool IsKeyPath(string path) => KeySyntax().IsMatch(path);
+
     private static (Dictionary<string, string?> Data, IEnumerable<string> Replace)? Flatten(string text, string key, string path, List<ConfigError> errors)
     {
         if (!IsJson(text))

@@ -19,6 +19,12 @@ public sealed class ExperimentOptions : IValidatableOptions
     /// </summary>
     public List<string> Extends { get; set; } = [];
 
+    /// <summary>
+    /// Plugin assemblies (paths relative to the file naming them, absolute once resolved) whose one
+    /// <see cref="Plugins.IResearchPlugin"/> entry type registers more components. Only these are loaded.
+    /// </summary>
+    public List<string> Plugins { get; set; } = [];
+
     /// <summary>Run name: the run folder is <c>runs/&lt;utc&gt;-&lt;name&gt;</c>.</summary>
     [Required]
     public string Name { get; set; } = "";

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Research.Core.Configuration;
+using Research.Core.Plugins;
 using Research.Core.Registry;
 using Research.Training;
 using Research.Training.Loop;
@@ -9,10 +10,9 @@ namespace Research.UnitTests.Contracts;
 /// <summary>Tiny, CPU-only experiments for contract and overfit tests, built through the real loader and registry.</summary>
 public static class TestExperiments
 {
-    private static readonly Lazy<ServiceProvider> Provider = new(() =>
-        new ServiceCollection().AddComponentRegistry().AddBuiltInComponents().BuildServiceProvider());
+    private static readonly Lazy<ServiceProvider> Provider = new(BuildProvider);
 
-    /// <summary>The registry of built-in components.</summary>
+    /// <summary>The registry of built-in components plus <see cref="TestPlugins"/> (loaded as an experiment's <c>plugins</c>).</summary>
     public static ComponentRegistry Registry => Provider.Value.GetRequiredService<ComponentRegistry>();
 
     /// <summary>Every registered parameterization key (the contract suite runs over all of them).</summary>
@@ -47,6 +47,21 @@ public static class TestExperiments
         try
         {
             return ExperimentLoader.Load(path, sets, registry).Runs.Single();
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static ServiceProvider BuildProvider()
+    {
+        var dir = Directory.CreateTempSubdirectory("plugins-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "plugins.json");
+            File.WriteAllText(file, System.Text.Json.JsonSerializer.Serialize(new { plugins = TestPlugins.Paths }));
+            return new ServiceCollection().AddComponentRegistry().AddBuiltInComponents().AddPlugins(file).BuildServiceProvider();
         }
         finally
         {

@@ -1,0 +1,113 @@
+namespace Research.IntegrationTests;
+
+/// <summary>
+/// <c>research sweep</c> end to end: the parent in-process, each point a child <c>research run-point</c>
+/// process; results.csv and table.md; a re-run skips finished points and reruns only unfinished ones.
+/// </summary>
+[NonParallelizable]
+public class SweepCliTests
+{
+    private string _dir = "";
+    private string _experiment = "";
+
+    [SetUp]
+    public void SetUp() => _dir = Directory.CreateTempSubdirectory("sweep-cli-").FullName;
+
+    private void Write(string sweep)
+    {
+        _experiment = Path.Combine(_dir, "tiny.json");
+        File.WriteAllText(_experiment, """
+        {
+          "name": "tiny-sweep", "device": "cpu", "threads": 1,
+          "data": { "type": "gaussian-grid", "options": { "num_per_mode": 40 } },
+          "backbone": { "type": "mlp", "options": { "hidden_dim": 32, "num_layers": 2, "time_embed_dim": 16 } },
+          "schedule": { "type": "linear", "num_timesteps": 50 },
+          "parameterization": { "type": "ddpm-eps" },
+          "training": { "steps": 20, "batch_size": 32, "log_every": 10, "checkpoint_every": 10, "lr_schedule": "constant" },
+          "sampling": [ { "label": "full", "num_samples": 100 } ],
+          "evaluation": { "mmd_points": 50, "plot": false },
+          "sweep": SWEEP
+        }
+        """.Replace("SWEEP", sweep));
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, true);
+
+    [Test]
+    public void Sweep_ThreePointsTwoWorkers_WritesRunFoldersResultsAndTable_ThenResumesOnlyTheUnfinishedPoint()
+    {
+        var runs = Path.Combine(_dir, "runs");
+        // Three points: drop the T=50, seed=1 corner with a zip instead of the grid.
+        Write("""{ "name": "tsweep", "zip": { "schedule.num_timesteps": [25, 25, 50], "seed": [0, 1, 0] }, "labels": { "schedule.num_timesteps": "T" } }""");
+        string[] set = [];
+        var (exit, output, err) = Cli.Run(["sweep", _experiment, "--runs-dir", runs, "--workers", "2", .. set]);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var sweep = Path.Combine(runs, "tsweep");
+        string[] ids = ["T=25_seed=0", "T=25_seed=1", "T=50_seed=0"];
+        foreach (var id in ids)
+            foreach (var f in new[] { "resolved.json", "metrics.jsonl", "checkpoints/latest.safetensors", "done.json" })
+                Assert.That(File.Exists(Path.Combine(sweep, id, f)), Is.True, $"{id}/{f}");
+        var csv = File.ReadAllLines(Path.Combine(sweep, "results.csv"));
+        Assert.That(csv, Has.Length.EqualTo(4));
+        Assert.That(csv[0], Does.StartWith("point,schedule.num_timesteps,seed,sampling,nfe"));
+        var table = File.ReadAllText(Path.Combine(sweep, "table.md"));
+        Assert.That(table, Does.Contain("| 25 | full | 2 |").And.Contain("| 50 | full | 1 |").And.Contain("±"));
+
+        // Interrupted point: its done.json is gone. Only it reruns, resuming from its checkpoint.
+        var untouched = File.GetLastWriteTimeUtc(Path.Combine(sweep, ids[0], "done.json"));
+        File.Delete(Path.Combine(sweep, ids[2], "done.json"));
+        (exit, output, err) = Cli.Run(["sweep", _experiment, "--runs-dir", runs, "--workers", "2", .. set]);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        Assert.That(output, Does.Contain($"skip {ids[0]} (done)").And.Contain($"skip {ids[1]} (done)").And.Contain($"run {ids[2]}"));
+        Assert.That(output, Does.Not.Contain($"run {ids[0]}").And.Not.Contain($"run {ids[1]}"));
+        Assert.That(File.GetLastWriteTimeUtc(Path.Combine(sweep, ids[0], "done.json")), Is.EqualTo(untouched));
+        Assert.That(File.ReadAllText(Path.Combine(sweep, ids[2], "log.txt")), Does.Contain("Resumed from"));
+        Assert.That(File.ReadAllLines(Path.Combine(sweep, "results.csv")), Has.Length.EqualTo(4));
+    }
+
+    [Test]
+    public void Sweep_ParentKilled_WorkersStopAndRerunResumesFromCheckpoints()
+    {
+        Write("""{ "name": "ksweep", "zip": { "schedule.num_timesteps": [25, 50] }, "labels": { "schedule.num_timesteps": "T" } }""");
+        var runs = Path.Combine(_dir, "runs");
+        string[] args = ["sweep", _experiment, "--runs-dir", runs, "--workers", "2", "--set", "training.steps=1500", "--set", "training.checkpoint_every=50"];
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "research.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["CI"] = "1";
+        using (var parent = System.Diagnostics.Process.Start(psi)!)
+        {
+            parent.BeginOutputReadLine();
+            parent.BeginErrorReadLine();
+            var ckpt = Path.Combine(runs, "ksweep", "T=25", "checkpoints", "latest.safetensors");
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            while (!File.Exists(ckpt) && !parent.HasExited && sw.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(50);
+            Assert.That(parent.HasExited, Is.False, "the sweep finished before it could be interrupted");
+            parent.Kill();
+            parent.WaitForExit();
+        }
+        Thread.Sleep(3000); // workers notice their parent is gone within a second
+        var log = Path.Combine(runs, "ksweep", "T=25", "log.txt"); // written by the worker itself
+        var size = new FileInfo(log).Length;
+        Thread.Sleep(1500);
+        Assert.That(new FileInfo(log).Length, Is.EqualTo(size), "an orphaned worker is still writing");
+        Assert.That(File.Exists(Path.Combine(runs, "ksweep", "T=25", "done.json")), Is.False);
+
+        var (exit, output, err) = Cli.Run(args);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        Assert.That(File.ReadAllText(Path.Combine(runs, "ksweep", "T=25", "log.txt")), Does.Contain("Resumed from"));
+        Assert.That(File.ReadAllLines(Path.Combine(runs, "ksweep", "results.csv")), Has.Length.EqualTo(3));
+    }
+
+    [Test]
+    public void Sweep_InvalidPoint_ExitsTwoNamingThePointAndRunsNothing()
+    {
+        var runs = Path.Combine(_dir, "runs");
+        Write("""{ "grid": { "training.stepz": [1, 2] } }""");
+        var (exit, _, err) = Cli.Run("sweep", _experiment, "--runs-dir", runs, "--set", "training.steps=20");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("sweep[training.stepz=1]: training.stepz"));
+        Assert.That(Directory.Exists(runs), Is.False);
+    }
+}
