@@ -16,7 +16,7 @@ namespace Research.Models.UNet;
 /// improvements); Nichol &amp; Dhariwal, "Improved DDPM", arXiv 2102.09672 (the UNet it extends). Parameter names equal the
 /// reference state-dict keys (<c>time_embed.*</c>, <c>label_emb.*</c>, <c>input_blocks.N.M.*</c>, <c>middle_block.*</c>,
 /// <c>output_blocks.*</c>, <c>out.*</c>) so guided-diffusion weights load without a mapping table (tested against
-/// /work/shared/data/parity). <c>z_transform.*</c> exists only for latent requests. The output convolution and every
+/// ../shared/data/parity). <c>z_transform.*</c> exists only for latent requests. The output convolution and every
 /// block's last convolution are zero-initialised.
 /// </remarks>
 public sealed class UNetModel : Backbone
