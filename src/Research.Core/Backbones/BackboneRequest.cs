@@ -17,6 +17,14 @@ public sealed record BackboneRequest(string Role, int InChannels, int OutChannel
     public bool TanhOutput { get; init; }
 
     /// <summary>
+    /// Append the minibatch standard-deviation feature to the trunk's pooled features before every output: the std of
+    /// each feature over groups of this many samples, averaged over features (Karras et al., arXiv 1710.10196 §3;
+    /// DDGAN's discriminator uses groups of 4, methods.md §5.4). Lets a discriminator see a batch's lack of diversity.
+    /// 0 = off. Discriminators only: it makes each output depend on the other samples of its group.
+    /// </summary>
+    public int MinibatchStdGroup { get; init; }
+
+    /// <summary>
     /// Extra named outputs sharing the trunk (e.g. SIDDM's regression and denoising heads on its discriminator);
     /// empty = the main output only. Read them with <see cref="Backbone.ForwardHeads"/>.
     /// </summary>
@@ -27,6 +35,7 @@ public sealed record BackboneRequest(string Role, int InChannels, int OutChannel
     {
         if (InChannels < 1) yield return $"{Role}: in_channels must be at least 1, got {InChannels}";
         if (OutChannels < 1) yield return $"{Role}: out_channels must be at least 1, got {OutChannels}";
+        if (MinibatchStdGroup < 0) yield return $"{Role}: minibatch_std_group must be 0 (off) or positive, got {MinibatchStdGroup}";
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var h in Heads)
         {

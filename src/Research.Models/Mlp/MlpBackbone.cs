@@ -49,9 +49,10 @@ public sealed class MlpBackbone : Backbone
             hidden.Add(nn.Linear(h, h));
             cond.Add(nn.Linear(h, h));
         }
-        output = nn.Linear(h, request.OutChannels);
+        int features = h + (request.MinibatchStdGroup > 0 ? 1 : 0);
+        output = nn.Linear(features, request.OutChannels);
         heads = new ModuleDict<Linear>();
-        foreach (var head in request.Heads) heads.Add((head.Name, nn.Linear(h, head.Channels)));
+        foreach (var head in request.Heads) heads.Add((head.Name, nn.Linear(features, head.Channels)));
         RegisterComponents();
     }
 
@@ -69,7 +70,7 @@ public sealed class MlpBackbone : Backbone
     public override IReadOnlyDictionary<string, Tensor> ForwardHeads(Tensor x, Tensor t, Tensor? y, Tensor? z)
     {
         using var scope = NewDisposeScope();
-        var features = Trunk(x, t, y, z);                                          // [B, h], activated
+        var features = Trunk(x, t, y, z);                                          // [B, h(+1)], activated
         var result = new Dictionary<string, Tensor> { [BackboneHead.Main] = Main(features) };
         foreach (var head in _request.Heads)
             result[head.Name] = heads[head.Name].call(head.DetachTrunk ? features.detach() : features);
@@ -83,7 +84,8 @@ public sealed class MlpBackbone : Backbone
         return _request.TanhOutput ? tanh(outp) : outp;
     }
 
-    // The activated features of the last hidden layer, [B, h]; tensors stay in the caller's scope.
+    // The activated features of the last hidden layer [B, h], plus the minibatch-std feature when requested [B, h+1];
+    // tensors stay in the caller's scope.
     private Tensor Trunk(Tensor x, Tensor t, Tensor? y, Tensor? z)
     {
         // Without class or latent inputs the conditioning depends on t alone: compute it once per distinct t
@@ -105,7 +107,20 @@ public sealed class MlpBackbone : Backbone
             var f = hidden[i].call(Activate(hcur + c));
             hcur = _options.Residual ? hcur + f : f;
         }
-        return Activate(hcur);
+        var trunk = Activate(hcur);
+        return _request.MinibatchStdGroup > 0 ? cat([trunk, MinibatchStd(trunk, _request.MinibatchStdGroup)], 1) : trunk;
+    }
+
+    // StyleGAN's minibatch stddev on features [B, h] → [B, 1]: sample i gets the mean over features of the std over
+    // its group {i, i + B/g, i + 2B/g, …}; g is the largest divisor of B not above the requested group size.
+    private static Tensor MinibatchStd(Tensor features, int group)
+    {
+        long b = features.shape[0];
+        long g = Math.Min(group, b);
+        while (b % g != 0) g--;
+        var y = features.reshape(g, b / g, features.shape[1]);                                   // [g, B/g, h]
+        var std = (y - y.mean([0], keepdim: true)).square().mean([0]).add(1e-8).sqrt();          // [B/g, h]
+        return std.mean([1], keepdim: true).repeat(g, 1);                                         // [B, 1]
     }
 
     /// <summary>[x, sin(2^k π x), cos(2^k π x)] for k &lt; K, per coordinate: <c>[B, in]</c> → <c>[B, in·(1+2K)]</c>.</summary>

@@ -43,6 +43,13 @@ public sealed class DdganOptions : IValidatableOptions
     public string Mode { get; set; } = "chain";
 
     /// <summary>
+    /// Group size of the minibatch standard-deviation feature appended to the discriminator's trunk (0 = off).
+    /// Default 4: DDGAN's official discriminator (minibatch-stddev with group 4, methods.md §5.4).
+    /// </summary>
+    [Range(0, 1024)]
+    public int MinibatchStdGroup { get; set; } = 4;
+
+    /// <summary>
     /// R1 weight γ on real x_{t−1}. Default 0.02: DDGAN CIFAR-10 command (<c>--r1_gamma 0.02</c>); 0 turns R1 off.
     /// </summary>
     [Range(0.0, 1e6)]

@@ -37,7 +37,7 @@ public sealed class DdganParameterization : IParameterization
         });
         // Chain: D sees the pair (x_{t−1}, x_t) stacked on channels. Augmentation: D sees one diffused sample.
         _discriminator = context.Backbones.Create(new BackboneRequest("discriminator", options.IsAugmentation ? c : 2 * c, 1,
-            BackboneOutput.Pooled));
+            BackboneOutput.Pooled) { MinibatchStdGroup = options.MinibatchStdGroup });
         _generator.to(context.Device);
         _discriminator.to(context.Device);
         Networks = new Dictionary<string, nn.Module> { ["generator"] = _generator, ["discriminator"] = _discriminator };

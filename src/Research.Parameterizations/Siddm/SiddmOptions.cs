@@ -64,6 +64,13 @@ public sealed class SiddmOptions : IValidatableOptions
     [Range(0.0, 1e6)]
     public double LambdaReg { get; set; } = 1.0;
 
+    /// <summary>
+    /// Group size of the minibatch standard-deviation feature appended to the discriminator's trunk (0 = off).
+    /// Default 4: DDGAN's official discriminator (minibatch-stddev with group 4, methods.md §5.4).
+    /// </summary>
+    [Range(0, 1024)]
+    public int MinibatchStdGroup { get; set; } = 4;
+
     /// <summary>R1 weight γ on real x_{t−1} (A4). Default 0: SIDDM replaces R1 by the denoising regulariser.</summary>
     [Range(0.0, 1e6)]
     public double R1Gamma { get; set; }

@@ -46,7 +46,11 @@ public sealed class SiddmParameterization : IParameterization
         var heads = new List<BackboneHead>();
         if (options.HasRegressionHead) heads.Add(new BackboneHead(RegressionHead, c) { DetachTrunk = !options.AfdTrainsTrunk });
         if (options.LambdaReg > 0) heads.Add(new BackboneHead(DenoisingHead, c));
-        _discriminator = context.Backbones.Create(new BackboneRequest("discriminator", c, 1, BackboneOutput.Pooled) { Heads = heads });
+        _discriminator = context.Backbones.Create(new BackboneRequest("discriminator", c, 1, BackboneOutput.Pooled)
+        {
+            Heads = heads,
+            MinibatchStdGroup = options.MinibatchStdGroup,
+        });
         _generator.to(context.Device);
         _discriminator.to(context.Device);
         Networks = new Dictionary<string, nn.Module> { ["generator"] = _generator, ["discriminator"] = _discriminator };

@@ -59,4 +59,22 @@ public sealed class MlpHeadsTests
         using var scope = NewDisposeScope();
         Assert.That(net.ForwardHeads(randn([3, 2]), zeros([3], dtype: int64), null, null).Keys, Is.EqualTo(new[] { BackboneHead.Main }));
     }
+
+    [TestCase(2, true)]
+    [TestCase(0, false)]
+    public void Forward_MinibatchStdGroup_OutputDependsOnItsGroupOnly(int group, bool coupled)
+    {
+        manual_seed(3);
+        using var d = new MlpBackbone(Tiny, new BackboneRequest("discriminator", 2, 1, BackboneOutput.Pooled) { MinibatchStdGroup = group });
+        using var scope = NewDisposeScope();
+        var t = zeros([4], dtype: int64);
+        var x = randn([4, 2]);
+        var before = d.call(x, t, null, null);
+        var inGroup = x.clone();
+        inGroup[2] = inGroup[2] + 1.0f;                        // groups of 2 over a batch of 4: {0, 2} and {1, 3}
+        var otherGroup = x.clone();
+        otherGroup[1] = otherGroup[1] + 1.0f;
+        Assert.That(TestTensors.AreIdentical(d.call(inGroup, t, null, null)[0], before[0]), Is.EqualTo(!coupled));
+        Assert.That(TestTensors.AreIdentical(d.call(otherGroup, t, null, null)[0], before[0]), Is.True);
+    }
 }
