@@ -1,3 +1,4 @@
+using Research.Core.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,7 +19,7 @@ namespace Research.Evaluation.Features;
 /// </remarks>
 public sealed class FeatureCnn : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d conv1, conv2, conv3, conv4;
+    private readonly SafeConv2d conv1, conv2, conv3, conv4;
     private readonly Linear fc1, fc2;
 
     /// <summary>Builds the network (weights from TorchSharp's default initialisers, i.e. the global generator).</summary>
@@ -29,10 +30,10 @@ public sealed class FeatureCnn : nn.Module<Tensor, Tensor>
         if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors), nameof(options));
         Options = options;
         int w = options.Width;
-        conv1 = nn.Conv2d(options.InChannels, w, 3, padding: 1);
-        conv2 = nn.Conv2d(w, w, 3, padding: 1);
-        conv3 = nn.Conv2d(w, 2 * w, 3, padding: 1);
-        conv4 = nn.Conv2d(2 * w, 2 * w, 3, padding: 1);
+        conv1 = new SafeConv2d(options.InChannels, w, 3, padding: 1);
+        conv2 = new SafeConv2d(w, w, 3, padding: 1);
+        conv3 = new SafeConv2d(w, 2 * w, 3, padding: 1);
+        conv4 = new SafeConv2d(2 * w, 2 * w, 3, padding: 1);
         fc1 = nn.Linear(2 * w * 16, options.FeatureDim);
         fc2 = nn.Linear(options.FeatureDim, options.NumClasses);
         RegisterComponents();

@@ -1,3 +1,4 @@
+using Research.Core.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,13 +11,13 @@ namespace Research.Models.UNet;
 /// </summary>
 public sealed class Downsample : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d? op;
+    private readonly SafeConv2d? op;
 
     /// <summary>Downsampling of <paramref name="channels"/> channels to <paramref name="outChannels"/> (only with a convolution).</summary>
     public Downsample(int channels, bool useConv, int? outChannels = null) : base("Downsample")
     {
         int outCh = outChannels ?? channels;
-        if (useConv) op = nn.Conv2d(channels, outCh, 3, stride: 2, padding: 1);
+        if (useConv) op = new SafeConv2d(channels, outCh, 3, stride: 2, padding: 1);
         else if (outCh != channels) throw new ArgumentException("Downsample without a convolution cannot change the channel count");
         RegisterComponents();
     }

@@ -1,3 +1,4 @@
+using Research.Core.Layers;
 using Research.Core.Backbones;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -46,7 +47,7 @@ public sealed class EncoderUNetModel : Backbone
             ? new IndexedLayers(new GroupNorm32(c, options.NumGroups), nn.SiLU(), new AttentionPool2d(options.ImageSize / encoder.Downsampling, c,
                 options.NumHeadChannels > 0 ? options.NumHeadChannels : c / options.NumHeads, request.OutChannels))
             : new IndexedLayers(new GroupNorm32(c, options.NumGroups), nn.SiLU(), nn.AdaptiveAvgPool2d(1),
-                UNetInit.Zero(nn.Conv2d(c, request.OutChannels, 1)), nn.Flatten());
+                UNetInit.Zero(new SafeConv2d(c, request.OutChannels, 1)), nn.Flatten());
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using Research.Core.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,7 +19,7 @@ public sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
     private readonly IndexedLayers in_layers;
     private readonly IndexedLayers emb_layers;
     private readonly IndexedLayers out_layers;
-    private readonly Conv2d? skip_connection;
+    private readonly SafeConv2d? skip_connection;
     private readonly bool _scaleShift;
     private readonly ResampleMode _resample;
 
@@ -38,11 +39,11 @@ public sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
         OutChannels = outCh;
         _scaleShift = useScaleShiftNorm;
         _resample = resample;
-        in_layers = new IndexedLayers(new GroupNorm32(channels, numGroups), nn.SiLU(), nn.Conv2d(channels, outCh, 3, padding: 1));
+        in_layers = new IndexedLayers(new GroupNorm32(channels, numGroups), nn.SiLU(), new SafeConv2d(channels, outCh, 3, padding: 1));
         emb_layers = new IndexedLayers(nn.SiLU(), nn.Linear(embChannels, useScaleShiftNorm ? 2 * outCh : outCh));
         out_layers = new IndexedLayers(new GroupNorm32(outCh, numGroups), nn.SiLU(), nn.Dropout(dropout),
-            UNetInit.Zero(nn.Conv2d(outCh, outCh, 3, padding: 1)));
-        if (outCh != channels) skip_connection = nn.Conv2d(channels, outCh, 1);
+            UNetInit.Zero(new SafeConv2d(outCh, outCh, 3, padding: 1)));
+        if (outCh != channels) skip_connection = new SafeConv2d(channels, outCh, 1);
         RegisterComponents();
     }
 
@@ -61,7 +62,7 @@ public sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
         {
             h = Resample(in_layers.At<SiLU>(1).call(in_layers.At<GroupNorm32>(0).call(x)));
             x = Resample(x);
-            h = in_layers.At<Conv2d>(2).call(h);
+            h = in_layers.At<SafeConv2d>(2).call(h);
         }
         else
         {

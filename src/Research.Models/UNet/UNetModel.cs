@@ -1,3 +1,4 @@
+using Research.Core.Layers;
 using Research.Core.Backbones;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -47,7 +48,7 @@ public sealed class UNetModel : Backbone
         (output_blocks, int outCh) = UNetTrunk.BuildDecoder(options, encoder);
         BottleneckChannels = encoder.Channels;
         @out = new IndexedLayers(new GroupNorm32(outCh, options.NumGroups), nn.SiLU(),
-            UNetInit.Zero(nn.Conv2d(outCh, request.OutChannels, 3, padding: 1)));
+            UNetInit.Zero(new SafeConv2d(outCh, request.OutChannels, 3, padding: 1)));
         RegisterComponents();
     }
 

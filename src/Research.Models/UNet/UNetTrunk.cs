@@ -1,3 +1,4 @@
+using Research.Core.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,7 +27,7 @@ public static class UNetTrunk
     {
         int emb = 4 * o.ModelChannels, ch = o.LevelChannels(0), ds = 1, levels = o.EffectiveChannelMult().Count;
         var attention = o.AttentionDownsampleFactors();
-        var blocks = new ModuleList<TimestepEmbedSequential>(new TimestepEmbedSequential(nn.Conv2d(inChannels, ch, 3, padding: 1)));
+        var blocks = new ModuleList<TimestepEmbedSequential>(new TimestepEmbedSequential(new SafeConv2d(inChannels, ch, 3, padding: 1)));
         var skips = new List<int> { ch };
         for (int level = 0; level < levels; level++)
         {

@@ -1,3 +1,4 @@
+using Research.Core.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,13 +11,13 @@ namespace Research.Models.UNet;
 /// </summary>
 public sealed class Upsample : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d? conv;
+    private readonly SafeConv2d? conv;
 
     /// <summary>Upsampling of <paramref name="channels"/> channels to <paramref name="outChannels"/> (only with a convolution).</summary>
     public Upsample(int channels, bool useConv, int? outChannels = null) : base("Upsample")
     {
         int outCh = outChannels ?? channels;
-        if (useConv) conv = nn.Conv2d(channels, outCh, 3, padding: 1);
+        if (useConv) conv = new SafeConv2d(channels, outCh, 3, padding: 1);
         else if (outCh != channels) throw new ArgumentException("Upsample without a convolution cannot change the channel count");
         RegisterComponents();
     }
