@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration;
+
 namespace Research.Core.Configuration;
 
 /// <summary>
@@ -11,4 +14,17 @@ public sealed class ComponentSpec
 
     /// <summary>The component's own options object (its registered type), never null after binding.</summary>
     public object? Options { get; set; }
+
+    /// <summary>
+    /// Backbones only: options per network role (<c>"roles": { "discriminator": { … } }</c>), each the shared
+    /// <see cref="Options"/> with the role's keys bound on top. DDGAN, for example, gives its discriminator a wider
+    /// time embedding than its generator (methods.md §5.3). Empty when no role overrides anything.
+    /// </summary>
+    [ConfigurationKeyName("roles")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, object>? RoleOptions { get; set; }
+
+    /// <summary>The options a network of role <paramref name="role"/> is built with.</summary>
+    public object OptionsFor(string role) =>
+        RoleOptions is not null && RoleOptions.TryGetValue(role, out var o) ? o : Options ?? throw new InvalidOperationException($"component '{Type}' has no bound options");
 }

@@ -31,6 +31,10 @@ internal static partial class OptionsValidator
             foreach (var network in options.Training.Optimizers.Keys.Where(n => !family.Networks.Contains(n)))
                 errors.Add(new PathError($"training.optimizers.{network}",
                     $"'{network}' is not a network of '{family.Key}'{ConfigKeys.DidYouMean(network, family.Networks)} (its networks: {string.Join(", ", family.Networks)})"));
+        if (family is not null)
+            foreach (var role in (options.Backbone.RoleOptions?.Keys.AsEnumerable() ?? []).Where(r => !family.Networks.Contains(r)))
+                errors.Add(new PathError($"backbone.roles.{role}",
+                    $"'{role}' is not a network of '{family.Key}'{ConfigKeys.DidYouMean(role, family.Networks)} (its networks: {string.Join(", ", family.Networks)})"));
         return errors;
     }
 
@@ -56,6 +60,8 @@ internal static partial class OptionsValidator
                     break;
                 case ComponentSpec spec:
                     if (spec.Options is not null) Visit(spec.Options, ConfigKeys.Child(propertyPath, "options"), errors);
+                    foreach (var (role, roleOptions) in spec.RoleOptions ?? [])
+                        Visit(roleOptions, ConfigKeys.Child(ConfigKeys.Child(propertyPath, "roles"), role), errors);
                     break;
                 case IDictionary dict:
                     foreach (DictionaryEntry e in dict)

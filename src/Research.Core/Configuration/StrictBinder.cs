@@ -195,7 +195,7 @@ internal sealed class StrictBinder(ComponentRegistry registry)
         }
         if (node is { HasValue: false })
         {
-            string[] known = ["type", "options"];
+            string[] known = kind == ComponentKind.Backbone ? ["type", "options", "roles"] : ["type", "options"];
             foreach (var child in node.Children.Where(c => !known.Contains(c.Name)))
                 Fail(ConfigKeys.Child(path, child.Name), ConfigKeys.UnknownKey(child.Name, known));
             if (node.Child("type") is { } typeNode)
@@ -217,5 +217,23 @@ internal sealed class StrictBinder(ComponentRegistry registry)
         var options = Activator.CreateInstance(registration.OptionsType)!;
         BindObject(registration.OptionsType, optionsNode, options, ConfigKeys.Child(path, "options"));
         spec.Options = options;
+        spec.RoleOptions = null;
+        if (node?.Child("roles") is not { } rolesNode) return;
+        spec.RoleOptions = new Dictionary<string, object>(StringComparer.Ordinal);
+        var rolesPath = ConfigKeys.Child(path, "roles");
+        if (rolesNode.HasValue || rolesNode.IsArray)
+        {
+            Fail(rolesPath, $"expected an object {{ \"<network role>\": {{ option overrides }} }}, got {rolesNode.Describe()}");
+            return;
+        }
+        foreach (var role in rolesNode.Children)
+        {
+            // The shared options first, then the role's keys on top: the same strict binding, so unknown keys and
+            // wrong types are reported at backbone.roles.<role>.<key>.
+            var roleOptions = Activator.CreateInstance(registration.OptionsType)!;
+            BindObject(registration.OptionsType, optionsNode, roleOptions, ConfigKeys.Child(path, "options"));
+            BindObject(registration.OptionsType, role, roleOptions, ConfigKeys.Child(rolesPath, role.Name));
+            spec.RoleOptions[role.Name] = roleOptions;
+        }
     }
 }

@@ -4,10 +4,13 @@ using Research.Core.Registry;
 
 namespace Research.Training.Loop;
 
-/// <summary>Builds the experiment's configured backbone (<c>backbone.type</c> + options) for any request.</summary>
+/// <summary>
+/// Builds the experiment's configured backbone (<c>backbone.type</c> + options) for any request, with the options of
+/// <c>backbone.roles.&lt;request role&gt;</c> where the experiment sets them.
+/// </summary>
 public sealed class BackboneFactory(ComponentRegistry registry, ComponentSpec spec) : IBackboneFactory
 {
     /// <inheritdoc />
     public Backbone Create(BackboneRequest request) =>
-        registry.Create<Backbone>(ComponentKind.Backbone, spec.Type, spec.Options!, request);
+        registry.Create<Backbone>(ComponentKind.Backbone, spec.Type, spec.OptionsFor(request.Role), request);
 }

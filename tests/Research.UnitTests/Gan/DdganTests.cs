@@ -1,3 +1,4 @@
+using Research.UnitTests.Contracts;
 using Research.Core.Backbones;
 using Research.Core.Parameterizations;
 using Research.Parameterizations.Ddgan;
@@ -16,6 +17,25 @@ public sealed class DdganTests
         yield return new TestCaseData((object)new[] { "generator_output=x_prev" }).SetName("Ddgan direct x_prev");
         yield return new TestCaseData((object)new[] { "generator_output=eps" }).SetName("Ddgan eps output");
         yield return new TestCaseData((object)new[] { "mode=augmentation", "lazy_reg=1" }).SetName("Ddgan one-shot with augmentation");
+    }
+
+    [Test]
+    public void BackboneRoles_DiscriminatorOverride_OnlyTheDiscriminatorChangesAndTheResolvedJsonKeepsIt()
+    {
+        var run = TestExperiments.Tiny("ddgan", sets: ["backbone.roles={\"discriminator\": {\"hidden_dim\": 24, \"input_fourier_bands\": 3}}"]);
+        using var s = TestExperiments.Session(run);
+        long Width(string network) => s.Parameterization.Networks[network].named_parameters().First(p => p.name == "input.weight").parameter.shape[0];
+        long InFeatures(string network) => s.Parameterization.Networks[network].named_parameters().First(p => p.name == "input.weight").parameter.shape[1];
+        Assert.That(Width("discriminator"), Is.EqualTo(24));
+        Assert.That(Width("generator"), Is.EqualTo(32), "the generator keeps the shared options");
+        Assert.That(InFeatures("discriminator"), Is.EqualTo(4 * (1 + 2 * 3)), "pair input with 3 Fourier octaves");
+        Assert.That(InFeatures("generator"), Is.EqualTo(2));
+        // The resolved configuration (what resume and run.json use) binds back to the same networks.
+        var path = Path.Combine(Directory.CreateTempSubdirectory("roles-").FullName, "resolved.json");
+        File.WriteAllText(path, run.ResolvedJson);
+        var again = Research.Core.Configuration.ExperimentLoader.Load(path, [], TestExperiments.Registry).Runs.Single();
+        Assert.That(again.ResolvedJson, Is.EqualTo(run.ResolvedJson));
+        Directory.Delete(Path.GetDirectoryName(path)!, true);
     }
 
     [TestCaseSource(nameof(Variants))]
