@@ -13,6 +13,14 @@ public static class CommonOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary><c>--variant name</c>, repeatable: run only these variants of the experiment.</summary>
+    public static Option<string[]> Variant() => new("--variant")
+    {
+        Description = "Run only this variant of the experiment (repeatable; default: every variant)",
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     /// <summary><c>--runs-dir</c>: where run folders are created.</summary>
     public static Option<string> RunsDir() => new("--runs-dir")
     {

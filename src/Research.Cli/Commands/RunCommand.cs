@@ -14,13 +14,14 @@ public static class RunCommand
         var set = CommonOptions.Set();
         var runsDir = CommonOptions.RunsDir();
         var dataRoot = CommonOptions.DataRoot();
+        var variant = CommonOptions.Variant();
         var cmd = new Command("run", "Train, sample and evaluate every run (variant) of an experiment and print the comparison table")
-            { experiment, set, runsDir, dataRoot };
+            { experiment, set, variant, runsDir, dataRoot };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             using var services = Services.Build(p.GetValue(experiment)!);
             var registry = services.Registry();
-            var loaded = ExperimentLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], registry);
+            var loaded = ExperimentLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], registry).Only(p.GetValue(variant) ?? []);
             var settings = Settings(p.GetValue(runsDir)!, p.GetValue(dataRoot)!);
             new ExperimentRunner(registry, settings, stdout).Run(loaded);
             return ExitCodes.Ok;

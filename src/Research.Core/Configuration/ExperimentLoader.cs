@@ -10,7 +10,7 @@ namespace Research.Core.Configuration;
 /// and thrown together as a <see cref="ConfigException"/>, before any tensor exists.
 /// </summary>
 /// <remarks>
-/// Layer order for a variant run: presets, file, the variant's <c>set</c>, then <c>--set</c> (so a
+/// Layer order for a variant run: presets, file, the variant's own presets (<c>extends</c>), its <c>set</c>, then <c>--set</c> (so a
 /// command-line override applies to every variant). Strict config saved with the run, after nanoGPT's
 /// <c>configurator.py</c>.
 /// </remarks>
@@ -48,7 +48,7 @@ public static class ExperimentLoader
         foreach (var v in variants)
         {
             var run = merged.Clone();
-            run.Apply(v.Layer);
+            v.ApplyTo(run);
             run.Apply(overrides.Without("variants"));
             var (options, problems) = RunBinder.Bind(run, file, registry);
             perRun.Add((v.Variant.Name, problems));

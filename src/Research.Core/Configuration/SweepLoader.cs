@@ -42,7 +42,7 @@ public static class SweepLoader
             {
                 var label = Describe(v, combo.Values, combo.Seed);
                 var run = merged.Clone();
-                if (v is not null) run.Apply(v.Layer);
+                if (v is not null) v.ApplyTo(run);
                 run.Apply(overrides.Without("variants").Without(SweepExpander.Key));
                 run.Apply(ConfigLayer.FromEntries(combo.Entries.ToDictionary(kv => kv.Key,
                     kv => new ConfigEntry(kv.Value, new KeyOrigin(file, $"sweep[{label}]: ")), StringComparer.Ordinal)));

@@ -171,6 +171,41 @@ public sealed class ExperimentLoaderTests
     }
 
     [Test]
+    public void Load_VariantExtendsAPreset_PresetOverTheFileThenTheVariantsSetThenCommandLine()
+    {
+        var dir = ConfigTestFiles.Scratch(
+            ("presets/base.json", "{ \"seed\": 4 }"),
+            ("presets/fast.json", "{ \"extends\": \"base.json\", \"training\": { \"steps\": 7, \"batch_size\": 8 } }"),
+            ("exp.json", """
+                { "name": "e", "seed": 1, "training": { "steps": 100, "batch_size": 32 },
+                  "variants": [ { "name": "plain", "set": {} },
+                                { "name": "fast", "extends": ["presets/fast.json"], "set": { "training": { "batch_size": 9 } } } ] }
+                """));
+
+        var runs = ExperimentLoader.Load(Path.Combine(dir, "exp.json"), ["training.log_every=1"], Registry).Runs;
+
+        Assert.That(runs[0].Options.Training.Steps, Is.EqualTo(100), "a preset of one variant must not leak into another");
+        Assert.That(runs[0].Options.Seed, Is.EqualTo(1));
+        Assert.That(runs[1].Options.Training.Steps, Is.EqualTo(7), "the variant's preset overrides the file");
+        Assert.That(runs[1].Options.Seed, Is.EqualTo(4), "the preset's own extends chain applies");
+        Assert.That(runs[1].Options.Training.BatchSize, Is.EqualTo(9), "the variant's set overrides its preset");
+        Assert.That(runs.Select(r => r.Options.Training.LogEvery), Is.All.EqualTo(1), "--set applies last");
+    }
+
+    [Test]
+    public void Only_NamedVariants_KeepsThemInFileOrderAndRejectsUnknownNames()
+    {
+        var loaded = ExperimentLoader.Load(ConfigTestFiles.Good("variants.json"), [], Registry);
+        var names = loaded.Runs.Select(r => r.Variant!).ToList();
+
+        Assert.That(loaded.Only([names[1]]).Runs.Select(r => r.Variant), Is.EqualTo(new[] { names[1] }));
+        Assert.That(loaded.Only([]).Runs, Has.Count.EqualTo(names.Count));
+        var ex = Assert.Throws<ConfigException>(() => loaded.Only([names[0] + "x"]));
+        Assert.That(ex!.Errors.Single().Path, Is.EqualTo("variants"));
+        Assert.That(ex.Errors.Single().Message, Does.Contain($"did you mean '{names[0]}'?"));
+    }
+
+    [Test]
     public void Load_FileWithThreeProblems_ReportsAllThreeAtOnce()
     {
         var ex = Assert.Throws<ConfigException>(() =>
