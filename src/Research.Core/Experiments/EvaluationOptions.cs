@@ -17,6 +17,9 @@ public sealed class EvaluationOptions
     [Range(0.0, 1.0)]
     public double ModeThresholdFraction { get; set; } = 0.1;
 
-    /// <summary>Write a scatter PNG of each row's samples over the data.</summary>
+    /// <summary>
+    /// Write a picture of each row's samples: a scatter PNG over the data (2-D) or a grid of up to 64 samples, 8 per
+    /// row (images).
+    /// </summary>
     public bool Plot { get; set; } = true;
 }

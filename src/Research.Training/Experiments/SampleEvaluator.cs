@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using Research.Core.Data;
 using Research.Core.Experiments;
 using Research.Core.IO;
 using Research.Core.Parameterizations;
 using Research.Data.TwoD;
+using Research.Evaluation.Reports;
 using Research.Evaluation.TwoD;
 using Research.Training.Loop;
 using Research.Training.Runs;
@@ -13,7 +15,8 @@ namespace Research.Training.Experiments;
 
 /// <summary>
 /// Samples a trained session for each sampling request (with its EMA weights), times it, scores the samples
-/// against the data and writes them (safetensors + scatter PNG) into the run folder.
+/// against the data and writes them into the run folder: safetensors, plus a scatter PNG (2-D) or a grid PNG of up to
+/// 64 samples (images, <see cref="ImageGrid"/>).
 /// </summary>
 public static class SampleEvaluator
 {
@@ -81,6 +84,8 @@ public static class SampleEvaluator
                     new Dictionary<string, string> { ["label"] = spec.DisplayLabel, ["nfe"] = nfe.ToString() });
                 if (s.Options.Evaluation.Plot && s.Data is PointSet2D ps)
                     ScatterPlot.Write(stem + ".png", dataSpace, ps, $"{method} — {spec.DisplayLabel} (NFE {nfe})");
+                else if (s.Options.Evaluation.Plot && IsImageData(s.Data))
+                    ImageGrid.Write(stem + ".png", dataSpace);
                 run.Log.Information("{Method} {Label}: NFE {Nfe}, {Ms:F1} ms/1000 samples, {Metrics}", method, spec.DisplayLabel, nfe, msPer1000,
                     string.Join(", ", metrics.Select(p => $"{p.Key}={p.Value}")));
                 run.WriteMetrics(new Dictionary<string, object>(metrics)
@@ -117,6 +122,9 @@ public static class SampleEvaluator
         metrics["num_samples"] = m.SampleCount;
         return metrics;
     }
+
+    /// <summary>True for image data (<c>[C, H, W]</c> samples), whose samples are scored in feature space and drawn as a grid.</summary>
+    public static bool IsImageData(IDataSource data) => data is not PointSet2D && data.SampleShape.Length == 3;
 
     /// <summary>The request's target labels <c>[N]</c> (int64, CPU), or null.</summary>
     public static Tensor? TargetLabels(SamplingOptions spec, int numClasses)
