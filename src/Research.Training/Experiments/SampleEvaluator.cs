@@ -4,6 +4,7 @@ using Research.Core.Experiments;
 using Research.Core.IO;
 using Research.Core.Parameterizations;
 using Research.Data.TwoD;
+using Research.Evaluation.Metrics;
 using Research.Evaluation.Reports;
 using Research.Evaluation.TwoD;
 using Research.Training.Loop;
@@ -67,9 +68,10 @@ public static class SampleEvaluator
         double msPer1000 = times[times.Count / 2] / spec.NumSamples * 1000;
 
         using (samples)
-        using (var dataSpace = s.Data.ToDataSpace(samples.cpu()))
+        using (var cpuSamples = samples.cpu())
+        using (var dataSpace = s.Data.ToDataSpace(cpuSamples))
         {
-            var metrics = Score(s, dataSpace, spec);
+            var metrics = Score(s, dataSpace, spec, cpuSamples);
             if (labels is not null && s.Data is PointSet2D { Modes: { } modes })
                 metrics["guided_accuracy_pct"] = Math.Round(100 * GuidedAccuracy2D.Compute(dataSpace, labels, modes), 3);
             if (s.Parameterization is IReportsDiagnostics diag)
@@ -98,10 +100,26 @@ public static class SampleEvaluator
         }
     }
 
-    /// <summary>Metrics of data-space samples: the 2-D suite for point sets (methods.md §9).</summary>
-    public static Dictionary<string, object> Score(TrainingSession s, Tensor dataSpace, SamplingOptions spec)
+    /// <summary>
+    /// Metrics of one request's samples: the 2-D suite for point sets (from <paramref name="dataSpace"/>), and FID,
+    /// KID, precision/recall (k = 3) and optionally IS in feature space for images (from the model-space
+    /// <paramref name="modelSpace"/>, methods.md §9). Image data without <c>evaluation.features</c> get no metrics
+    /// (the runner warned once); their rows say <c>feature_extractor = none</c>.
+    /// </summary>
+    public static Dictionary<string, object> Score(TrainingSession s, Tensor dataSpace, SamplingOptions spec, Tensor? modelSpace = null)
     {
         var metrics = new Dictionary<string, object>();
+        if (IsImageData(s.Data))
+        {
+            if (s.ImageEvaluator is not { } images)
+            {
+                metrics[MetricKeys.FeatureExtractor] = "none";
+                return metrics;
+            }
+            using var x = modelSpace?.alias() ?? ToModelSpace(dataSpace);
+            foreach (var (k, v) in images.Score(x, Seeds.Derive(s.Options.Seed, KidStream)).ToMetrics()) metrics[k] = v;
+            return metrics;
+        }
         if (s.Data is not PointSet2D ps) return metrics;
         var e = s.Options.Evaluation;
         var options = new TwoDEvaluationOptions
@@ -121,6 +139,16 @@ public static class SampleEvaluator
         metrics["mmd2"] = m.Mmd2;
         metrics["num_samples"] = m.SampleCount;
         return metrics;
+    }
+
+    // Seed stream of the KID subsets (17 drives the 2-D MMD subsampling, 23 the diagnostics).
+    private const int KidStream = 19;
+
+    // Image data space is [0, 1] (ImageSet.ToDataSpace); model space [−1, 1].
+    private static Tensor ToModelSpace(Tensor dataSpace)
+    {
+        using var doubled = dataSpace * 2.0;
+        return doubled - 1.0;
     }
 
     /// <summary>True for image data (<c>[C, H, W]</c> samples), whose samples are scored in feature space and drawn as a grid.</summary>
