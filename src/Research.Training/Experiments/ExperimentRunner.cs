@@ -31,6 +31,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
                     : RunFolder.Create(settings.RunsDir, run.Name, run.ResolvedJson, run.Options.Seed, ConsoleLevel);
             folder.Log.Information("Run {Name} in {Path}: {Family} on {Data}, backbone {Backbone}, {Runtime}", run.Name, folder.Path,
                 run.Options.Parameterization.Type, run.Options.Data.Type, run.Options.Backbone.Type, string.Join(", ", Core.Runtime.TorchRuntime.Notes));
+            AttachTensorBoard(session, folder);
             WarnIfUnscored(session, folder);
             if (resumeFrom is not null)
             {
@@ -46,7 +47,11 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
                 Core.IO.AtomicFile.WriteAllText(Path.Combine(folder.Path, "resolved.json"), run.ResolvedJson);
             }
             IProgressSink progress = settings.Interactive ? new SpectreProgressSink(run.Name) : new LogProgressSink(folder.Log, run.Name);
-            new Trainer(session, folder, progress).Train();
+            string method = run.Variant ?? run.Options.Parameterization.Type;
+            var evaluate = run.Options.Training.EvalEvery > 0 && run.Options.Sampling.Count > 0
+                ? s => SampleEvaluator.EvaluateAll(s, folder, method)
+                : (Action<TrainingSession>?)null;
+            new Trainer(session, folder, progress, evaluate).Train();
             return (session, folder);
         }
         catch
@@ -76,6 +81,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         {
             Checkpoint.Load(session, ckpt);
             folder = RunFolder.Open(runFolder, ConsoleLevel);
+            AttachTensorBoard(session, folder);
             if (overrides is { Count: > 0 })
                 folder.Log.Information("Evaluating {Checkpoint} with overrides {Overrides}", ckpt, string.Join(" ", overrides));
             WarnIfUnscored(session, folder);
@@ -103,6 +109,15 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
             if (!f.Enabled || !seen.Add($"{f.Type}|{Path.GetFullPath(f.Path)}|{f.Quantize}")) continue;
             using var extractor = ImageScoring.LoadExtractor(f, run.KeySources);
         }
+    }
+
+    // One event file per opened run (training, or a later evaluation of it); the folder disposes it.
+    private static void AttachTensorBoard(TrainingSession session, RunFolder folder)
+    {
+        if (!session.Options.Training.Tensorboard) return;
+        var observer = TensorBoard.TensorBoardObserver.Create(folder.Path);
+        folder.AddObserver(observer);
+        folder.Log.Debug("TensorBoard events: {File}", observer.EventFile);
     }
 
     // Image runs without an extractor are still sampled, timed and drawn; say once, up front, that they get no metrics.

@@ -84,10 +84,12 @@ public static class SampleEvaluator
                 var stem = Path.Combine(run.Samples, Slug(spec.DisplayLabel));
                 SafeTensors.Write(stem + ".safetensors", [new("samples", dataSpace)],
                     new Dictionary<string, string> { ["label"] = spec.DisplayLabel, ["nfe"] = nfe.ToString() });
+                EncodedImage? picture = null;
                 if (s.Options.Evaluation.Plot && s.Data is PointSet2D ps)
-                    ScatterPlot.Write(stem + ".png", dataSpace, ps, $"{method} — {spec.DisplayLabel} (NFE {nfe})");
-                else if (s.Options.Evaluation.Plot && IsImageData(s.Data))
-                    ImageGrid.Write(stem + ".png", dataSpace);
+                    picture = EncodedImage.FromPng(File.ReadAllBytes(ScatterPlot.Write(stem + ".png", dataSpace, ps, $"{method} — {spec.DisplayLabel} (NFE {nfe})")));
+                else if (IsImageData(s.Data))
+                    picture = s.Options.Evaluation.Plot ? ImageGrid.Write(stem + ".png", dataSpace) : ImageGrid.Encode(dataSpace);
+                if (picture is not null) run.WriteImage(Slug(spec.DisplayLabel), s.Step, picture);
                 run.Log.Information("{Method} {Label}: NFE {Nfe}, {Ms:F1} ms/1000 samples, {Metrics}", method, spec.DisplayLabel, nfe, msPer1000,
                     string.Join(", ", metrics.Select(p => $"{p.Key}={p.Value}")));
                 run.WriteMetrics(new Dictionary<string, object>(metrics)
