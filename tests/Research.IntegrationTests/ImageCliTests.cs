@@ -1,5 +1,6 @@
 using Research.Core.IO;
 using Research.Data.Images;
+using Research.Evaluation.Features;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -62,6 +63,8 @@ public class ImageCliTests
         var (exit, output, err) = Cli.Run("run", _experiment, "--runs-dir", runs, "--data-root", _dataRoot);
         Assert.That(exit, Is.EqualTo(0), err + output);
         var run = Directory.GetDirectories(Directory.GetDirectories(runs).Single()).Single();
+        Assert.That(File.Exists(Path.Combine(run, "samples", "ddim-4.png")), Is.True, "sample grid");
+        Assert.That(File.ReadAllText(Path.Combine(run, "log.txt")), Does.Contain("[WRN] evaluation.features is not set"), "warned that image samples get no metrics");
         var (samples, _) = SafeTensors.Read(Path.Combine(run, "samples", "ddim-4.safetensors"));
         try
         {
@@ -72,6 +75,74 @@ public class ImageCliTests
         {
             foreach (var t in samples.Values) t.Dispose();
         }
+    }
+
+    /// <summary>A random 1-channel feature CNN (width 16, 8 features) saved as <c>research train-features</c> would.</summary>
+    private string FeatureFile()
+    {
+        manual_seed(11);
+        using var extractor = new CnnFeatureExtractor(new FeatureCnn(new FeatureCnnOptions { Width = 16, FeatureDim = 8 }), "mnist");
+        var path = Path.Combine(_dir, "features", "mnist-cnn.safetensors");
+        extractor.Save(path);
+        return path;
+    }
+
+    [Test]
+    public void Eval_SetFeatureExtractorAndSampling_ScoresAFinishedRunWithoutChangingIt()
+    {
+        var run = Train();
+        var resolvedBefore = File.ReadAllText(Path.Combine(run, "resolved.json"));
+        var cache = Path.Combine(_dir, "stats");
+
+        var (exit, output, err) = Cli.Run("eval", run, "--data-root", _dataRoot,
+            "--set", "evaluation.features.type=cnn", "--set", $"evaluation.features.path={FeatureFile()}",
+            "--set", "evaluation.reference_images=16", "--set", $"evaluation.stats_cache={cache}",
+            "--set", "sampling[0].num_samples=6", "--set", "sampling[0].label=ddim 4 scored");
+
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        Assert.That(output, Does.Contain("fid").And.Contain("precision").And.Contain("ddim 4 scored"));
+        Assert.That(File.Exists(Path.Combine(run, "samples", "ddim-4-scored.png")), Is.True, "sample grid");
+        Assert.That(Directory.GetFiles(cache), Has.Length.EqualTo(2), "reference features + statistics cached");
+        var last = System.Text.Json.JsonDocument.Parse(File.ReadLines(Path.Combine(run, "metrics.jsonl")).Last()).RootElement;
+        Assert.That(last.GetProperty("eval").GetString(), Is.EqualTo("ddim 4 scored"));
+        Assert.That(last.GetProperty("fid").GetDouble(), Is.GreaterThanOrEqualTo(0));
+        Assert.That(last.GetProperty("precision").GetDouble(), Is.InRange(0, 1));
+        Assert.That(last.GetProperty("feature_extractor").GetString(), Is.EqualTo("cnn-mnist"));
+        Assert.That(last.GetProperty("reference_images").GetInt64(), Is.EqualTo(16));
+        Assert.That(File.ReadAllText(Path.Combine(run, "resolved.json")), Is.EqualTo(resolvedBefore), "overrides are for this evaluation only");
+    }
+
+    [Test]
+    public void Eval_SetUnknownKey_Exit2NamingIt()
+    {
+        var run = Train();
+        var (exit, _, err) = Cli.Run("eval", run, "--data-root", _dataRoot, "--set", "evaluation.featurez.type=cnn");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("--set: evaluation.featurez"));
+    }
+
+    [Test]
+    public void Eval_SetMissingFeatureFile_Exit2NamingTheKeyAndTheFile()
+    {
+        var run = Train();
+        var missing = Path.Combine(_dir, "nowhere", "cnn.safetensors");
+        var (exit, _, err) = Cli.Run("eval", run, "--data-root", _dataRoot,
+            "--set", "evaluation.features.type=cnn", "--set", $"evaluation.features.path={missing}", "--set", "sampling[0].num_samples=4");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("--set: evaluation.features.path").And.Contain(missing));
+    }
+
+    [Test]
+    public void Train_CorruptFeatureFile_Exit2BeforeAnyRunFolderExists()
+    {
+        var corrupt = Path.Combine(_dir, "corrupt.safetensors");
+        File.WriteAllText(corrupt, "not a safetensors file at all");
+        var runs = Path.Combine(_dir, "runs");
+        var (exit, _, err) = Cli.Run("train", _experiment, "--runs-dir", runs, "--data-root", _dataRoot,
+            "--set", "evaluation.features.type=cnn", "--set", $"evaluation.features.path={corrupt}", "--set", "sampling[0].num_samples=4");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("evaluation.features.path").And.Contain(corrupt));
+        Assert.That(Directory.Exists(runs) ? Directory.GetDirectories(runs) : [], Is.Empty, "nothing written");
     }
 
     [Test]

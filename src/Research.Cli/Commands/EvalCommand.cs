@@ -3,7 +3,11 @@ using Research.Training.Experiments;
 
 namespace Research.Cli.Commands;
 
-/// <summary><c>research eval</c>: evaluate a trained run with every sampling request of its configuration.</summary>
+/// <summary>
+/// <c>research eval</c>: evaluate a trained run with every sampling request of its configuration. <c>--set key=value</c>
+/// (repeatable, as for <c>research train</c>) layers overrides on the run's <c>resolved.json</c> for this evaluation only,
+/// e.g. other sampling requests or a feature extractor, without retraining; they are validated like any configuration.
+/// </summary>
 public static class EvalCommand
 {
     /// <summary>Builds the command.</summary>
@@ -12,13 +16,14 @@ public static class EvalCommand
         var folder = CommonOptions.RunFolder();
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint name under checkpoints/ or a path", DefaultValueFactory = _ => "latest" };
         var dataRoot = CommonOptions.DataRoot();
-        var cmd = new Command("eval", "Evaluate a trained run: sample each request of its configuration, score, print the table")
-            { folder, checkpoint, dataRoot };
+        var set = CommonOptions.Set();
+        var cmd = new Command("eval", "Evaluate a trained run: sample each request of its configuration (--set overrides it), score, print the table")
+            { folder, checkpoint, dataRoot, set };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             using var services = Services.Build(Path.Combine(p.GetValue(folder)!, "resolved.json"));
             var runner = new ExperimentRunner(services.Registry(), RunCommand.Settings("runs", p.GetValue(dataRoot)!), stdout);
-            var (session, run) = runner.OpenTrained(p.GetValue(folder)!, p.GetValue(checkpoint)!);
+            var (session, run) = runner.OpenTrained(p.GetValue(folder)!, p.GetValue(checkpoint)!, p.GetValue(set) ?? []);
             using (session)
             using (run)
             {

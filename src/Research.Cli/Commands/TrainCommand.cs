@@ -36,7 +36,9 @@ public static class TrainCommand
                 return ExitCodes.Ok;
             }
             var file = p.GetValue(experiment) ?? throw new UsageException("train needs an experiment file (or --resume <run-folder>)");
-            foreach (var r in ExperimentLoader.Load(file, p.GetValue(set) ?? [], registry).Runs)
+            var runs = ExperimentLoader.Load(file, p.GetValue(set) ?? [], registry).Runs;
+            ExperimentRunner.CheckFeatureExtractors(runs);
+            foreach (var r in runs)
             {
                 var (session, run) = runner.Train(r);
                 using (session) using (run) stdout.WriteLine($"Trained {r.Name} to step {session.Step}: {run.Path}");

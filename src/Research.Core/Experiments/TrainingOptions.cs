@@ -51,6 +51,21 @@ public sealed class TrainingOptions : IValidatableOptions
     public long KeepCheckpointEvery { get; set; }
 
     /// <summary>
+    /// Evaluate every request of <c>sampling</c> (samples, grid, metrics, TensorBoard images) every this many steps
+    /// during training; 0 = only after training (<c>research run</c>, <c>research eval</c>). The final step is left to
+    /// the evaluation after training. Sampling uses its own generators (seeded as after training), so the training
+    /// stream, and a resumed run's weights, are the same with or without it.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long EvalEvery { get; set; }
+
+    /// <summary>
+    /// Write TensorBoard event files under <c>tb/</c> in the run folder: every logged scalar at its step and each
+    /// evaluation's sample grid (docs/tensorboard.md).
+    /// </summary>
+    public bool Tensorboard { get; set; } = true;
+
+    /// <summary>
     /// Check every term's loss and gradient norm for NaN/Inf before its optimizer steps (one boolean read per
     /// term per step); a non-finite term is skipped and counted instead of corrupting the weights.
     /// </summary>

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Research.Core.IO;
 using Research.Evaluation.Features;
+using static TorchSharp.torch;
 
 namespace Research.Evaluation.Metrics;
 
@@ -80,6 +82,63 @@ public sealed class StatisticsCache
         });
         hit = false;
         return computed;
+    }
+
+    /// <summary>
+    /// The cached real-data features <c>[N, d]</c> (float32 CPU, caller owns) for this data set and extractor, or
+    /// <paramref name="compute"/>'s result, which is then saved beside the statistics
+    /// (<c>&lt;dataset&gt;-&lt;extractor&gt;-&lt;key16&gt;.features.safetensors</c>, same key). KID and precision/recall need the
+    /// features themselves, not only μ and Σ.
+    /// </summary>
+    public Tensor GetOrComputeFeatures(string datasetKey, string datasetIdentity, IFeatureExtractor extractor, Func<Tensor> compute, out bool hit)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        var key = Key(datasetKey, datasetIdentity, extractor);
+        var path = Path.ChangeExtension(PathFor(datasetKey, extractor, key), ".features.safetensors");
+        if (TryLoadFeatures(path, key, extractor.FeatureDim) is { } cached)
+        {
+            hit = true;
+            return cached;
+        }
+        var computed = compute();
+        if (computed.dim() != 2 || computed.shape[1] != extractor.FeatureDim)
+        {
+            computed.Dispose();
+            throw new InvalidOperationException($"Computed features are not [N, {extractor.FeatureDim}].");
+        }
+        Directory.CreateDirectory(Root);
+        using (var stored = computed.detach().to(float32, CPU).contiguous())
+            AtomicFile.Write(path, s => SafeTensors.Write(s, [new("features", stored)], new Dictionary<string, string>
+            {
+                ["format"] = FeaturesFormatVersion, ["cache_key"] = key, ["dataset"] = datasetKey, ["dataset_identity"] = datasetIdentity,
+                ["extractor"] = extractor.Name, ["extractor_hash"] = extractor.IdentityHash,
+            }));
+        hit = false;
+        return computed;
+    }
+
+    /// <summary>Format tag of cached feature files.</summary>
+    public const string FeaturesFormatVersion = "reference-features/1";
+
+    private static Tensor? TryLoadFeatures(string path, string key, int dim)
+    {
+        if (!File.Exists(path)) return null;
+        Dictionary<string, Tensor> tensors;
+        Dictionary<string, string> metadata;
+        try
+        {
+            (tensors, metadata) = SafeTensors.Read(path);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+        Tensor? result = null;
+        if (metadata.GetValueOrDefault("cache_key") == key && tensors.TryGetValue("features", out var f)
+            && f.dim() == 2 && f.shape[1] == dim && f.dtype == ScalarType.Float32)
+            result = f;
+        foreach (var t in tensors.Values.Where(t => !ReferenceEquals(t, result))) t.Dispose();
+        return result;
     }
 
     /// <summary>The statistics at <paramref name="path"/> if the file exists, reads, and carries <paramref name="key"/>.</summary>

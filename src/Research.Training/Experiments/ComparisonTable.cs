@@ -1,33 +1,79 @@
+using Research.Evaluation.Metrics;
 using Research.Evaluation.Tables;
 
 namespace Research.Training.Experiments;
 
-/// <summary>The main comparison table: method, NFE, modes covered, high-quality %, Fréchet distance, MMD², ms per 1,000 samples.</summary>
+/// <summary>
+/// The main comparison table: method, sampling, NFE, the quality metrics of the data kind, ms per 1,000 samples.
+/// 2-D rows: modes covered, high-quality %, Fréchet distance, MMD², in requested mode %. Image rows: FID, KID,
+/// precision, recall (and IS when computed). A table holding both kinds shows both groups.
+/// </summary>
 public static class ComparisonTable
 {
     /// <summary>Builds the table from evaluated rows; footnotes state the evaluation settings.</summary>
     public static ResultsTable Build(IReadOnlyList<ResultRow> rows)
     {
-        var table = new ResultsTable([
-            TableColumn.Text("method"), TableColumn.Text("sampling"), TableColumn.Number("NFE", "0"),
-            TableColumn.Number("modes covered"), TableColumn.Number("high-quality %", "0.0"),
-            TableColumn.Number("Fréchet distance", "0.0000"), TableColumn.Number("MMD²", "0.00000"),
-            TableColumn.Number("in requested mode %", "0.0"),
-            TableColumn.Number("ms / 1,000 samples", "0.0"),
-        ]);
+        bool anyImage = rows.Any(IsImageRow);
+        bool anyTwoD = !anyImage || rows.Any(r => !IsImageRow(r));
+        bool anyIs = rows.Any(r => r.Metrics.ContainsKey(MetricKeys.InceptionScore));
+        var columns = new List<TableColumn> { TableColumn.Text("method"), TableColumn.Text("sampling"), TableColumn.Number("NFE", "0") };
+        if (anyTwoD)
+            columns.AddRange([
+                TableColumn.Number("modes covered"), TableColumn.Number("high-quality %", "0.0"),
+                TableColumn.Number("Fréchet distance", "0.0000"), TableColumn.Number("MMD²", "0.00000"),
+                TableColumn.Number("in requested mode %", "0.0"),
+            ]);
+        if (anyImage)
+        {
+            columns.AddRange([
+                TableColumn.Number("fid", "0.00"), TableColumn.Number("kid", "0.00000"),
+                TableColumn.Number("precision", "0.000"), TableColumn.Number("recall", "0.000"),
+            ]);
+            if (anyIs) columns.Add(TableColumn.Number("is", "0.00"));
+        }
+        columns.Add(TableColumn.Number("ms / 1,000 samples", "0.0"));
+        var table = new ResultsTable(columns);
         foreach (var r in rows)
         {
             var m = r.Metrics;
-            string modes = m.TryGetValue("modes_covered", out var mc) ? $"{mc}/{m["num_modes"]}" : "n/a";
-            table.AddRow(r.Method, r.Sampling, r.Nfe, modes, m.GetValueOrDefault("high_quality_pct"),
-                m.GetValueOrDefault("frechet"), m.GetValueOrDefault("mmd2"), m.GetValueOrDefault("guided_accuracy_pct"), r.MsPer1000);
+            var cells = new List<object?> { r.Method, r.Sampling, r.Nfe };
+            if (anyTwoD)
+            {
+                string modes = m.TryGetValue("modes_covered", out var mc) ? $"{mc}/{m["num_modes"]}" : "n/a";
+                cells.AddRange([modes, m.GetValueOrDefault("high_quality_pct"), m.GetValueOrDefault("frechet"), m.GetValueOrDefault("mmd2"),
+                    m.GetValueOrDefault("guided_accuracy_pct")]);
+            }
+            if (anyImage)
+            {
+                cells.AddRange([m.GetValueOrDefault(MetricKeys.Fid), m.GetValueOrDefault(MetricKeys.Kid),
+                    m.GetValueOrDefault(MetricKeys.Precision), m.GetValueOrDefault(MetricKeys.Recall)]);
+                if (anyIs) cells.Add(m.GetValueOrDefault(MetricKeys.InceptionScore));
+            }
+            cells.Add(r.MsPer1000);
+            table.AddRow([.. cells]);
         }
         foreach (var note in rows.Select(r => r.Metrics.GetValueOrDefault("mode_footnote") as string).Where(n => n != null).Distinct())
             table.AddFootnote("Mode metrics — " + note);
-        table.AddFootnote("Fréchet distance: on raw 2-D coordinates (SIDDM's \"FID\"); MMD²: unbiased, kernel (⟨x,y⟩/2+1)², standardised by the real data (methods.md §9).");
+        if (anyTwoD && rows.Any(r => !IsImageRow(r)))
+            table.AddFootnote("Fréchet distance: on raw 2-D coordinates (SIDDM's \"FID\"); MMD²: unbiased, kernel (⟨x,y⟩/2+1)², standardised by the real data (methods.md §9).");
         if (rows.Any(r => r.Metrics.ContainsKey("guided_accuracy_pct")))
             table.AddFootnote("in requested mode %: samples whose nearest mode is the requested label (labels cycle over the 25 modes; chance 4 %).");
+        foreach (var note in rows.Where(r => r.Metrics.ContainsKey(MetricKeys.Fid)).Select(ImageFootnote).Distinct())
+            table.AddFootnote(note);
+        if (rows.Any(r => IsImageRow(r) && !r.Metrics.ContainsKey(MetricKeys.Fid)))
+            table.AddFootnote("Image rows without fid/kid/precision/recall had no feature extractor (evaluation.features): grid and timing only.");
         table.AddFootnote("ms / 1,000 samples: wall clock of one sampling call (median of the timed repeats after a warm-up) divided by the sample count.");
         return table;
+    }
+
+    // Image rows always name their extractor ("none" without one); 2-D rows never do.
+    private static bool IsImageRow(ResultRow r) => r.Metrics.ContainsKey(MetricKeys.FeatureExtractor);
+
+    private static string ImageFootnote(ResultRow r)
+    {
+        var m = r.Metrics;
+        return $"fid / kid / precision / recall: features of {m[MetricKeys.FeatureExtractor]} ({m.GetValueOrDefault("feature_extractor_hash")}), " +
+               $"{m.GetValueOrDefault("reference_images")} reference images vs the row's samples; KID over 100 subsets of {m.GetValueOrDefault("kid_subset_size")}, " +
+               "precision/recall with k = 3 (methods.md §9).";
     }
 }

@@ -14,19 +14,25 @@ namespace Research.Training.Experiments;
 public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings settings, TextWriter output)
 {
     /// <summary>Trains one run in a new run folder (or resumes <paramref name="resumeFrom"/>) and returns the open session.</summary>
+    /// <remarks>
+    /// The session is built before a new run folder is created, so a configuration problem found while building it
+    /// (a missing data file or feature-extractor weights) leaves nothing behind.
+    /// </remarks>
     public (TrainingSession Session, RunFolder Folder) Train(ResolvedRun run, string? parentFolder = null, string? resumeFrom = null)
     {
-        RunFolder folder = resumeFrom is not null
-            ? RunFolder.Open(resumeFrom, ConsoleLevel)
-            : parentFolder is not null
-                ? RunFolder.CreateAt(Path.Combine(parentFolder, run.Variant ?? run.Name), run.ResolvedJson, run.Options.Seed, ConsoleLevel)
-                : RunFolder.Create(settings.RunsDir, run.Name, run.ResolvedJson, run.Options.Seed, ConsoleLevel);
-        TrainingSession? session = null;
+        var session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot, run.KeySources);
+        RunFolder? folder = null;
         try
         {
-            session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot);
+            folder = resumeFrom is not null
+                ? RunFolder.Open(resumeFrom, ConsoleLevel)
+                : parentFolder is not null
+                    ? RunFolder.CreateAt(Path.Combine(parentFolder, run.Variant ?? run.Name), run.ResolvedJson, run.Options.Seed, ConsoleLevel)
+                    : RunFolder.Create(settings.RunsDir, run.Name, run.ResolvedJson, run.Options.Seed, ConsoleLevel);
             folder.Log.Information("Run {Name} in {Path}: {Family} on {Data}, backbone {Backbone}, {Runtime}", run.Name, folder.Path,
                 run.Options.Parameterization.Type, run.Options.Data.Type, run.Options.Backbone.Type, string.Join(", ", Core.Runtime.TorchRuntime.Notes));
+            AttachTensorBoard(session, folder);
+            WarnIfUnscored(session, folder);
             if (resumeFrom is not null)
             {
                 foreach (var stale in Directory.GetFiles(folder.Checkpoints, ".*.tmp"))
@@ -41,44 +47,91 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
                 Core.IO.AtomicFile.WriteAllText(Path.Combine(folder.Path, "resolved.json"), run.ResolvedJson);
             }
             IProgressSink progress = settings.Interactive ? new SpectreProgressSink(run.Name) : new LogProgressSink(folder.Log, run.Name);
-            new Trainer(session, folder, progress).Train();
+            string method = run.Variant ?? run.Options.Parameterization.Type;
+            var evaluate = run.Options.Training.EvalEvery > 0 && run.Options.Sampling.Count > 0
+                ? s => SampleEvaluator.EvaluateAll(s, folder, method)
+                : (Action<TrainingSession>?)null;
+            new Trainer(session, folder, progress, evaluate).Train();
             return (session, folder);
         }
         catch
         {
-            session?.Dispose();
-            folder.Dispose();
+            session.Dispose();
+            folder?.Dispose();
             throw;
         }
     }
 
-    /// <summary>Opens a trained run folder: its configuration, and the weights and EMA of its latest checkpoint.</summary>
-    public (TrainingSession Session, RunFolder Folder) OpenTrained(string runFolder, string checkpoint = "latest")
+    /// <summary>
+    /// Opens a trained run folder: its configuration (with <paramref name="overrides"/> layered on top, validated like
+    /// <c>--set</c> of <c>research train</c>), and the weights and EMA of its checkpoint. The overrides apply to this
+    /// session only; <c>resolved.json</c> is not changed. Sections the checkpoint checks (data, backbone, schedule,
+    /// parameterization) must still match it.
+    /// </summary>
+    public (TrainingSession Session, RunFolder Folder) OpenTrained(string runFolder, string checkpoint = "latest", IReadOnlyList<string>? overrides = null)
     {
         var resolvedPath = Path.Combine(runFolder, "resolved.json");
         if (!File.Exists(resolvedPath)) throw new FileNotFoundException($"{runFolder}: not a run folder (no resolved.json)");
         var ckpt = File.Exists(checkpoint) ? checkpoint : Path.Combine(runFolder, "checkpoints", checkpoint + ".safetensors");
         if (!File.Exists(ckpt)) throw new FileNotFoundException($"{ckpt}: no such checkpoint");
-        var run = ExperimentLoader.Load(resolvedPath, [], registry).Runs[0];
-        var folder = RunFolder.Open(runFolder, ConsoleLevel);
-        TrainingSession? session = null;
+        var run = ExperimentLoader.Load(resolvedPath, overrides ?? [], registry).Runs[0];
+        var session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot, run.KeySources);
+        RunFolder? folder = null;
         try
         {
-            session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot);
             Checkpoint.Load(session, ckpt);
+            folder = RunFolder.Open(runFolder, ConsoleLevel);
+            AttachTensorBoard(session, folder);
+            if (overrides is { Count: > 0 })
+                folder.Log.Information("Evaluating {Checkpoint} with overrides {Overrides}", ckpt, string.Join(" ", overrides));
+            WarnIfUnscored(session, folder);
             return (session, folder);
         }
         catch
         {
-            session?.Dispose();
-            folder.Dispose();
+            session.Dispose();
+            folder?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Loads the feature extractor of every run of <paramref name="runs"/> once (each distinct file), so a bad
+    /// <c>evaluation.features</c> in a later variant stops the experiment before the first one trains.
+    /// </summary>
+    /// <exception cref="ConfigException">Naming <c>evaluation.features.path</c> and the file.</exception>
+    public static void CheckFeatureExtractors(IEnumerable<ResolvedRun> runs)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var run in runs)
+        {
+            var f = run.Options.Evaluation.Features;
+            if (!f.Enabled || !seen.Add($"{f.Type}|{Path.GetFullPath(f.Path)}|{f.Quantize}")) continue;
+            using var extractor = ImageScoring.LoadExtractor(f, run.KeySources);
+        }
+    }
+
+    // One event file per opened run (training, or a later evaluation of it); the folder disposes it.
+    private static void AttachTensorBoard(TrainingSession session, RunFolder folder)
+    {
+        if (!session.Options.Training.Tensorboard) return;
+        var observer = TensorBoard.TensorBoardObserver.Create(folder.Path);
+        folder.AddObserver(observer);
+        folder.Log.Debug("TensorBoard events: {File}", observer.EventFile);
+    }
+
+    // Image runs without an extractor are still sampled, timed and drawn; say once, up front, that they get no metrics.
+    private static void WarnIfUnscored(TrainingSession session, RunFolder folder)
+    {
+        if (SampleEvaluator.IsImageData(session.Data) && session.ImageEvaluator is null && session.Options.Sampling.Count > 0)
+            folder.Log.Warning("evaluation.features is not set: image samples get a grid and timing only, no FID/KID/precision/recall " +
+                               "(set evaluation.features.type = cnn|inception and .path, see docs/metrics.md)");
     }
 
     /// <summary>Trains and evaluates every run of <paramref name="experiment"/>, then writes and prints the table.</summary>
     public ResultsTable Run(LoadedExperiment experiment)
     {
+        CheckFeatureExtractors(experiment.Runs);
         var first = experiment.Runs[0];
         string baseName = first.Variant is null ? first.Name : first.Name[..^(first.Variant.Length + 1)];
         string parent = RunFolder.NewFolderPath(settings.RunsDir, baseName);

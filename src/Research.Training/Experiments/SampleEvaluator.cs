@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using Research.Core.Data;
 using Research.Core.Experiments;
 using Research.Core.IO;
 using Research.Core.Parameterizations;
 using Research.Data.TwoD;
+using Research.Evaluation.Metrics;
+using Research.Evaluation.Reports;
 using Research.Evaluation.TwoD;
 using Research.Training.Loop;
 using Research.Training.Runs;
@@ -13,7 +16,8 @@ namespace Research.Training.Experiments;
 
 /// <summary>
 /// Samples a trained session for each sampling request (with its EMA weights), times it, scores the samples
-/// against the data and writes them (safetensors + scatter PNG) into the run folder.
+/// against the data and writes them into the run folder: safetensors, plus a scatter PNG (2-D) or a grid PNG of up to
+/// 64 samples (images, <see cref="ImageGrid"/>).
 /// </summary>
 public static class SampleEvaluator
 {
@@ -64,9 +68,10 @@ public static class SampleEvaluator
         double msPer1000 = times[times.Count / 2] / spec.NumSamples * 1000;
 
         using (samples)
-        using (var dataSpace = s.Data.ToDataSpace(samples.cpu()))
+        using (var cpuSamples = samples.cpu())
+        using (var dataSpace = s.Data.ToDataSpace(cpuSamples))
         {
-            var metrics = Score(s, dataSpace, spec);
+            var metrics = Score(s, dataSpace, spec, cpuSamples);
             if (labels is not null && s.Data is PointSet2D { Modes: { } modes })
                 metrics["guided_accuracy_pct"] = Math.Round(100 * GuidedAccuracy2D.Compute(dataSpace, labels, modes), 3);
             if (s.Parameterization is IReportsDiagnostics diag)
@@ -79,8 +84,12 @@ public static class SampleEvaluator
                 var stem = Path.Combine(run.Samples, Slug(spec.DisplayLabel));
                 SafeTensors.Write(stem + ".safetensors", [new("samples", dataSpace)],
                     new Dictionary<string, string> { ["label"] = spec.DisplayLabel, ["nfe"] = nfe.ToString() });
+                EncodedImage? picture = null;
                 if (s.Options.Evaluation.Plot && s.Data is PointSet2D ps)
-                    ScatterPlot.Write(stem + ".png", dataSpace, ps, $"{method} — {spec.DisplayLabel} (NFE {nfe})");
+                    picture = EncodedImage.FromPng(File.ReadAllBytes(ScatterPlot.Write(stem + ".png", dataSpace, ps, $"{method} — {spec.DisplayLabel} (NFE {nfe})")));
+                else if (IsImageData(s.Data))
+                    picture = s.Options.Evaluation.Plot ? ImageGrid.Write(stem + ".png", dataSpace) : ImageGrid.Encode(dataSpace);
+                if (picture is not null) run.WriteImage(Slug(spec.DisplayLabel), s.Step, picture);
                 run.Log.Information("{Method} {Label}: NFE {Nfe}, {Ms:F1} ms/1000 samples, {Metrics}", method, spec.DisplayLabel, nfe, msPer1000,
                     string.Join(", ", metrics.Select(p => $"{p.Key}={p.Value}")));
                 run.WriteMetrics(new Dictionary<string, object>(metrics)
@@ -93,10 +102,26 @@ public static class SampleEvaluator
         }
     }
 
-    /// <summary>Metrics of data-space samples: the 2-D suite for point sets (methods.md §9).</summary>
-    public static Dictionary<string, object> Score(TrainingSession s, Tensor dataSpace, SamplingOptions spec)
+    /// <summary>
+    /// Metrics of one request's samples: the 2-D suite for point sets (from <paramref name="dataSpace"/>), and FID,
+    /// KID, precision/recall (k = 3) and optionally IS in feature space for images (from the model-space
+    /// <paramref name="modelSpace"/>, methods.md §9). Image data without <c>evaluation.features</c> get no metrics
+    /// (the runner warned once); their rows say <c>feature_extractor = none</c>.
+    /// </summary>
+    public static Dictionary<string, object> Score(TrainingSession s, Tensor dataSpace, SamplingOptions spec, Tensor? modelSpace = null)
     {
         var metrics = new Dictionary<string, object>();
+        if (IsImageData(s.Data))
+        {
+            if (s.ImageEvaluator is not { } images)
+            {
+                metrics[MetricKeys.FeatureExtractor] = "none";
+                return metrics;
+            }
+            using var x = modelSpace?.alias() ?? ToModelSpace(dataSpace);
+            foreach (var (k, v) in images.Score(x, Seeds.Derive(s.Options.Seed, KidStream)).ToMetrics()) metrics[k] = v;
+            return metrics;
+        }
         if (s.Data is not PointSet2D ps) return metrics;
         var e = s.Options.Evaluation;
         var options = new TwoDEvaluationOptions
@@ -117,6 +142,19 @@ public static class SampleEvaluator
         metrics["num_samples"] = m.SampleCount;
         return metrics;
     }
+
+    // Seed stream of the KID subsets (17 drives the 2-D MMD subsampling, 23 the diagnostics).
+    private const int KidStream = 19;
+
+    // Image data space is [0, 1] (ImageSet.ToDataSpace); model space [−1, 1].
+    private static Tensor ToModelSpace(Tensor dataSpace)
+    {
+        using var doubled = dataSpace * 2.0;
+        return doubled - 1.0;
+    }
+
+    /// <summary>True for image data (<c>[C, H, W]</c> samples), whose samples are scored in feature space and drawn as a grid.</summary>
+    public static bool IsImageData(IDataSource data) => data is not PointSet2D && data.SampleShape.Length == 3;
 
     /// <summary>The request's target labels <c>[N]</c> (int64, CPU), or null.</summary>
     public static Tensor? TargetLabels(SamplingOptions spec, int numClasses)

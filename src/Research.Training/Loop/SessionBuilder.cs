@@ -1,9 +1,11 @@
+using Research.Core.Configuration;
 using Research.Core.Data;
 using Research.Core.Experiments;
 using Research.Core.Parameterizations;
 using Research.Core.Registry;
 using Research.Core.Runtime;
 using Research.Core.Schedules;
+using Research.Evaluation.Images;
 using Research.Training.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -18,7 +20,17 @@ public static class SessionBuilder
     /// the networks are constructed (TorchSharp's initialisers take no generator); all later randomness
     /// comes from the session's explicit generators.
     /// </summary>
-    public static TrainingSession Build(ExperimentOptions o, string resolvedJson, ComponentRegistry registry, string dataRoot)
+    /// <param name="o">The validated options.</param>
+    /// <param name="resolvedJson">Their resolved JSON (stored in checkpoints).</param>
+    /// <param name="registry">The registered components.</param>
+    /// <param name="dataRoot">Folder of downloaded data sets.</param>
+    /// <param name="keySources">
+    /// Where each key came from (<see cref="Core.Configuration.ResolvedRun.KeySources"/>), to name the file in errors about
+    /// <c>evaluation.features</c>; without it they name <c>resolved configuration</c>.
+    /// </param>
+    /// <exception cref="ConfigException">The feature extractor's file is missing or unreadable, or does not fit the data.</exception>
+    public static TrainingSession Build(ExperimentOptions o, string resolvedJson, ComponentRegistry registry, string dataRoot,
+        IReadOnlyDictionary<string, string>? keySources = null)
     {
         TorchRuntime.Initialize(o.Deterministic, o.Threads > 0 ? o.Threads : null);
         var device = DeviceSpec.Resolve(o.Device);
@@ -26,8 +38,10 @@ public static class SessionBuilder
         var data = registry.Create<IDataSource>(ComponentKind.Dataset, o.Data.Type, o.Data.Options!, new DatasetContext(dataRoot, o.Seed));
         NoiseSchedule? schedule = null;
         IParameterization? family_ = null;
+        ImageEvaluator? images = null;
         try
         {
+            images = ImageScoring.Create(o, data, keySources);
             schedule = NoiseSchedule.Create(o.Schedule);
             torch.manual_seed(Seeds.Derive(o.Seed, Seeds.Init));
             using var initGen = new Generator((ulong)Seeds.Derive(o.Seed, Seeds.Init), device);
@@ -48,10 +62,12 @@ public static class SessionBuilder
                 Parameterization = family_, Optimizers = optimizers, Emas = emas, Device = device,
                 DataGenerator = new Generator((ulong)Seeds.Derive(o.Seed, Seeds.Data)),
                 TrainGenerator = new Generator((ulong)Seeds.Derive(o.Seed, Seeds.Train), device),
+                ImageEvaluator = images,
             };
         }
         catch
         {
+            images?.Dispose();
             family_?.Dispose();
             schedule?.Dispose();
             data.Dispose();

@@ -19,13 +19,24 @@ public sealed class Trainer
     private readonly TrainingSession _s;
     private readonly RunFolder? _run;
     private readonly IProgressSink _progress;
+    private readonly Action<TrainingSession>? _evaluate;
 
     /// <summary>Trains <paramref name="session"/>, logging to <paramref name="run"/> (null: no files).</summary>
-    public Trainer(TrainingSession session, RunFolder? run, IProgressSink? progress = null)
+    /// <param name="session">The session to train.</param>
+    /// <param name="run">Where metrics and checkpoints go; null writes nothing.</param>
+    /// <param name="progress">Progress display.</param>
+    /// <param name="evaluate">
+    /// Called every <c>training.eval_every</c> steps (not at the last step, which the caller evaluates after training)
+    /// with the session: the experiment runner samples and scores its requests there. It must draw randomness only from
+    /// its own generators; the loop puts the networks back in training mode afterwards, and its time is left out of
+    /// <c>steps_per_sec</c>.
+    /// </param>
+    public Trainer(TrainingSession session, RunFolder? run, IProgressSink? progress = null, Action<TrainingSession>? evaluate = null)
     {
         _s = session;
         _run = run;
         _progress = progress ?? IProgressSink.None;
+        _evaluate = evaluate;
     }
 
     private int _consecutiveSkipped;
@@ -112,6 +123,13 @@ public sealed class Trainer
                     Checkpoint.Save(_s, Path.Combine(_run.Checkpoints, "latest.safetensors"));
                     if (o.KeepCheckpointEvery > 0 && _s.Step % o.KeepCheckpointEvery == 0)
                         File.Copy(Path.Combine(_run.Checkpoints, "latest.safetensors"), Path.Combine(_run.Checkpoints, $"step-{_s.Step:D8}.safetensors"), true);
+                }
+                if (_evaluate is not null && o.EvalEvery > 0 && _s.Step % o.EvalEvery == 0 && !last)
+                {
+                    clock.Stop();
+                    _evaluate(_s);
+                    foreach (var net in networks.Values) net.train();
+                    clock.Start();
                 }
             }
         }

@@ -3,6 +3,7 @@ using Research.Core.Experiments;
 using Research.Core.Parameterizations;
 using Research.Core.Registry;
 using Research.Core.Schedules;
+using Research.Evaluation.Images;
 using Research.Training.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -49,6 +50,12 @@ public sealed class TrainingSession : IDisposable
     /// <summary>Draws t, ε, z during training.</summary>
     public required Generator TrainGenerator { get; init; }
 
+    /// <summary>
+    /// Scores image samples in feature space (FID, KID, precision/recall, IS); null for 2-D data and for image runs
+    /// without <c>evaluation.features</c>. Owned by the session (holds the extractor and the reference features).
+    /// </summary>
+    public ImageEvaluator? ImageEvaluator { get; init; }
+
     /// <summary>Next step to run (0 for a fresh run; restored on resume).</summary>
     public long Step { get; set; }
 
@@ -70,6 +77,7 @@ public sealed class TrainingSession : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        ImageEvaluator?.Dispose();
         foreach (var e in Emas.Values) e.Dispose();
         foreach (var o in Optimizers.Values) o.Dispose();
         Parameterization.Dispose();

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Research.Core.IO;
+using Research.Evaluation.Reports;
+using Research.Training.Loop;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -10,11 +12,13 @@ namespace Research.Training.Runs;
 /// <summary>
 /// One run's folder, <c>runs/&lt;utc&gt;-&lt;name&gt;/</c>: <c>resolved.json</c> (the merged configuration with
 /// defaults), <c>run.json</c> (commit, seed, machine), <c>log.txt</c> (Serilog), <c>metrics.jsonl</c>,
-/// <c>checkpoints/</c> and <c>samples/</c>. Created only after the configuration validated.
+/// <c>checkpoints/</c>, <c>samples/</c> and, with <c>training.tensorboard</c>, <c>tb/</c> (event files written by an attached
+/// <see cref="IMetricsObserver"/>). Created only after the configuration validated.
 /// </summary>
 public sealed class RunFolder : IDisposable
 {
     private readonly StreamWriter _metrics;
+    private readonly List<IMetricsObserver> _observers = [];
 
     private RunFolder(string path, Logger logger)
     {
@@ -80,11 +84,44 @@ public sealed class RunFolder : IDisposable
         return new RunFolder(System.IO.Path.GetFullPath(path), logger);
     }
 
-    /// <summary>Appends one JSON object as a line to <c>metrics.jsonl</c> and flushes it.</summary>
+    /// <summary>Observers attached to this run (e.g. the TensorBoard writer), in attachment order.</summary>
+    public IReadOnlyList<IMetricsObserver> Observers => _observers;
+
+    /// <summary>Attaches <paramref name="observer"/>: it sees every later metrics line and picture, and is disposed with the run.</summary>
+    public void AddObserver(IMetricsObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        _observers.Add(observer);
+    }
+
+    /// <summary>Appends one JSON object as a line to <c>metrics.jsonl</c>, flushes it, and passes it to the observers.</summary>
     public void WriteMetrics(IReadOnlyDictionary<string, object> values)
     {
         _metrics.WriteLine(JsonSerializer.Serialize(values));
         _metrics.Flush();
+        Notify(o => o.OnMetrics(values));
+    }
+
+    /// <summary>Passes a sample picture of request <paramref name="label"/> at <paramref name="step"/> to the observers (the PNG file is the caller's).</summary>
+    public void WriteImage(string label, long step, EncodedImage image) => Notify(o => o.OnImage(label, step, image));
+
+    // An observer that cannot write (disk full, folder removed) is dropped with a warning: metrics.jsonl is the record,
+    // and a long training run must not die for its TensorBoard mirror.
+    private void Notify(Action<IMetricsObserver> action)
+    {
+        for (int i = _observers.Count - 1; i >= 0; i--)   // backwards, so a dropped observer does not skip the next
+        {
+            try
+            {
+                action(_observers[i]);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Log.Warning("{Observer} stopped: {Message}", _observers[i].GetType().Name, e.Message);
+                _observers[i].Dispose();
+                _observers.RemoveAt(i);
+            }
+        }
     }
 
     /// <summary>The commit of the working tree, or "unknown" outside git.</summary>
@@ -108,6 +145,8 @@ public sealed class RunFolder : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        foreach (var o in _observers) o.Dispose();
+        _observers.Clear();
         _metrics.Dispose();
         Log.Dispose();
     }

@@ -1,0 +1,39 @@
+using Research.Evaluation.Metrics;
+
+namespace Research.Evaluation.Images;
+
+/// <summary>Feature-space metrics of one set of image samples against the reference images (methods.md §9).</summary>
+/// <param name="Fid">Fréchet distance of the feature Gaussians (Heusel et al. 2017).</param>
+/// <param name="Kid">KID, mean ± std over subsets (Bińkowski et al. 2018).</param>
+/// <param name="KidSubsetSize">Rows per KID subset: min(1000, reference count, sample count).</param>
+/// <param name="PrecisionRecall">Improved precision and recall, k = 3 (Kynkäänniemi et al. 2019).</param>
+/// <param name="InceptionScore">IS over 10 splits (fewer when there are fewer than 10 samples), or null when not requested.</param>
+/// <param name="Extractor">The extractor's name.</param>
+/// <param name="ExtractorHash">Its identity hash (covers every weight).</param>
+public sealed record ImageMetrics(double Fid, MeanStd Kid, int KidSubsetSize, PrecisionRecallResult PrecisionRecall, MeanStd? InceptionScore,
+    string Extractor, string ExtractorHash)
+{
+    /// <summary>The values under their <see cref="MetricKeys"/> names, as <c>metrics.jsonl</c> and the tables read them.</summary>
+    public Dictionary<string, object> ToMetrics()
+    {
+        var m = new Dictionary<string, object>
+        {
+            [MetricKeys.Fid] = Math.Round(Fid, 4),
+            [MetricKeys.Kid] = Kid.Mean,
+            [MetricKeys.KidStd] = Kid.Std,
+            [MetricKeys.Precision] = Math.Round(PrecisionRecall.Precision, 4),
+            [MetricKeys.Recall] = Math.Round(PrecisionRecall.Recall, 4),
+            [MetricKeys.FeatureExtractor] = Extractor,
+            ["feature_extractor_hash"] = ExtractorHash[..Math.Min(16, ExtractorHash.Length)],
+            ["reference_images"] = PrecisionRecall.RealCount,
+            ["num_samples"] = PrecisionRecall.GeneratedCount,
+            ["kid_subset_size"] = KidSubsetSize,
+        };
+        if (InceptionScore is { } score)
+        {
+            m[MetricKeys.InceptionScore] = Math.Round(score.Mean, 4);
+            m[MetricKeys.InceptionScoreStd] = Math.Round(score.Std, 4);
+        }
+        return m;
+    }
+}

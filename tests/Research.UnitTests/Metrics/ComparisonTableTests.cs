@@ -1,0 +1,43 @@
+using Research.Training.Experiments;
+
+namespace Research.UnitTests.Metrics;
+
+public class ComparisonTableTests
+{
+    private static ResultRow Image(string method, double fid) => new(method, "ddim 4", 4, 12.5, new Dictionary<string, object>
+    {
+        ["fid"] = fid, ["kid"] = 0.0123, ["kid_std"] = 0.001, ["precision"] = 0.75, ["recall"] = 0.5, ["feature_extractor"] = "cnn-mnist",
+        ["feature_extractor_hash"] = "0123456789abcdef", ["reference_images"] = 2000L, ["kid_subset_size"] = 1000,
+    });
+
+    private static ResultRow TwoD() => new("ddpm", "all", 4, 3.0, new Dictionary<string, object>
+    {
+        ["modes_covered"] = 25, ["num_modes"] = 25, ["high_quality_pct"] = 90.0, ["frechet"] = 0.01, ["mmd2"] = 0.001,
+    });
+
+    [Test]
+    public void Build_ImageRows_FidKidPrecisionRecallColumnsAndNoTwoDColumns()
+    {
+        var table = ComparisonTable.Build([Image("ddpm", 12.345), Image("ddgan", 20)]);
+        var names = table.Columns.Select(c => c.Name).ToList();
+        Assert.That(names, Is.EqualTo(new[] { "method", "sampling", "NFE", "fid", "kid", "precision", "recall", "ms / 1,000 samples" }));
+        Assert.That(table.Rows[0], Is.EqualTo(new[] { "ddpm", "ddim 4", "4", "12.35", "0.01230", "0.750", "0.500", "12.5" }));
+        Assert.That(table.Footnotes, Has.Some.Contains("cnn-mnist (0123456789abcdef), 2000 reference images"));
+    }
+
+    [Test]
+    public void Build_TwoDRowsOnly_KeepsTheTwoDLayout()
+    {
+        var names = ComparisonTable.Build([TwoD()]).Columns.Select(c => c.Name).ToList();
+        Assert.That(names, Does.Contain("Fréchet distance").And.Not.Contain("fid"));
+    }
+
+    [Test]
+    public void Build_ImageRowWithoutExtractor_EmptyMetricCellsAndAFootnote()
+    {
+        var row = new ResultRow("ddpm", "ddim 4", 4, 1.0, new Dictionary<string, object> { ["feature_extractor"] = "none" });
+        var table = ComparisonTable.Build([row]);
+        Assert.That(table.Rows[0][3], Is.Empty);
+        Assert.That(table.Footnotes, Has.Some.Contains("had no feature extractor"));
+    }
+}
