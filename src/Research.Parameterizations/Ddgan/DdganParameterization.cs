@@ -15,52 +15,42 @@ namespace Research.Parameterizations.Ddgan;
 /// yields the D term, then the G term; each draws its own t and pair. Sampling runs the T-step chain, a fresh z per
 /// step, and returns x̂₀ at the last step (NFE = T). Table 2's ablations are options (<see cref="DdganOptions"/>).
 /// </summary>
-public sealed class DdganParameterization : IParameterization
+public sealed class DdganParameterization : AdversarialDiffusionParameterization
 {
     private readonly DdganOptions _options;
-    private readonly BuildContext _context;
-    private readonly Backbone _generator;
-    private readonly Backbone _discriminator;
 
     /// <summary>Builds G and D from the shared backbone.</summary>
     public DdganParameterization(DdganOptions options, BuildContext context)
+        : base("ddgan", context, CreateGenerator(Validated(options), context), CreateDiscriminator(options, context))
+    {
+        _options = options;
+    }
+
+    private static DdganOptions Validated(DdganOptions options)
     {
         var problems = options.Validate().ToList();
         if (problems.Count > 0) throw new ArgumentException("ddgan: " + string.Join("; ", problems), nameof(options));
-        _options = options;
-        _context = context;
-        int c = context.Channels;
-        _generator = context.Backbones.Create(new BackboneRequest("generator", c, c)
+        return options;
+    }
+
+    private static Backbone CreateGenerator(DdganOptions options, BuildContext context) =>
+        context.Backbones.Create(new BackboneRequest("generator", context.Channels, context.Channels)
         {
             LatentDim = options.UseLatent ? options.Nz : 0,
             TanhOutput = options.GeneratorOutput == "x0",   // only x₀ lives in the data range [−1, 1]
         });
-        // Chain: D sees the pair (x_{t−1}, x_t) stacked on channels. Augmentation: D sees one diffused sample.
-        _discriminator = context.Backbones.Create(new BackboneRequest("discriminator", options.IsAugmentation ? c : 2 * c, 1,
+
+    // Chain: D sees the pair (x_{t−1}, x_t) stacked on channels. Augmentation: D sees one diffused sample.
+    private static Backbone CreateDiscriminator(DdganOptions options, BuildContext context) =>
+        context.Backbones.Create(new BackboneRequest("discriminator", options.IsAugmentation ? context.Channels : 2 * context.Channels, 1,
             BackboneOutput.Pooled) { MinibatchStdGroup = options.MinibatchStdGroup });
-        _generator.to(context.Device);
-        _discriminator.to(context.Device);
-        Networks = new Dictionary<string, nn.Module> { ["generator"] = _generator, ["discriminator"] = _discriminator };
-    }
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, nn.Module> Networks { get; }
-
-    private NoiseSchedule Schedule => _context.Schedule;
-
-    /// <inheritdoc />
-    public IEnumerable<LossTerm> LossTerms(TrainBatch batch, StepInfo step)
-    {
-        LossTerm? d = null;
-        d = new LossTerm("discriminator", "d_loss", () => DiscriminatorLoss(batch.X0, step, d!.Parts));
-        yield return d;
-        LossTerm? g = null;
-        g = new LossTerm("generator", "g_loss", () => GeneratorLoss(batch.X0, step.Generator, g!.Parts));
-        yield return g;
-    }
+    protected override int ChainSteps => _options.IsAugmentation ? 1 : Schedule.NumTimesteps;
 
     // L_D = softplus(−D(x_{t−1}, x_t, t)) + softplus(D(x′_{t−1}, x_t, t)) [+ (γ/2)‖∇_{x_{t−1}} D‖² when due].
-    private Tensor DiscriminatorLoss(Tensor x0, StepInfo step, Dictionary<string, Tensor> parts)
+    /// <inheritdoc />
+    protected override Tensor DiscriminatorLoss(Tensor x0, StepInfo step, Dictionary<string, Tensor> parts)
     {
         var (t, realIn, xT) = DrawReal(x0, step.Generator);
         bool r1 = _options.R1Gamma > 0 && R1Penalty.Due(step.Step, _options.LazyReg);
@@ -84,12 +74,14 @@ public sealed class DdganParameterization : IParameterization
     }
 
     // L_G = softplus(−D(x′_{t−1}, x_t, t)) on a fresh pair; D's parameters are frozen during its forward pass.
-    private Tensor GeneratorLoss(Tensor x0, Generator generator, Dictionary<string, Tensor> parts)
+    /// <inheritdoc />
+    protected override Tensor GeneratorLoss(Tensor x0, StepInfo step, Dictionary<string, Tensor> parts)
     {
+        var generator = step.Generator;
         var (t, _, xT) = DrawReal(x0, generator);
         var xPrevFake = Fake(xT, t, x0.shape[0], generator);
         Tensor logits;
-        using (new FrozenParameters(_discriminator)) logits = Discriminate(xPrevFake, xT, t);
+        using (new FrozenParameters(DiscriminatorNetwork)) logits = Discriminate(xPrevFake, xT, t);
         var loss = GanLosses.Generator(logits);
         parts["g_adv"] = loss;
         return loss;
@@ -123,8 +115,8 @@ public sealed class DdganParameterization : IParameterization
     /// </summary>
     private Tensor ReverseStep(Tensor xT, Tensor t, Generator generator)
     {
-        var z = _options.UseLatent ? Latent(xT.shape[0], generator, xT.device) : null;
-        var output = _generator.call(xT, t, null, z);
+        var z = _options.UseLatent ? Latent(xT.shape[0], _options.Nz, generator, xT.device) : null;
+        var output = GeneratorNetwork.call(xT, t, null, z);
         return _options.GeneratorOutput switch
         {
             "x_prev" => output,
@@ -137,37 +129,17 @@ public sealed class DdganParameterization : IParameterization
     // so it is a function of z alone (the input layer reduces to its bias). [B, ...SampleShape].
     private Tensor OneShot(long batch, Generator generator)
     {
-        var z = Latent(batch, generator, _context.Device);
-        var x = zeros([batch, .. _context.SampleShape], device: _context.Device);
-        var t = zeros([batch], dtype: int64, device: _context.Device);
-        return _generator.call(x, t, null, z);
+        var z = Latent(batch, _options.Nz, generator, Context.Device);
+        var x = zeros([batch, .. Context.SampleShape], device: Context.Device);
+        var t = zeros([batch], dtype: int64, device: Context.Device);
+        return GeneratorNetwork.call(x, t, null, z);
     }
-
-    private Tensor Latent(long batch, Generator generator, Device device) =>
-        randn([batch, _options.Nz], generator: generator, device: generator.device).to(device);
 
     // D(x_{t−1}, x_t, t) on the channel-stacked pair (chain) or D(x, t) (augmentation) → logits [B, 1].
     private Tensor Discriminate(Tensor x, Tensor? xT, Tensor t) =>
-        _discriminator.call(xT is null ? x : cat([x, xT], 1), t, null, null);
+        DiscriminatorNetwork.call(xT is null ? x : cat([x, xT], 1), t, null, null);
 
     /// <inheritdoc />
-    public Tensor Sample(SampleRequest request)
-    {
-        int steps = NumFunctionEvaluations(request);
-        Func<Tensor, Tensor, Tensor> step = _options.IsAugmentation
-            ? (x, _) => OneShot(x.shape[0], request.Generator)
-            : (x, t) => ReverseStep(x, t, request.Generator);
-        return GanChainSampler.Sample(steps, step, _context.SampleShape, request, _context.Device);
-    }
-
-    /// <inheritdoc />
-    public int NumFunctionEvaluations(SampleRequest request) =>
-        GanChainSampler.CheckSteps("ddgan", _options.IsAugmentation ? 1 : Schedule.NumTimesteps, request);
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _generator.Dispose();
-        _discriminator.Dispose();
-    }
+    protected override Tensor SampleStep(Tensor x, Tensor t, Generator generator) =>
+        _options.IsAugmentation ? OneShot(x.shape[0], generator) : ReverseStep(x, t, generator);
 }

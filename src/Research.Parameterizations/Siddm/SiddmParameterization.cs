@@ -17,7 +17,7 @@ namespace Research.Parameterizations.Siddm;
 /// regularised by a denoising head D_den on real samples (§3.3) instead of R1. Losses per methods.md §7.2; the
 /// readings of A1–A6 are options, argued in docs/siddm-decisions.md. Sampling is DDGAN's chain: NFE = T.
 /// </summary>
-public sealed class SiddmParameterization : IParameterization
+public sealed class SiddmParameterization : AdversarialDiffusionParameterization
 {
     /// <summary>Name of C_ψ, the discriminator head that regresses x_t from x′_{t−1}.</summary>
     public const string RegressionHead = "regression";
@@ -26,64 +26,53 @@ public sealed class SiddmParameterization : IParameterization
     public const string DenoisingHead = "denoiser";
 
     private readonly SiddmOptions _options;
-    private readonly BuildContext _context;
-    private readonly Backbone _generator;
-    private readonly Backbone _discriminator;
 
     /// <summary>Builds G and D (with the heads the options use) from the shared backbone.</summary>
     public SiddmParameterization(SiddmOptions options, BuildContext context)
+        : base("siddm", context, CreateGenerator(Validated(options), context), CreateDiscriminator(options, context))
+    {
+        _options = options;
+    }
+
+    private static SiddmOptions Validated(SiddmOptions options)
     {
         var problems = options.Validate().ToList();
         if (problems.Count > 0) throw new ArgumentException("siddm: " + string.Join("; ", problems), nameof(options));
-        _options = options;
-        _context = context;
-        int c = context.Channels;
-        _generator = context.Backbones.Create(new BackboneRequest("generator", c, c)
+        return options;
+    }
+
+    private static Backbone CreateGenerator(SiddmOptions options, BuildContext context) =>
+        context.Backbones.Create(new BackboneRequest("generator", context.Channels, context.Channels)
         {
             LatentDim = options.UseLatent ? options.Nz : 0,
             TanhOutput = true,
         });
+
+    private static Backbone CreateDiscriminator(SiddmOptions options, BuildContext context)
+    {
         var heads = new List<BackboneHead>();
-        if (options.HasRegressionHead) heads.Add(new BackboneHead(RegressionHead, c) { DetachTrunk = !options.AfdTrainsTrunk });
-        if (options.LambdaReg > 0) heads.Add(new BackboneHead(DenoisingHead, c));
-        _discriminator = context.Backbones.Create(new BackboneRequest("discriminator", c, 1, BackboneOutput.Pooled)
+        if (options.HasRegressionHead) heads.Add(new BackboneHead(RegressionHead, context.Channels) { DetachTrunk = !options.AfdTrainsTrunk });
+        if (options.LambdaReg > 0) heads.Add(new BackboneHead(DenoisingHead, context.Channels));
+        return context.Backbones.Create(new BackboneRequest("discriminator", context.Channels, 1, BackboneOutput.Pooled)
         {
             Heads = heads,
             MinibatchStdGroup = options.MinibatchStdGroup,
         });
-        _generator.to(context.Device);
-        _discriminator.to(context.Device);
-        Networks = new Dictionary<string, nn.Module> { ["generator"] = _generator, ["discriminator"] = _discriminator };
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyDictionary<string, nn.Module> Networks { get; }
-
-    private NoiseSchedule Schedule => _context.Schedule;
-
-    /// <inheritdoc />
-    public IEnumerable<LossTerm> LossTerms(TrainBatch batch, StepInfo step)
-    {
-        LossTerm? d = null;
-        d = new LossTerm("discriminator", "d_loss", () => DiscriminatorLoss(batch.X0, step, d!.Parts));
-        yield return d;
-        LossTerm? g = null;
-        g = new LossTerm("generator", "g_loss", () => GeneratorLoss(batch.X0, step.Generator, g!.Parts));
-        yield return g;
     }
 
     // L_{D,C} = softplus(−D(x_{t−1})) + softplus(D(x′_{t−1})) + λ_AFD·w_t‖x_t − C_ψ(x′_{t−1})‖²
     //         + λ_reg‖D_den(x_{t−1}) − x₀‖² [+ R1], with x′_{t−1} detached (methods.md §7.2).
-    private Tensor DiscriminatorLoss(Tensor x0, StepInfo step, Dictionary<string, Tensor> parts)
+    /// <inheritdoc />
+    protected override Tensor DiscriminatorLoss(Tensor x0, StepInfo step, Dictionary<string, Tensor> parts)
     {
         var pair = DiffusionPair.Draw(Schedule, x0, step.Generator);
         bool r1 = _options.R1Gamma > 0 && R1Penalty.Due(step.Step, _options.LazyReg);
         var xPrev = pair.XPrev.detach();
         if (r1) xPrev.requires_grad_(true);
-        var real = _discriminator.ForwardHeads(xPrev, pair.T, null, null);
+        var real = DiscriminatorNetwork.ForwardHeads(xPrev, pair.T, null, null);
         Tensor xPrevFake;
         using (no_grad()) xPrevFake = ReverseStep(pair.XT, pair.T, step.Generator);  // G is not trained by this term
-        var fake = _discriminator.ForwardHeads(xPrevFake, pair.T, null, null);
+        var fake = DiscriminatorNetwork.ForwardHeads(xPrevFake, pair.T, null, null);
         var lossReal = GanLosses.DiscriminatorReal(real[BackboneHead.Main]);
         var lossFake = GanLosses.DiscriminatorFake(fake[BackboneHead.Main]);
         parts["d_real"] = lossReal;
@@ -113,12 +102,14 @@ public sealed class SiddmParameterization : IParameterization
 
     // L_G = softplus(−D(x′_{t−1})) + λ_AFD·(CE − Ĥ) with CE = w_t‖x_t − √(1−β_t) x′_{t−1}‖² (A1: x_t) or
     // w_t(1−β_t)‖x′_{t−1} − x_{t−1}‖² (A1: x_prev), and Ĥ = w_t‖x_t − C_ψ(x′_{t−1})‖² (eqs. 9–11; D, C_ψ frozen).
-    private Tensor GeneratorLoss(Tensor x0, Generator generator, Dictionary<string, Tensor> parts)
+    /// <inheritdoc />
+    protected override Tensor GeneratorLoss(Tensor x0, StepInfo step, Dictionary<string, Tensor> parts)
     {
+        var generator = step.Generator;
         var pair = DiffusionPair.Draw(Schedule, x0, generator);
         var xPrevFake = ReverseStep(pair.XT, pair.T, generator);
         IReadOnlyDictionary<string, Tensor> outputs;
-        using (new FrozenParameters(_discriminator)) outputs = _discriminator.ForwardHeads(xPrevFake, pair.T, null, null);
+        using (new FrozenParameters(DiscriminatorNetwork)) outputs = DiscriminatorNetwork.ForwardHeads(xPrevFake, pair.T, null, null);
         var adv = GanLosses.Generator(outputs[BackboneHead.Main]);
         parts["g_adv"] = adv;
         if (_options.LambdaAfd <= 0) return adv;
@@ -151,26 +142,11 @@ public sealed class SiddmParameterization : IParameterization
     // x_t → x′_{t−1}: x̂₀ = G(x_t, z, t) with a fresh z, then the posterior (x̂₀ itself at t = 0). [B, ...].
     private Tensor ReverseStep(Tensor xT, Tensor t, Generator generator)
     {
-        var z = _options.UseLatent
-            ? randn([xT.shape[0], _options.Nz], generator: generator, device: generator.device).to(xT.device)
-            : null;
-        var x0Pred = _generator.call(xT, t, null, z);
+        var z = _options.UseLatent ? Latent(xT.shape[0], _options.Nz, generator, xT.device) : null;
+        var x0Pred = GeneratorNetwork.call(xT, t, null, z);
         return GanChainSampler.PosteriorStep(Schedule, x0Pred, xT, t, generator);
     }
 
     /// <inheritdoc />
-    public Tensor Sample(SampleRequest request) =>
-        GanChainSampler.Sample(NumFunctionEvaluations(request), (x, t) => ReverseStep(x, t, request.Generator),
-            _context.SampleShape, request, _context.Device);
-
-    /// <inheritdoc />
-    public int NumFunctionEvaluations(SampleRequest request) =>
-        GanChainSampler.CheckSteps("siddm", Schedule.NumTimesteps, request);
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _generator.Dispose();
-        _discriminator.Dispose();
-    }
+    protected override Tensor SampleStep(Tensor x, Tensor t, Generator generator) => ReverseStep(x, t, generator);
 }
