@@ -22,6 +22,7 @@ public sealed class MlpBackbone : Backbone
     private readonly Embedding? label_emb;
     private readonly Sequential? z_map;
     private readonly ModuleDict<Linear> heads;
+    private readonly Tensor? fourier_b;
 
     /// <summary>
     /// Builds the MLP for <paramref name="request"/> (a pooled request is the same MLP: 2-D has no space). Each extra
@@ -41,7 +42,9 @@ public sealed class MlpBackbone : Backbone
             z_map = nn.Sequential(nn.Linear(request.LatentDim, options.LatentEmbedDim), nn.SiLU(),
                 nn.Linear(options.LatentEmbedDim, options.LatentEmbedDim), nn.SiLU(),
                 nn.Linear(options.LatentEmbedDim, h));
-        input = nn.Linear(request.InChannels * (1 + 2 * options.InputFourierBands), h);
+        int m = options.GaussianFourierFeatures;
+        if (m > 0) fourier_b = randn([request.InChannels, m]).mul_(options.GaussianFourierScale);   // seeded init stream
+        input = nn.Linear(request.InChannels * (1 + 2 * options.InputFourierBands) + 2 * m, h);
         hidden = new ModuleList<Linear>();
         cond = new ModuleList<Linear>();
         for (int i = 0; i < options.NumLayers; i++)
@@ -123,14 +126,29 @@ public sealed class MlpBackbone : Backbone
         return std.mean([1], keepdim: true).repeat(g, 1);                                         // [B, 1]
     }
 
-    /// <summary>[x, sin(2^k π x), cos(2^k π x)] for k &lt; K, per coordinate: <c>[B, in]</c> → <c>[B, in·(1+2K)]</c>.</summary>
+    /// <summary>
+    /// [x, sin(2^k π x), cos(2^k π x) for k &lt; K per coordinate, sin(2π xB), cos(2π xB)]:
+    /// <c>[B, in]</c> → <c>[B, in·(1+2K) + 2m]</c>.
+    /// </summary>
     private Tensor FourierFeatures(Tensor x)
     {
         int k = _options.InputFourierBands;
-        if (k == 0) return x.alias();
-        var freqs = pow(2.0, arange(k, dtype: float32, device: x.device)) * Math.PI;          // [K]
-        var args = (x.unsqueeze(-1) * freqs).flatten(1);                                     // [B, in·K]
-        return cat([x, sin(args), cos(args)], 1);
+        if (k == 0 && fourier_b is null) return x.alias();
+        var features = new List<Tensor> { x };
+        if (k > 0)
+        {
+            var freqs = pow(2.0, arange(k, dtype: float32, device: x.device)) * Math.PI;      // [K]
+            var args = (x.unsqueeze(-1) * freqs).flatten(1);                                 // [B, in·K]
+            features.Add(sin(args));
+            features.Add(cos(args));
+        }
+        if (fourier_b is not null)
+        {
+            var proj = x.matmul(fourier_b).mul_(2 * Math.PI);                               // [B, m]
+            features.Add(sin(proj));
+            features.Add(cos(proj));
+        }
+        return cat(features, 1);
     }
 
     private Tensor Activate(Tensor h) =>

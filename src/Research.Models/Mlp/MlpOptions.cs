@@ -33,6 +33,22 @@ public sealed class MlpOptions
     [Range(0, 16)]
     public int InputFourierBands { get; set; }
 
+    /// <summary>
+    /// Gaussian random Fourier features: sin and cos of 2π·xB for a fixed B <c>[in, m]</c> with entries N(0, s²)
+    /// (Tancik et al., arXiv 2006.10739, "Gaussian" mapping), m = <c>gaussian_fourier_features</c>, s =
+    /// <c>gaussian_fourier_scale</c>; added to the axis-aligned octaves. Their directions mix the coordinates, so
+    /// sums like sin(a·x)·sin(a·y) — the joint structure of a grid, or of DDGAN's (x_{t−1}, x_t) pair — are linear in
+    /// the features; with axis octaves alone a small discriminator tends to judge each coordinate separately, and its
+    /// generator then only matches per-coordinate marginals (samples on grid lines). B is drawn at construction
+    /// from the seeded initialisation stream and saved with the weights. 0 = off.
+    /// </summary>
+    [Range(0, 4096)]
+    public int GaussianFourierFeatures { get; set; }
+
+    /// <summary>Std s of B's entries (frequencies in cycles per model-space unit); see <see cref="GaussianFourierFeatures"/>.</summary>
+    [Range(1e-6, 1e6)]
+    public double GaussianFourierScale { get; set; } = 4.0;
+
     /// <summary>Residual connections between hidden layers (h ← h + f(h)).</summary>
     public bool Residual { get; set; } = true;
 
