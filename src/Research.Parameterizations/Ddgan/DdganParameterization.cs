@@ -37,7 +37,7 @@ public sealed class DdganParameterization : AdversarialDiffusionParameterization
         context.Backbones.Create(new BackboneRequest("generator", context.Channels, context.Channels)
         {
             LatentDim = options.UseLatent ? options.Nz : 0,
-            TanhOutput = options.GeneratorOutput == "x0",   // only x₀ lives in the data range [−1, 1]
+            TanhOutput = options.TanhOutput && options.GeneratorOutput == "x0",   // only x₀ lives in the data range [−1, 1]
         });
 
     // Chain: D sees the pair (x_{t−1}, x_t) stacked on channels. Augmentation: D sees one diffused sample.

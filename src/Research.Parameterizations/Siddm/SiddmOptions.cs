@@ -21,6 +21,14 @@ public sealed class SiddmOptions : IValidatableOptions
     [Range(1, 4096)]
     public int Nz { get; set; } = 100;
 
+    /// <summary>
+    /// Squash the generator's x̂₀ with tanh into the data range [−1, 1] (default true: the official image generators).
+    /// At 2-D the data touch ±1 (the grid's outer modes plus their clipped noise) and samples pushed into saturation
+    /// get no gradient back and can pile up on the frame; false ends the generator in a linear layer, as SIDDM's 2-D
+    /// script does (methods.md §7.4). Measured at 2-D in experiments/ddgan-ablation-2d/results.md ("Tuning").
+    /// </summary>
+    public bool TanhOutput { get; set; } = true;
+
     /// <summary>Feed z to the generator. Default true (SIDDM's G(x_t, z, t), arXiv 2306.12511 §3.1).</summary>
     public bool UseLatent { get; set; } = true;
 

@@ -45,7 +45,7 @@ public sealed class SiddmParameterization : AdversarialDiffusionParameterization
         context.Backbones.Create(new BackboneRequest("generator", context.Channels, context.Channels)
         {
             LatentDim = options.UseLatent ? options.Nz : 0,
-            TanhOutput = true,
+            TanhOutput = options.TanhOutput,
         });
 
     private static Backbone CreateDiscriminator(SiddmOptions options, BuildContext context)
