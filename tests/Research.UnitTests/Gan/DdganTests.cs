@@ -17,6 +17,7 @@ public sealed class DdganTests
         yield return new TestCaseData((object)new[] { "generator_output=x_prev" }).SetName("Ddgan direct x_prev");
         yield return new TestCaseData((object)new[] { "generator_output=eps" }).SetName("Ddgan eps output");
         yield return new TestCaseData((object)new[] { "mode=augmentation", "lazy_reg=1" }).SetName("Ddgan one-shot with augmentation");
+        yield return new TestCaseData((object)new[] { "tanh_output=false" }).SetName("Ddgan linear generator output");
     }
 
     [Test]

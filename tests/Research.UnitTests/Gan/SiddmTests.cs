@@ -15,6 +15,7 @@ public sealed class SiddmTests
         yield return new TestCaseData((object)new[] { "afd_weight=inv_beta", "use_entropy_head=false" }).SetName("Siddm A2 inv_beta, no entropy head");
         yield return new TestCaseData((object)new[] { "afd_trains_trunk=false", "lambda_reg=0" }).SetName("Siddm A3 detached head, no regulariser");
         yield return new TestCaseData((object)new[] { "r1_gamma=0.5", "use_latent=false" }).SetName("Siddm R1 on, no z");
+        yield return new TestCaseData((object)new[] { "tanh_output=false" }).SetName("Siddm linear generator output");
     }
 
     private static SiddmOptions Options(Research.Training.Loop.TrainingSession s) => (SiddmOptions)s.Options.Parameterization.Options!;
