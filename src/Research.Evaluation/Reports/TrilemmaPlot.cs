@@ -31,6 +31,12 @@ public static class TrilemmaPlot
         var points = results.Where(r => r.Metric(quality.Key) is { } q && double.IsFinite(q) && r.MsPer1000 is > 0).ToList();
         if (points.Count == 0) throw new ArgumentException($"No run has both {quality.Key} and a positive ms_per_1000; nothing to plot.", nameof(results));
 
+        // Quality values spanning more than ~1.5 decades (a 1000-step DDPM next to a 4-step GAN) go on a log axis, so
+        // the good methods are not squashed against zero.
+        var qualities = points.Select(p => p.Metric(quality.Key)!.Value).ToList();
+        bool logY = qualities.All(q => q > 0) && qualities.Max() / qualities.Min() > 30;
+        double Y(double q) => logY ? Math.Log10(q) : q;
+
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         var methods = points.Select(p => p.Method).Distinct().ToList();
@@ -38,7 +44,7 @@ public static class TrilemmaPlot
         foreach (var r in points)
         {
             var color = palette.GetColor(methods.IndexOf(r.Method));
-            double x = Math.Log10(r.MsPer1000!.Value), y = r.Metric(quality.Key)!.Value;
+            double x = Math.Log10(r.MsPer1000!.Value), y = Y(r.Metric(quality.Key)!.Value);
             var cover = coverage is null ? null : TrilemmaMetrics.Coverage(r, coverage);
             var size = cover is { } c ? options.MinMarkerSize + (float)Math.Clamp(c, 0, 1) * (options.MaxMarkerSize - options.MinMarkerSize) : options.MinMarkerSize;
             var marker = plot.Add.Marker(x, y, cover is null ? MarkerShape.OpenCircle : MarkerShape.FilledCircle, size, color.WithAlpha(0.7));
@@ -52,7 +58,7 @@ public static class TrilemmaPlot
             labels.Add(new LabelPlacer.Item(label, text, new Coordinates(x, y), size / 2));
         }
 
-        StyleAxes(plot, points, quality);
+        StyleAxes(plot, points, quality, logY);
         plot.Title(options.Title ?? "The generative trilemma: quality vs sampling time" + (coverage is null ? "" : $" (marker size: {CoverageName(coverage)})"));
         AddLegend(plot, methods, palette, coverage, options);
         var full = Path.GetFullPath(path);
@@ -75,15 +81,16 @@ public static class TrilemmaPlot
         return string.Join(" · ", parts);
     }
 
-    private static void StyleAxes(Plot plot, IReadOnlyList<RunResult> points, TrilemmaAxis quality)
+    private static void StyleAxes(Plot plot, IReadOnlyList<RunResult> points, TrilemmaAxis quality, bool logY)
     {
         var xs = points.Select(p => Math.Log10(p.MsPer1000!.Value)).ToList();
-        var ys = points.Select(p => p.Metric(quality.Key)!.Value).ToList();
+        var ys = points.Select(p => p.Metric(quality.Key)!.Value).Select(q => logY ? Math.Log10(q) : q).ToList();
         double left = Math.Floor(xs.Min() - 0.15), right = Math.Ceiling(xs.Max() + 0.15);
         // Room on the right for labels (the placer moves labels that would leave the frame).
         double labelRoom = Math.Max(0.4, (right - left) * 0.15);
         double span = Math.Max(ys.Max() - ys.Min(), Math.Max(Math.Abs(ys.Max()) * 0.1, 1e-6));
-        plot.Axes.SetLimits(left, xs.Max() + labelRoom, Math.Max(0, ys.Min() - 0.12 * span), ys.Max() + 0.15 * span);
+        plot.Axes.SetLimits(left, xs.Max() + labelRoom, logY ? ys.Min() - 0.12 * span : Math.Max(0, ys.Min() - 0.12 * span),
+            ys.Max() + 0.15 * span);
 
         var ticks = new ScottPlot.TickGenerators.NumericManual();
         for (int e = (int)left; e <= (int)Math.Ceiling(xs.Max() + labelRoom); e++)
@@ -92,8 +99,18 @@ public static class TrilemmaPlot
             for (int m = 2; m <= 9; m++) ticks.AddMinor(e + Math.Log10(m));
         }
         plot.Axes.Bottom.TickGenerator = ticks;
+        if (logY)
+        {
+            var yTicks = new ScottPlot.TickGenerators.NumericManual();
+            for (int e = (int)Math.Floor(ys.Min() - 0.12 * span); e <= (int)Math.Ceiling(ys.Max() + 0.15 * span); e++)
+            {
+                yTicks.AddMajor(e, FormatDecade(e));
+                for (int m = 2; m <= 9; m++) yTicks.AddMinor(e + Math.Log10(m));
+            }
+            plot.Axes.Left.TickGenerator = yTicks;
+        }
         plot.XLabel("Sampling time: ms per 1,000 samples (log scale; left is faster)");
-        plot.YLabel(quality.Label + " (lower is better)");
+        plot.YLabel(quality.Label + (logY ? " (log scale; lower is better)" : " (lower is better)"));
         plot.Axes.Bottom.Label.FontSize = 15;
         plot.Axes.Left.Label.FontSize = 15;
     }
@@ -125,5 +142,5 @@ public static class TrilemmaPlot
         coverage.Key == Metrics.MetricKeys.ModesCovered ? "fraction of modes covered" : "recall";
 
     private static string FormatDecade(int exponent) =>
-        Math.Pow(10, exponent).ToString(exponent < 0 ? "0.###" : "#,0", CultureInfo.InvariantCulture);
+        Math.Pow(10, exponent).ToString(exponent < 0 ? "0.#########" : "#,0", CultureInfo.InvariantCulture);
 }
