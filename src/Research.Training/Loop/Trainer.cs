@@ -97,7 +97,7 @@ public sealed class Trainer
                         foreach (var (k, v) in term.Parts) Accumulate(sums, k, v);
                         if (norm is not null) Accumulate(sums, $"grad_norm.{term.Network}", norm);
                     }
-                    double decay = step < o.Ema.StartStep ? 0.0 : o.Ema.Decay;
+                    double decay = o.Ema.DecayAt(step);
                     if (!skipped) foreach (var ema in _s.Emas.Values) ema.Update(decay);
                 }
                 if (skipped)
