@@ -31,6 +31,9 @@ public static class CommandErrors
         catch (Exception e)
         {
             stderr.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            // An unexpected failure is a bug to report: keep where it happened (the managed frames; native libtorch
+            // frames are already in the message).
+            stderr.WriteLine(e.StackTrace);
             return ExitCodes.Failure;
         }
     }
