@@ -49,6 +49,9 @@ public sealed class TrainingSession : IDisposable
     /// <summary>Draws t, ε, z during training.</summary>
     public required Generator TrainGenerator { get; init; }
 
+    /// <summary>The bf16 working copy of the networks when <c>training.precision</c> is <c>bf16</c>; null in fp32.</summary>
+    public MixedPrecision? MixedPrecision { get; init; }
+
     /// <summary>Next step to run (0 for a fresh run; restored on resume).</summary>
     public long Step { get; set; }
 
@@ -72,6 +75,7 @@ public sealed class TrainingSession : IDisposable
     {
         foreach (var e in Emas.Values) e.Dispose();
         foreach (var o in Optimizers.Values) o.Dispose();
+        MixedPrecision?.Dispose();
         Parameterization.Dispose();
         Schedule.Dispose();
         Data.Dispose();
