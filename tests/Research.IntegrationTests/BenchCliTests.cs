@@ -44,14 +44,15 @@ public class BenchCliTests
         Assert.That(output, Does.Contain("### Training").And.Contain("### Sampling").And.Contain("### Per-sample speed ratio")
             .And.Contain("### fp32 versus bf16"));
         Assert.That(output, Does.Contain("| tiny-ddpm").And.Contain("| tiny-ddgan"));
-        Assert.That(Directory.GetFileSystemEntries(_dir), Is.EquivalentTo(new[] { _experiment }), "bench writes no files without --output");
+        Assert.That(Directory.GetFileSystemEntries(_dir), Is.EquivalentTo(new[] { _experiment }), "bench writes no files without --output or --json");
     }
 
     [Test]
-    public void Bench_JsonOutputFile_ParsesWithSnakeCaseKeys()
+    public void Bench_JsonAndOutputFiles_JsonWithSnakeCaseKeysAndTheMarkdown()
     {
         var file = Path.Combine(_dir, "report.json");
-        var (exit, output, err) = Cli.Run("bench", _experiment, "--quick", "--json", "--only", "ddpm", "--output", file);
+        var markdown = Path.Combine(_dir, "report.md");
+        var (exit, output, err) = Cli.Run("bench", _experiment, "--quick", "--json", file, "--only", "ddpm", "--output", markdown);
         Assert.That(exit, Is.EqualTo(0), err);
         using var doc = JsonDocument.Parse(File.ReadAllText(file));
         var training = doc.RootElement.GetProperty("training");
@@ -60,7 +61,7 @@ public class BenchCliTests
         Assert.That(training[0].GetProperty("step").GetProperty("median").GetDouble(), Is.GreaterThan(0));
         Assert.That(doc.RootElement.GetProperty("sampling")[0].GetProperty("nfe").GetInt32(), Is.EqualTo(4));
         Assert.That(doc.RootElement.GetProperty("precision")[0].GetProperty("bf16_over_fp32").GetDouble(), Is.GreaterThan(0));
-        using var printed = JsonDocument.Parse(output);
+        Assert.That(File.ReadAllText(markdown).Trim(), Is.EqualTo(output.Trim()), "--output holds the printed Markdown");
     }
 
     [Test]

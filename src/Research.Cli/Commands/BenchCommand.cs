@@ -7,7 +7,7 @@ namespace Research.Cli.Commands;
 /// <summary>
 /// <c>research bench</c>: training steps/s, framework overhead, sampling cost per sample and per NFE, sampler overhead,
 /// DDGAN-over-DDPM ratio, fp32 versus bf16, peak RSS — or, with <c>--soak</c>, the RSS and live-tensor soak — in one process.
-/// Writes no files unless <c>--output</c> is given.
+/// Prints Markdown; writes files only when asked (<c>--output</c> Markdown, <c>--json</c> JSON).
 /// </summary>
 public static class BenchCommand
 {
@@ -26,8 +26,8 @@ public static class BenchCommand
         var dataRoot = CommonOptions.DataRoot();
         var quick = new Option<bool>("--quick") { Description = "Short windows and one sampling repeat: the built-in suite in a few minutes" };
         var soak = new Option<bool>("--soak") { Description = "Memory soak instead of speed: 5,000 steps per 2-D run, 500 per image run (--quick: a tenth)" };
-        var json = new Option<bool>("--json") { Description = "Print the report as JSON instead of Markdown" };
-        var output = new Option<string?>("--output") { Description = "Also write the report (Markdown, or JSON with --json) to this file" };
+        var json = new Option<string?>("--json") { Description = "Also write the report as JSON (snake_case keys, every timing window) to this file" };
+        var output = new Option<string?>("--output") { Description = "Also write the Markdown report to this file" };
         var only = new Option<string[]>("--only")
         {
             Description = "Benchmark only runs whose name contains this text (repeatable)", Arity = ArgumentArity.ZeroOrMore,
@@ -61,12 +61,17 @@ public static class BenchCommand
                 runner.Run(runs, report);
             }
             BenchRunner.Finish(report!);
-            var text = p.GetValue(json) ? report!.ToJson() : report!.ToMarkdown();
-            stdout.WriteLine(text);
+            var markdown = report!.ToMarkdown();
+            stdout.WriteLine(markdown);
             if (p.GetValue(output) is { } path)
             {
-                Core.IO.AtomicFile.WriteAllText(path, text);
-                stderr.WriteLine($"report written to {path}");
+                Core.IO.AtomicFile.WriteAllText(path, markdown);
+                stderr.WriteLine($"Markdown report written to {path}");
+            }
+            if (p.GetValue(json) is { } jsonPath)
+            {
+                Core.IO.AtomicFile.WriteAllText(jsonPath, report.ToJson());
+                stderr.WriteLine($"JSON report written to {jsonPath}");
             }
             if (report.Soak.FirstOrDefault(r => !r.Passed) is { } failed)
             {
