@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Research.Core.Configuration;
 using Research.Training.Benchmarks;
 
@@ -40,48 +41,66 @@ public static class BenchCommand
             var files = p.GetValue(experiments) is { Length: > 0 } given ? given : DefaultSuite();
             var sets = p.GetValue(set) ?? [];
             var filters = p.GetValue(only) ?? [];
-            // Load and validate every file before any tensor exists (a bad file exits 2 and nothing runs).
-            var plans = new List<(string File, IReadOnlyList<ResolvedRun> Runs)>();
-            foreach (var file in files)
+            // Load and validate every file before any tensor exists (a bad file exits 2 and nothing runs). Each file keeps its
+            // own registry (its plugins) until the end: the ratio pairs runs of different files.
+            var plans = new List<(ServiceProvider Services, IReadOnlyList<ResolvedRun> Runs)>();
+            try
             {
-                using var services = Services.Build(file);
-                var runs = ExperimentLoader.Load(file, sets, services.Registry()).Runs
-                    .Where(r => filters.Length == 0 || filters.Any(f => r.Name.Contains(f, StringComparison.Ordinal))).ToList();
-                if (runs.Count > 0) plans.Add((file, runs));
-            }
-            if (plans.Count == 0) throw new UsageException($"--only {string.Join(" ", filters)}: no run of {string.Join(", ", files)} matches");
+                foreach (var file in files)
+                {
+                    var services = Services.Build(file);
+                    plans.Add((services, []));
+                    var runs = ExperimentLoader.Load(file, sets, services.Registry()).Runs
+                        .Where(r => filters.Length == 0 || filters.Any(f => r.Name.Contains(f, StringComparison.Ordinal))).ToList();
+                    plans[^1] = (services, runs);
+                }
+                if (plans.All(pl => pl.Runs.Count == 0))
+                    throw new UsageException($"--only {string.Join(" ", filters)}: no run of {string.Join(", ", files)} matches");
 
-            var settings = new BenchSettings { Quick = p.GetValue(quick), Soak = p.GetValue(soak) };
-            BenchReport? report = null;
-            foreach (var (file, runs) in plans)
-            {
-                using var services = Services.Build(file);
-                var runner = new BenchRunner(services.Registry(), settings, p.GetValue(dataRoot)!, line => stderr.WriteLine(line));
-                report ??= runner.NewReport();
-                runner.Run(runs, report);
+                var settings = new BenchSettings { Quick = p.GetValue(quick), Soak = p.GetValue(soak) };
+                var root = p.GetValue(dataRoot)!;
+                void Log(string line) => stderr.WriteLine(line);
+                BenchReport? report = null;
+                foreach (var (services, runs) in plans.Where(pl => pl.Runs.Count > 0))
+                {
+                    var runner = new BenchRunner(services.Registry(), settings, root, Log);
+                    report ??= runner.NewReport();
+                    runner.Run(runs, report);
+                }
+                if (!settings.Soak)
+                    BenchRunner.MeasureRatios(plans.SelectMany(pl => pl.Runs.Select(r => (r, pl.Services.Registry()))).ToList(), root, settings, Log, report!);
+                BenchRunner.Finish(report!);
+                return Report(report!, p.GetValue(output), p.GetValue(json), stdout, stderr);
             }
-            BenchRunner.Finish(report!);
-            var markdown = report!.ToMarkdown();
-            stdout.WriteLine(markdown);
-            if (p.GetValue(output) is { } path)
+            finally
             {
-                Core.IO.AtomicFile.WriteAllText(path, markdown);
-                stderr.WriteLine($"Markdown report written to {path}");
+                foreach (var (services, _) in plans) services.Dispose();
             }
-            if (p.GetValue(json) is { } jsonPath)
-            {
-                Core.IO.AtomicFile.WriteAllText(jsonPath, report.ToJson());
-                stderr.WriteLine($"JSON report written to {jsonPath}");
-            }
-            if (report.Soak.FirstOrDefault(r => !r.Passed) is { } failed)
-            {
-                stderr.WriteLine($"error: soak target missed by {failed.Run}: max RSS deviation {failed.MaxDeviationPct:F2} % " +
-                                 $"(target ±{failed.TolerancePct:F0} %), live tensors {failed.LiveTensors.Min()}–{failed.LiveTensors.Max()}");
-                return ExitCodes.Failure;
-            }
-            return ExitCodes.Ok;
         }));
         return cmd;
+    }
+
+    private static int Report(BenchReport report, string? output, string? json, TextWriter stdout, TextWriter stderr)
+    {
+        var markdown = report.ToMarkdown();
+        stdout.WriteLine(markdown);
+        if (output is not null)
+        {
+            Core.IO.AtomicFile.WriteAllText(output, markdown);
+            stderr.WriteLine($"Markdown report written to {output}");
+        }
+        if (json is not null)
+        {
+            Core.IO.AtomicFile.WriteAllText(json, report.ToJson());
+            stderr.WriteLine($"JSON report written to {json}");
+        }
+        if (report.Soak.FirstOrDefault(r => !r.Passed) is { } failed)
+        {
+            stderr.WriteLine($"error: soak target missed by {failed.Run}: max RSS deviation {failed.MaxDeviationPct:F2} % " +
+                             $"(target ±{failed.TolerancePct:F0} %), live tensors {failed.LiveTensors.Min()}–{failed.LiveTensors.Max()}");
+            return ExitCodes.Failure;
+        }
+        return ExitCodes.Ok;
     }
 
     /// <summary>

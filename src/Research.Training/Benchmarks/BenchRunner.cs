@@ -9,13 +9,11 @@ namespace Research.Training.Benchmarks;
 /// <summary>
 /// Runs <c>research bench</c> over resolved runs in one process: per run, training and sampling speed (or, with
 /// <see cref="BenchSettings.Soak"/>, the memory soak); then the fp32/bf16 comparison of the runs whose family is in
-/// <see cref="BenchSettings.PrecisionFamilies"/>, and the DDPM/DDGAN per-sample ratio per backbone. Nothing is written to disk.
+/// <see cref="BenchSettings.PrecisionFamilies"/>; <see cref="MeasureRatios"/> adds the DDPM/DDGAN per-sample ratio per backbone.
+/// Nothing is written to disk.
 /// </summary>
 public sealed class BenchRunner(ComponentRegistry registry, BenchSettings settings, string dataRoot, Action<string> log)
 {
-    /// <summary>The per-sample ratio the issue asks of DDGAN (T = 4) over DDPM (T = 1000).</summary>
-    public const double RatioTarget = 200;
-
     /// <summary>A new, empty report stamped with the settings and the current time.</summary>
     public BenchReport NewReport() => new() { StartedUtc = DateTime.UtcNow, Threads = get_num_threads(), Quick = settings.Quick };
 
@@ -57,24 +55,28 @@ public sealed class BenchRunner(ComponentRegistry registry, BenchSettings settin
     }
 
     /// <summary>
-    /// Adds the per-backbone ratios (over every run benchmarked so far) and the process's peak memory: the largest of the
-    /// per-run peaks (the peak is reset at the start of each run) and the current one.
+    /// For each backbone with both a <c>ddpm-eps</c> and a <c>ddgan</c> run: the per-sample ratio of the longest DDPM chain over
+    /// the shortest DDGAN chain, timed in alternating calls on fresh sessions (<see cref="RatioBench"/>).
     /// </summary>
-    public static void Finish(BenchReport report)
+    public static void MeasureRatios(IReadOnlyList<(ResolvedRun Run, ComponentRegistry Registry)> runs, string dataRoot, BenchSettings settings,
+        Action<string> log, BenchReport report)
     {
-        report.Ratios.Clear();
-        report.Ratios.AddRange(Ratios(report.Sampling));
-        report.PeakRssMiB = report.Training.Select(t => t.PeakRssMiB).Where(double.IsFinite).Append(PeakMemory.Read().PeakResidentMiB).Max();
-    }
-
-    /// <summary>For each backbone: the slowest ddpm-eps row over the fastest ddgan row.</summary>
-    public static IEnumerable<SpeedRatio> Ratios(IEnumerable<SamplingBenchResult> rows)
-    {
-        foreach (var group in rows.GroupBy(r => r.Backbone))
+        foreach (var group in runs.GroupBy(r => r.Run.Options.Backbone.Type))
         {
-            var slow = group.Where(r => r.Family == "ddpm-eps").MaxBy(r => r.Nfe);
-            var fast = group.Where(r => r.Family == "ddgan").MinBy(r => r.Nfe);
-            if (slow is not null && fast is not null) yield return new SpeedRatio(group.Key, slow, fast, RatioTarget);
+            var slow = group.Where(r => r.Run.Options.Parameterization.Type == "ddpm-eps").OrderByDescending(r => r.Run.Options.Schedule.NumTimesteps).FirstOrDefault();
+            var fast = group.Where(r => r.Run.Options.Parameterization.Type == "ddgan").OrderBy(r => r.Run.Options.Schedule.NumTimesteps).FirstOrDefault();
+            if (slow.Run is null || fast.Run is null) continue;
+            log($"sampling ratio on {group.Key}: {slow.Run.Name} against {fast.Run.Name}, alternating calls");
+            var ratio = RatioBench.Measure(slow, fast, dataRoot, settings);
+            log($"  {ratio.Slow.Median:F4} / {ratio.Fast.Median:F4} ms per sample = {ratio.Ratio:F0}×");
+            report.Ratios.Add(ratio);
         }
     }
+
+    /// <summary>
+    /// Adds the process's peak memory: the largest of the per-run peaks (the peak is reset at the start of each run) and
+    /// the current one.
+    /// </summary>
+    public static void Finish(BenchReport report) =>
+        report.PeakRssMiB = report.Training.Select(t => t.PeakRssMiB).Where(double.IsFinite).Append(PeakMemory.Read().PeakResidentMiB).Max();
 }

@@ -21,19 +21,17 @@ public class BenchReportTests
         Assert.Throws<ArgumentException>(() => IntervalStats.Of([]));
     }
 
+    private static SpeedRatio Ratio(double slowMsPerSample, double fastMsPerSample) =>
+        new("mlp", "a", "ddpm-eps", 1000, "b", "ddgan", 4, 10, Ms(slowMsPerSample), Ms(fastMsPerSample), 200);
+
     [Test]
-    public void Ratios_DdpmAndDdganOnOneBackbone_SlowOverFastPerSample()
+    public void SpeedRatio_SlowOverFastPerSample_AgainstTarget()
     {
-        var rows = new[]
-        {
-            Sampling("ddpm-eps", "mlp", 1000, 500), Sampling("ddgan", "mlp", 4, 1), Sampling("siddm", "mlp", 4, 1),
-            Sampling("ddpm-eps", "unet", 1000, 9000),        // no ddgan row on the unet: no ratio
-        };
-        var ratio = BenchRunner.Ratios(rows).Single();
-        Assert.That(ratio.Backbone, Is.EqualTo("mlp"));
-        Assert.That(ratio.Ratio, Is.EqualTo(500.0).Within(1e-9));
-        Assert.That(ratio.NfeRatio, Is.EqualTo(250.0));
-        Assert.That(ratio.MeetsTarget, Is.True);
+        var met = Ratio(50, 0.1);
+        Assert.That(met.Ratio, Is.EqualTo(500.0).Within(1e-9));
+        Assert.That(met.NfeRatio, Is.EqualTo(250.0));
+        Assert.That(met.MeetsTarget, Is.True);
+        Assert.That(Ratio(10, 0.1).MeetsTarget, Is.False);
     }
 
     [Test]
@@ -64,6 +62,7 @@ public class BenchReportTests
         report.Sampling.Add(Sampling("ddgan", "mlp", 4, 1));
         report.Precision.Add(new PrecisionBenchResult("r", "ddpm-eps", "mlp", 64, 10, Ms(4), Ms(5)));
         report.Soak.Add(new SoakResult("r", "ddpm-eps", "mlp", 100, 10, [100, 101], [5, 5], 2, 5));
+        report.Ratios.Add(Ratio(50, 0.1));
         BenchRunner.Finish(report);
 
         var md = report.ToMarkdown();

@@ -116,7 +116,7 @@ public class MixedPrecisionTests
 
     [TestCase("ddpm-eps")]
     [TestCase("ddgan")]
-    public void Train_Bf16TinyUNet_FiniteLossesAndFp32Masters(string family)
+    public void Train_Bf16TinyUNet_FiniteLossesFp32MastersConstantLiveTensors(string family)
     {
         var dir = Directory.CreateTempSubdirectory("bf16-unet-").FullName;
         try
@@ -130,13 +130,19 @@ public class MixedPrecisionTests
                                                         "channel_mult": [1, 2], "num_heads": 2 } },
               "schedule": { "type": "ddgan-vp", "num_timesteps": 4 },
               "parameterization": { "type": "{{family}}" },
-              "training": { "steps": 6, "batch_size": 4, "log_every": 2, "precision": "bf16" }
+              "training": { "steps": 8, "batch_size": 4, "log_every": 2, "precision": "bf16" }
             }
             """);
             var run = ExperimentLoader.Load(path, [], TestExperiments.Registry).Runs.Single();
             using var s = TestExperiments.Session(run);
             var trainer = new Trainer(s, null);
+            s.Options.Training.Steps = 4;
             trainer.Train();
+            long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            s.Options.Training.Steps = 8;
+            trainer.Train();
+            long after = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            Assert.That(after, Is.EqualTo(before), $"live tensors grew from {before} to {after} over 4 bf16 UNet steps");
             Assert.That(trainer.SkippedSteps, Is.Zero);
             foreach (var net in s.Parameterization.Networks.Values)
                 Assert.That(net.parameters().Select(p => p.dtype), Is.All.EqualTo(ScalarType.Float32));
