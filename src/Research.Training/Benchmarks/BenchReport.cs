@@ -69,8 +69,9 @@ public sealed record BenchReport
                     r.MinimalStep.Median, r.BareNetworks?.Median, r.OverheadPct, r.NetworkSharePct, r.Step.SpreadPct, r.PeakRssMiB);
             t.AddFootnote("step: the Trainer (no run folder, so no checkpoints); minimal: the same loss terms with only zero-grad, " +
                           "compute, backward and optimizer step; bare f+b: one forward+backward per loss term through that term's network " +
-                          "alone. overhead % = (step − minimal) / step; network % = bare / step (GAN terms run more network passes than one " +
-                          "per term, so theirs is a lower bound). spread = (max − min) / median of the step windows.");
+                          "alone. overhead % = (step − minimal) / step and network % = bare / step, each the median over windows timed " +
+                          "back to back (GAN terms run more network passes than one per term, so their network % is a lower bound). " +
+                          "spread = (max − min) / median of the step windows.");
             sb.Append("### Training\n\n").Append(t.ToMarkdown()).Append('\n');
         }
         if (Sampling.Count > 0)
@@ -84,7 +85,8 @@ public sealed record BenchReport
                 t.AddRow(r.Run, r.Family, r.Backbone, r.Request, r.Nfe, r.Samples, r.MsPerSample, r.MsPerSamplePerNfe, r.BareMsPerCall,
                     r.OverheadMsPerCall, r.OverheadPct);
             t.AddFootnote("One call draws all samples in one network batch with the EMA weights; bare = the same number of forward " +
-                          "calls of the sampling network alone (no gradients). Guided sampling's classifier gradient counts as sampler overhead.");
+                          "calls of the sampling network alone (no gradients); overhead = median over repeats of (sampler − bare), each pair timed " +
+                          "back to back. Guided sampling's classifier gradient counts as sampler overhead.");
             sb.Append("### Sampling\n\n").Append(t.ToMarkdown()).Append('\n');
         }
         if (Ratios.Count > 0)

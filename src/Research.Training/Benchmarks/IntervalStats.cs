@@ -17,6 +17,16 @@ public sealed record IntervalStats(double Median, double Min, double Max, IReadO
         return new IntervalStats(median, sorted[0], sorted[^1], values.ToArray());
     }
 
+    /// <summary>
+    /// The median of <paramref name="f"/> over the pairs (a_i, b_i) of two series timed alternately, so that both members
+    /// of a pair saw the same machine load; robust where the load changes between pairs.
+    /// </summary>
+    public static double PairedMedian(IntervalStats a, IntervalStats b, Func<double, double, double> f)
+    {
+        int n = Math.Min(a.Values.Count, b.Values.Count);
+        return Of(Enumerable.Range(0, n).Select(i => f(a.Values[i], b.Values[i])).ToArray()).Median;
+    }
+
     /// <summary>(max − min) / median in percent: how noisy the windows were.</summary>
     public double SpreadPct => Median > 0 ? 100 * (Max - Min) / Median : 0;
 }

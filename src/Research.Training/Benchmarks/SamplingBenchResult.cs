@@ -24,9 +24,12 @@ public sealed record SamplingBenchResult(
     /// <summary>Bare milliseconds per network call (a whole batch).</summary>
     public double? BareMsPerCall => BareForward is null ? null : BareForward.Median / NetworkCalls;
 
-    /// <summary>Sampler milliseconds per network call beyond the bare call: the sampler's own work per evaluation.</summary>
-    public double? OverheadMsPerCall => BareForward is null ? null : (Sampler.Median - BareForward.Median) / NetworkCalls;
+    /// <summary>
+    /// Sampler milliseconds per network call beyond the bare call: the sampler's own work per evaluation. The median over
+    /// repeats of (sampler − bare), each sampling call paired with the bare loop timed right after it.
+    /// </summary>
+    public double? OverheadMsPerCall => BareForward is null ? null : IntervalStats.PairedMedian(Sampler, BareForward, (s, b) => s - b) / NetworkCalls;
 
-    /// <summary>The share of sampling time spent outside the bare network calls, in percent.</summary>
-    public double? OverheadPct => BareForward is null ? null : 100 * (Sampler.Median - BareForward.Median) / Sampler.Median;
+    /// <summary>The share of sampling time spent outside the bare network calls, in percent (paired as above).</summary>
+    public double? OverheadPct => BareForward is null ? null : 100 * IntervalStats.PairedMedian(Sampler, BareForward, (s, b) => (s - b) / s);
 }

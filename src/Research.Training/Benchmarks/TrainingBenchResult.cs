@@ -25,9 +25,12 @@ public sealed record TrainingBenchResult(
     /// <summary>Trainer steps per second (from the median step).</summary>
     public double StepsPerSecond => 1000 / Step.Median;
 
-    /// <summary>Framework overhead: the share of a trainer step not spent in the minimal loop, in percent.</summary>
-    public double OverheadPct => 100 * (Step.Median - MinimalStep.Median) / Step.Median;
+    /// <summary>
+    /// Framework overhead: the share of a trainer step not spent in the minimal loop, in percent; the median over windows of
+    /// (step − minimal) / step, each trainer window paired with the minimal window timed right after it.
+    /// </summary>
+    public double OverheadPct => 100 * IntervalStats.PairedMedian(Step, MinimalStep, (step, minimal) => (step - minimal) / step);
 
-    /// <summary>The share of a trainer step that the bare forward + backward passes account for, in percent.</summary>
-    public double? NetworkSharePct => BareNetworks is null ? null : 100 * BareNetworks.Median / Step.Median;
+    /// <summary>The share of a trainer step that the bare forward + backward passes account for, in percent (paired windows).</summary>
+    public double? NetworkSharePct => BareNetworks is null ? null : 100 * IntervalStats.PairedMedian(Step, BareNetworks, (step, bare) => bare / step);
 }

@@ -35,6 +35,15 @@ public class BenchReportTests
     }
 
     [Test]
+    public void PairedMedian_LoadDoublesBetweenPairs_RatioOfPairsUnaffected()
+    {
+        // Step and minimal windows alternate; the load doubles after the second pair. Separate medians would mix regimes.
+        var step = Ms(10, 10, 20, 20, 20);
+        var minimal = Ms(9, 9, 18, 18, 18);
+        Assert.That(IntervalStats.PairedMedian(step, minimal, (a, b) => (a - b) / a), Is.EqualTo(0.1).Within(1e-12));
+    }
+
+    [Test]
     public void Sampling_OverheadPerCall_SamplerMinusBareOverCalls()
     {
         var r = Sampling("ddpm-eps", "mlp", 100, 50);       // sampler 50 ms, bare 25 ms, 100 calls, 10 samples
