@@ -5,7 +5,7 @@ namespace Research.Cli;
 
 /// <summary>
 /// The <c>research</c> command line: <c>run</c>, <c>train</c>, <c>sample</c>, <c>eval</c>, <c>validate</c>, <c>list</c>, <c>sweep</c>,
-/// <c>data fetch</c>, <c>weights export|import</c>, <c>table</c>, <c>plot</c>, <c>train-features</c>.
+/// <c>data fetch</c>, <c>weights export|import</c>, <c>table</c>, <c>plot</c>, <c>train-features</c>, <c>bench</c>.
 /// Usage errors and invalid input exit with 2 and write nothing.
 /// </summary>
 public static class CliApp
@@ -21,6 +21,7 @@ public static class CliApp
                      SweepCommand.Create(stdout, stderr), RunPointCommand.Create(stdout, stderr),
                      DataCommand.Create(stdout, stderr), WeightsCommand.Create(stdout, stderr),
                      TableCommand.Create(stdout, stderr), PlotCommand.Create(stdout, stderr), TrainFeaturesCommand.Create(stdout, stderr),
+                     BenchCommand.Create(stdout, stderr),
                  })
             root.Subcommands.Add(command);
         var parse = root.Parse(args);

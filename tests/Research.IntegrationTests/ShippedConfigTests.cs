@@ -1,11 +1,25 @@
 namespace Research.IntegrationTests;
 
-/// <summary>Every experiment under experiments/ validates, and every preset under configs/ validates when extended.</summary>
+/// <summary>
+/// Every experiment under experiments/ and every file of the bench suite (benchmarks/suite) validates, and every preset under
+/// configs/ validates when extended.
+/// </summary>
 public class ShippedConfigTests
 {
     public static IEnumerable<string> Experiments() =>
         Directory.GetFiles(Path.Combine(Cli.RepoRoot, "experiments"), "*.json", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(Cli.RepoRoot, p));
+
+    public static IEnumerable<string> BenchSuite() =>
+        Directory.GetFiles(Path.Combine(Cli.RepoRoot, "benchmarks", "suite"), "*.json").Select(p => Path.GetRelativePath(Cli.RepoRoot, p));
+
+    [TestCaseSource(nameof(BenchSuite))]
+    public void BenchSuiteFile_Validates(string relative)
+    {
+        var (exit, output, err) = Cli.Run("validate", Path.Combine(Cli.RepoRoot, relative));
+        Assert.That(exit, Is.EqualTo(0), err);
+        Assert.That(output, Does.StartWith("OK: "));
+    }
 
     public static IEnumerable<string> Presets() =>
         Directory.GetFiles(Path.Combine(Cli.RepoRoot, "configs"), "*.json").Select(p => Path.GetRelativePath(Cli.RepoRoot, p));

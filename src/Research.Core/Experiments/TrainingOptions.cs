@@ -75,6 +75,17 @@ public sealed class TrainingOptions : IValidatableOptions
     [Range(1, 1_000_000)]
     public int MaxConsecutiveNonFinite { get; set; } = 20;
 
+    /// <summary>
+    /// Arithmetic of the training passes: <c>fp32</c> (default), or <c>bf16</c>: forward and backward run on bfloat16
+    /// working copies of the networks while the fp32 weights stay the master copy that the optimizer steps, the EMA
+    /// averages, checkpoints store and sampling uses (mixed precision without loss scaling, which bf16's fp32 exponent
+    /// range makes unnecessary; Kalamkar et al., arXiv 1905.12322). Speed on this CPU: docs/benchmarks.md.
+    /// </summary>
+    public string Precision { get; set; } = "fp32";
+
+    /// <summary>The values <see cref="Precision"/> accepts.</summary>
+    public static readonly IReadOnlyList<string> Precisions = ["fp32", "bf16"];
+
     private static readonly string[] LrSchedules = ["constant", "cosine", "linear"];
 
     /// <inheritdoc />
@@ -82,6 +93,8 @@ public sealed class TrainingOptions : IValidatableOptions
     {
         if (!LrSchedules.Contains(LrSchedule))
             yield return $"lr_schedule: '{LrSchedule}' is not one of {string.Join(", ", LrSchedules)}";
+        if (!Precisions.Contains(Precision))
+            yield return $"precision: '{Precision}' is not one of {string.Join(", ", Precisions)}";
         if (WarmupSteps >= Steps && WarmupSteps > 0)
             yield return $"warmup_steps: {WarmupSteps} must be below steps ({Steps})";
     }

@@ -93,9 +93,9 @@ public static class SafeTensors
     /// <summary>Reads from a byte buffer; <paramref name="source"/> names it in errors.</summary>
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(byte[] bytes, string source)
     {
-        if (bytes.Length < 8) throw Bad(source, 0, $"file is {bytes.Length} bytes, shorter than the 8-byte header length");
+        if (bytes.Length < 8) throw Bad(source, 0, $"file is {bytes.Length} bytes, shorter than the 8-byte header length: truncated?");
         ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLen > (ulong)(bytes.Length - 8)) throw Bad(source, 0, $"header length {headerLen} runs past the end of the file ({bytes.Length} bytes)");
+        if (headerLen > (ulong)(bytes.Length - 8)) throw Bad(source, 0, $"header length {headerLen} runs past the end of the file ({bytes.Length} bytes): truncated?");
         JsonObject header;
         try
         {

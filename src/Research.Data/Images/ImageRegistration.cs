@@ -3,10 +3,13 @@ using Research.Core.Registry;
 
 namespace Research.Data.Images;
 
-/// <summary>Registers the image datasets: <c>mnist</c>, <c>fashion-mnist</c>, <c>cifar10</c>, <c>image-folder</c>.</summary>
+/// <summary>
+/// Registers the image datasets: <c>mnist</c>, <c>fashion-mnist</c>, <c>cifar10</c>, <c>image-folder</c>, and
+/// <c>synthetic-images</c> (seeded random pixels for benchmarks and tests; nothing to download).
+/// </summary>
 public static class ImageRegistration
 {
-    /// <summary>Adds the four image datasets.</summary>
+    /// <summary>Adds the five image datasets.</summary>
     public static IServiceCollection AddImageDatasets(this IServiceCollection services) =>
         services
             .AddDataset<MnistOptions>(MnistDataset.MnistKey,
@@ -20,6 +23,9 @@ public static class ImageRegistration
                 (o, c) => Cifar10Dataset.Create(o, c.DataRoot))
             .AddDataset<ImageFolderOptions>(ImageFolderDataset.Key,
                 "Every PNG/JPEG under a folder; centre-cropped and resized, optional labels from subfolders, scaled to [−1, 1]",
-                (o, c) => ImageFolderDataset.Create(o, c.DataRoot));
+                (o, c) => ImageFolderDataset.Create(o, c.DataRoot))
+            .AddDataset<SyntheticImagesOptions>(SyntheticImages.Key,
+                "Seeded uniform random 8-bit images (count, channels, image_size, num_classes); for benchmarks and tests, no download",
+                (o, _) => SyntheticImages.Create(o));
 
 }

@@ -39,6 +39,7 @@ public static class SessionBuilder
         NoiseSchedule? schedule = null;
         IParameterization? family_ = null;
         ImageEvaluator? images = null;
+        MixedPrecision? mixed = null;
         try
         {
             images = ImageScoring.Create(o, data, keySources);
@@ -53,13 +54,21 @@ public static class SessionBuilder
             family_ = registry.Create<IParameterization>(ComponentKind.Parameterization, o.Parameterization.Type, o.Parameterization.Options!, context);
             var optimizers = family_.Networks.ToDictionary(p => p.Key,
                 p => OptimizerFactory.Create(p.Value, OptimizerFactory.OptionsFor(o.Training, p.Key)));
+            // bf16: a second instance of the family becomes the low-precision working copy (built after the masters, so
+            // their initialisation is that of an fp32 run; its own weights are overwritten by the masters').
+            if (o.Training.Precision == "bf16")
+            {
+                var working = registry.Create<IParameterization>(ComponentKind.Parameterization, o.Parameterization.Type, o.Parameterization.Options!, context);
+                try { mixed = new MixedPrecision(family_, working); }
+                catch { working.Dispose(); throw; }
+            }
             var emas = o.Training.Ema.Enabled
                 ? family.EmaNetworks.ToDictionary(n => n, n => new Ema(family_.Networks[n]))
                 : new Dictionary<string, Ema>();
             return new TrainingSession
             {
                 Options = o, ResolvedJson = resolvedJson, Family = family, Data = data, Schedule = schedule,
-                Parameterization = family_, Optimizers = optimizers, Emas = emas, Device = device,
+                Parameterization = family_, Optimizers = optimizers, Emas = emas, Device = device, MixedPrecision = mixed,
                 DataGenerator = new Generator((ulong)Seeds.Derive(o.Seed, Seeds.Data)),
                 TrainGenerator = new Generator((ulong)Seeds.Derive(o.Seed, Seeds.Train), device),
                 ImageEvaluator = images,
@@ -68,6 +77,7 @@ public static class SessionBuilder
         catch
         {
             images?.Dispose();
+            mixed?.Dispose();
             family_?.Dispose();
             schedule?.Dispose();
             data.Dispose();

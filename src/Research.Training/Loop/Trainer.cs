@@ -14,6 +14,10 @@ namespace Research.Training.Loop;
 /// network, step its optimizer. Then update the EMAs. Losses are summed on the device and read back only
 /// at logging time, so the hot loop never waits on the device.
 /// </summary>
+/// <remarks>
+/// With <c>training.precision = bf16</c> the terms are computed on the session's <see cref="MixedPrecision"/> working copy:
+/// its gradients go to the fp32 masters before clipping, and the stepped network's copy is refreshed after its step.
+/// </remarks>
 public sealed class Trainer
 {
     private readonly TrainingSession _s;
@@ -59,6 +63,9 @@ public sealed class Trainer
         var o = _s.Options.Training;
         var networks = _s.Parameterization.Networks;
         foreach (var net in networks.Values) net.train();
+        var mixed = _s.MixedPrecision;
+        mixed?.BeginTraining();
+        var family = mixed?.Working ?? _s.Parameterization;
         var sums = new Dictionary<string, Tensor>();
         long sinceLog = 0;
         var clock = Stopwatch.StartNew();
@@ -80,11 +87,14 @@ public sealed class Trainer
                     var cpu = _s.Data.NextBatch(o.BatchSize, _s.DataGenerator);
                     var batch = new TrainBatch(cpu.X0.to(_s.Device), cpu.Labels?.to(_s.Device));
                     var info = new StepInfo(step, _s.TrainGenerator);
-                    foreach (var term in _s.Parameterization.LossTerms(batch, info))
+                    foreach (var term in family.LossTerms(batch, info))
                     {
                         foreach (var opt in _s.Optimizers.Values) opt.zero_grad();
+                        mixed?.ZeroGradients();
                         var loss = term.Compute();
+                        if (loss.dtype != ScalarType.Float32) loss = loss.to_type(ScalarType.Float32);   // a bf16 head's loss
                         loss.backward();
+                        mixed?.CopyGradients(term.Network);
                         var norm = GradientClipping.ClipByGlobalNorm(networks[term.Network].parameters(), o.GradClip);
                         if (o.NanGuard && !IsFinite(loss, norm))
                         {
@@ -93,6 +103,7 @@ public sealed class Trainer
                             continue;
                         }
                         _s.Optimizers[term.Network].step();
+                        mixed?.Sync(term.Network);
                         Accumulate(sums, term.Name, loss);
                         foreach (var (k, v) in term.Parts) Accumulate(sums, k, v);
                         if (norm is not null) Accumulate(sums, $"grad_norm.{term.Network}", norm);

@@ -56,6 +56,9 @@ public sealed class TrainingSession : IDisposable
     /// </summary>
     public ImageEvaluator? ImageEvaluator { get; init; }
 
+    /// <summary>The bf16 working copy of the networks when <c>training.precision</c> is <c>bf16</c>; null in fp32.</summary>
+    public MixedPrecision? MixedPrecision { get; init; }
+
     /// <summary>Next step to run (0 for a fresh run; restored on resume).</summary>
     public long Step { get; set; }
 
@@ -80,6 +83,7 @@ public sealed class TrainingSession : IDisposable
         ImageEvaluator?.Dispose();
         foreach (var e in Emas.Values) e.Dispose();
         foreach (var o in Optimizers.Values) o.Dispose();
+        MixedPrecision?.Dispose();
         Parameterization.Dispose();
         Schedule.Dispose();
         Data.Dispose();

@@ -57,7 +57,15 @@ public sealed class RunFolder : IDisposable
     public static RunFolder CreateAt(string path, string resolvedJson, long seed, LogEventLevel consoleLevel = LogEventLevel.Information)
     {
         if (Directory.Exists(path)) throw new IOException($"{path}: run folder exists already");
-        Directory.CreateDirectory(path);
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A runs folder below a regular file, on a read-only file system or without permission: bad input, nothing written.
+            throw new DirectoryNotFoundException($"{path}: cannot create the run folder: {e.Message}", e);
+        }
         string name = System.IO.Path.GetFileName(path);
         AtomicFile.WriteAllText(System.IO.Path.Combine(path, "resolved.json"), resolvedJson);
         var info = new Dictionary<string, object?>
