@@ -111,11 +111,22 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         }
     }
 
-    // One event file per opened run (training, or a later evaluation of it); the folder disposes it.
+    // One event file per opened run (training, or a later evaluation of it); the folder disposes it. TensorBoard is a
+    // view, never a reason to stop a run: if its file cannot be created (full disk, read-only folder) the run goes on
+    // without it, and the failure that matters (checkpoint, configuration) is reported where it happens.
     private static void AttachTensorBoard(TrainingSession session, RunFolder folder)
     {
         if (!session.Options.Training.Tensorboard) return;
-        var observer = TensorBoard.TensorBoardObserver.Create(folder.Path);
+        TensorBoard.TensorBoardObserver observer;
+        try
+        {
+            observer = TensorBoard.TensorBoardObserver.Create(folder.Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            folder.Log.Warning("TensorBoard events disabled: {Message}", e.Message);
+            return;
+        }
         folder.AddObserver(observer);
         folder.Log.Debug("TensorBoard events: {File}", observer.EventFile);
     }

@@ -28,7 +28,17 @@ public sealed class EventFileWriter : IDisposable
     {
         _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         Path = path;
-        Write(new ProtoWriter().Double(1, WallTime()).String(3, FileVersion));
+        try
+        {
+            Write(new ProtoWriter().Double(1, WallTime()).String(3, FileVersion));
+        }
+        catch
+        {
+            // Nothing usable was written (e.g. a full disk): close and remove the empty file rather than leak the handle.
+            try { _stream.Dispose(); } catch (IOException) { }   // its final flush fails the same way
+            try { File.Delete(path); } catch (IOException) { }
+            throw;
+        }
     }
 
     /// <summary>The file written.</summary>
