@@ -40,6 +40,7 @@ public sealed record BenchReport
     public List<SoakResult> Soak { get; init; } = [];
 
     /// <summary>Peak resident memory of the whole process (MiB).</summary>
+    [JsonPropertyName("peak_rss_mib")]
     public double PeakRssMiB { get; set; }
 
     private static readonly JsonSerializerOptions Json = new()
