@@ -40,6 +40,7 @@ public sealed record BenchReport
     public List<SoakResult> Soak { get; init; } = [];
 
     /// <summary>Peak resident memory of the whole process (MiB).</summary>
+    [JsonPropertyName("peak_rss_mib")]
     public double PeakRssMiB { get; set; }
 
     private static readonly JsonSerializerOptions Json = new()
@@ -100,7 +101,8 @@ public sealed record BenchReport
                 t.AddRow(r.Backbone, $"{r.SlowRun} ({r.SlowFamily}, NFE {r.SlowNfe})", $"{r.FastRun} ({r.FastFamily}, NFE {r.FastNfe})", r.Samples,
                     r.Slow.Median, r.Fast.Median, r.Ratio, r.NfeRatio, r.Slow.SpreadPct, r.Fast.SpreadPct,
                     $"≥ {F(r.Target, "F0")}×: {(r.MeetsTarget ? "met" : "missed")}");
-            t.AddFootnote("Fresh sessions of the two runs sampled in alternating calls (fast, slow, fast, …, fast); medians.");
+            t.AddFootnote("Fresh sessions of the two runs, timed alternately: a block of fast calls with the NFE of one slow call " +
+                          $"({string.Join(", ", Ratios.Select(r => $"{r.FastBlock} on the {r.Backbone}"))}), one slow call, …, a last fast block; medians.");
             sb.Append("### Per-sample speed ratio\n\n").Append(t.ToMarkdown()).Append('\n');
         }
         if (Precision.Count > 0)

@@ -1,8 +1,8 @@
 namespace Research.Training.Benchmarks;
 
 /// <summary>
-/// Per-sample sampling time of a many-step family over a few-step family on the same backbone, timed in alternating calls
-/// (fast, slow, fast, slow, …) so that a change of machine load between two separately measured rows cannot fake a ratio.
+/// Per-sample sampling time of a many-step family over a few-step family on the same backbone, timed alternately (a block
+/// of fast calls with the NFE of one slow call, a slow call, …) so that a change of machine load cannot fake a ratio.
 /// </summary>
 /// <param name="Backbone">Backbone key both runs share.</param>
 /// <param name="SlowRun">The many-step run (DDPM, T = 1000).</param>
@@ -23,6 +23,9 @@ public sealed record SpeedRatio(string Backbone, string SlowRun, string SlowFami
 
     /// <summary>The ratio if both cost the same per evaluation: NFE over NFE.</summary>
     public double NfeRatio => (double)SlowNfe / FastNfe;
+
+    /// <summary>Fast calls per timed fast block (0 when not recorded).</summary>
+    public int FastBlock { get; init; }
 
     /// <summary>Whether <see cref="Ratio"/> reaches <see cref="Target"/>.</summary>
     public bool MeetsTarget => Ratio >= Target;

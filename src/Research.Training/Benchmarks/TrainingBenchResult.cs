@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Research.Training.Benchmarks;
 
 /// <summary>Training speed of one run: the loop's step against a minimal loop and the bare networks.</summary>
@@ -20,7 +22,7 @@ namespace Research.Training.Benchmarks;
 /// <param name="PeakRssMiB">Peak resident memory while this run was benchmarked (training and sampling).</param>
 public sealed record TrainingBenchResult(
     string Run, string Family, string Backbone, string Precision, int BatchSize, long Parameters, int StepsPerWindow,
-    IntervalStats Step, IntervalStats MinimalStep, IntervalStats? BareNetworks, double PeakRssMiB)
+    IntervalStats Step, IntervalStats MinimalStep, IntervalStats? BareNetworks, [property: JsonPropertyName("peak_rss_mib")] double PeakRssMiB)
 {
     /// <summary>Trainer steps per second (from the median step).</summary>
     public double StepsPerSecond => 1000 / Step.Median;
