@@ -22,13 +22,7 @@ public class ImageCliTests
     {
         _dir = Directory.CreateTempSubdirectory("cli-img-").FullName;
         _dataRoot = Path.Combine(_dir, "data");
-        var folder = Directory.CreateDirectory(Path.Combine(_dataRoot, "mnist")).FullName;
-        const int n = 20;
-        var pixels = new byte[n * 64];
-        for (int i = 0; i < n; i++)
-            for (int p = 0; p < 64; p++) pixels[i * 64 + p] = (byte)((p / 8 + p % 8 + i) % 10 < 5 ? 230 : 20);   // stripes
-        IdxFile.Write(Path.Combine(folder, "train-images-idx3-ubyte.gz"), [n, 8, 8], pixels);
-        IdxFile.Write(Path.Combine(folder, "train-labels-idx1-ubyte.gz"), [n], Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray());
+        TinyMnist.Write(_dataRoot);
         _experiment = Path.Combine(_dir, "tiny-images.json");
         File.WriteAllText(_experiment, """
         {

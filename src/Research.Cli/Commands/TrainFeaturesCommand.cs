@@ -3,6 +3,7 @@ using System.Globalization;
 using Research.Core.Data;
 using Research.Core.Registry;
 using Research.Core.Runtime;
+using Research.Data.Images;
 using Research.Evaluation.Features;
 using TorchSharp;
 
@@ -48,7 +49,9 @@ public static class TrainFeaturesCommand
             using var source = registry.Create<IDataSource>(ComponentKind.Dataset, key, Activator.CreateInstance(registration.OptionsType)!,
                 new DatasetContext(p.GetValue(dataRoot)!, trainingOptions.Seed));
             var path = p.GetValue(output) ?? Path.Combine(".cache", "features", $"{key}-cnn.safetensors");
-            Train(source, key, new FeatureCnnOptions { Width = p.GetValue(width), FeatureDim = p.GetValue(featureDim) }, trainingOptions, path, stdout);
+            using var test = TestSplit(registry, key, registration.OptionsType, p.GetValue(dataRoot)!, trainingOptions.Seed);
+            using var extractor = Train(source, key, new FeatureCnnOptions { Width = p.GetValue(width), FeatureDim = p.GetValue(featureDim) },
+                trainingOptions, path, stdout, test);
             return ExitCodes.Ok;
         }));
         return cmd;
@@ -58,8 +61,15 @@ public static class TrainFeaturesCommand
     /// Trains on <paramref name="source"/> and saves to <paramref name="path"/>; prints progress and the result.
     /// <see cref="UsageException"/> when the source is not a labelled image source.
     /// </summary>
+    /// <param name="source">Labelled training images.</param>
+    /// <param name="datasetKey">The data set's registry key (names the extractor).</param>
+    /// <param name="architecture">The CNN's shape (channels and classes are taken from the data).</param>
+    /// <param name="training">Steps, batch size, learning rate, seed.</param>
+    /// <param name="path">Where the weights go (atomically).</param>
+    /// <param name="stdout">Progress and result lines.</param>
+    /// <param name="heldOut">The data set's test split, if it has one: its accuracy over every image is printed and stored.</param>
     public static CnnFeatureExtractor Train(IDataSource source, string datasetKey, FeatureCnnOptions architecture, FeatureCnnTrainingOptions training,
-        string path, TextWriter stdout)
+        string path, TextWriter stdout, ImageSet? heldOut = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -73,12 +83,20 @@ public static class TrainFeaturesCommand
             stdout.WriteLine($"Training the feature CNN on {datasetKey} ({source.Count:N0} images of [{string.Join(", ", source.SampleShape)}], {source.NumClasses} classes) for {training.Steps} steps");
             var report = FeatureCnnTrainer.Train(extractor.Network, source, training,
                 (step, loss) => stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  step {step}/{training.Steps}: loss {loss:F4}")));
-            extractor.Save(path, new Dictionary<string, string>
+            var metadata = new Dictionary<string, string>
             {
                 ["steps"] = training.Steps.ToString(CultureInfo.InvariantCulture),
                 ["seed"] = training.Seed.ToString(CultureInfo.InvariantCulture),
                 ["train_accuracy"] = report.Accuracy.ToString("R", CultureInfo.InvariantCulture),
-            });
+            };
+            if (heldOut?.Labels is { } testLabels)
+            {
+                double testAccuracy = FeatureCnnTrainer.AccuracyOnAll(extractor.Network, heldOut.Pixels, testLabels, training.BatchSize);
+                metadata["test_accuracy"] = testAccuracy.ToString("R", CultureInfo.InvariantCulture);
+                metadata["test_images"] = heldOut.Count.ToString(CultureInfo.InvariantCulture);
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Held-out accuracy on all {heldOut.Count:N0} images of the test split: {testAccuracy:P2}"));
+            }
+            extractor.Save(path, metadata);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Done in {report.Seconds:F0} s: final loss {report.Losses.TakeLast(Math.Min(50, report.Losses.Count)).Average():F4}, accuracy on {training.AccuracySamples} training draws {report.Accuracy:P2}"));
             stdout.WriteLine($"Saved {Path.GetFullPath(path)} (extractor '{extractor.Name}', identity {extractor.IdentityHash[..16]}…)");
@@ -88,6 +106,21 @@ public static class TrainFeaturesCommand
         {
             extractor.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The test split of an image data set (for held-out accuracy), or null when it has none or its files are absent.</summary>
+    private static ImageSet? TestSplit(ComponentRegistry registry, string key, Type optionsType, string dataRoot, long seed)
+    {
+        if (Activator.CreateInstance(optionsType) is not ImageDataOptions options) return null;
+        options.Split = "test";
+        try
+        {
+            return registry.Create<IDataSource>(ComponentKind.Dataset, key, options, new DatasetContext(dataRoot, seed)) as ImageSet;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
         }
     }
 }

@@ -32,6 +32,10 @@ internal static partial class OptionsValidator
                 errors.Add(new PathError($"training.optimizers.{network}",
                     $"'{network}' is not a network of '{family.Key}'{ConfigKeys.DidYouMean(network, family.Networks)} (its networks: {string.Join(", ", family.Networks)})"));
         if (family is not null)
+            foreach (var network in options.Training.Init.Keys.Where(n => !family.Networks.Contains(n)))
+                errors.Add(new PathError($"training.init.{network}",
+                    $"'{network}' is not a network of '{family.Key}'{ConfigKeys.DidYouMean(network, family.Networks)} (its networks: {string.Join(", ", family.Networks)})"));
+        if (family is not null)
             foreach (var role in (options.Backbone.RoleOptions?.Keys.AsEnumerable() ?? []).Where(r => !family.Networks.Contains(r)))
                 errors.Add(new PathError($"backbone.roles.{role}",
                     $"'{role}' is not a network of '{family.Key}'{ConfigKeys.DidYouMean(role, family.Networks)} (its networks: {string.Join(", ", family.Networks)})"));

@@ -20,6 +20,12 @@ public sealed class TrainingOptions : IValidatableOptions
     /// <summary>Per-network optimizers (e.g. <c>generator</c>, <c>discriminator</c> with their own lr and betas).</summary>
     public Dictionary<string, OptimizerOptions> Optimizers { get; set; } = new();
 
+    /// <summary>
+    /// Networks that start from saved weights instead of their random initialisation, by network name
+    /// (<see cref="NetworkInitOptions"/>): e.g. <c>"init": { "denoiser": { "path": "runs/…/checkpoints/latest.safetensors" } }</c>.
+    /// </summary>
+    public Dictionary<string, NetworkInitOptions> Init { get; set; } = new();
+
     /// <summary>Linear learning-rate warm-up steps (DDPM CIFAR-10: 5000). 0 = none.</summary>
     [Range(0, long.MaxValue)]
     public long WarmupSteps { get; set; }

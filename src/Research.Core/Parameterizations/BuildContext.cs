@@ -20,6 +20,12 @@ public sealed record BuildContext(
     /// <summary>Number of classes in the data (0 = unlabelled).</summary>
     public int NumClasses { get; init; }
 
+    /// <summary>
+    /// Networks whose weights are loaded from a file after construction (<c>training.init</c>), so a family can require
+    /// one (classifier guidance of a pretrained ε-model) instead of silently using random weights.
+    /// </summary>
+    public IReadOnlySet<string> InitializedNetworks { get; init; } = new HashSet<string>();
+
     /// <summary>Channels of one sample (<c>SampleShape[0]</c>).</summary>
     public int Channels => (int)SampleShape[0];
 }

@@ -57,6 +57,30 @@ public static class FeatureCnnTrainer
         return new FeatureCnnTrainingReport(losses, accuracy, watch.Elapsed.TotalSeconds);
     }
 
+    /// <summary>
+    /// Fraction of every image of <paramref name="pixels"/> (uint8 <c>[N, C, H, W]</c>, as stored) that the network assigns
+    /// to its label in <paramref name="labels"/> <c>[N]</c>: a deterministic pass over a whole held-out split.
+    /// </summary>
+    public static double AccuracyOnAll(FeatureCnn network, Tensor pixels, Tensor labels, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentNullException.ThrowIfNull(labels);
+        long n = pixels.shape[0];
+        if (n == 0 || labels.shape[0] != n) throw new ArgumentException($"Expected {n} > 0 images with as many labels, got {labels.shape[0]} labels.");
+        network.eval();
+        using var noGrad = no_grad();
+        long correct = 0;
+        for (long start = 0; start < n; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            long size = Math.Min(batchSize, n - start);
+            var x = pixels.narrow(0, start, size).to_type(float32) / 127.5 - 1.0;   // model space [−1, 1], as ImageSet draws
+            correct += network.call(x).argmax(1).eq(labels.narrow(0, start, size)).sum().item<long>();
+        }
+        return (double)correct / n;
+    }
+
     /// <summary>Fraction of <paramref name="count"/> drawn images classified correctly (NaN when count is 0).</summary>
     public static double Accuracy(FeatureCnn network, IDataSource data, int count, int batchSize, Generator generator)
     {

@@ -11,7 +11,10 @@ public sealed class ClassifierGuidedOptions : IValidatableOptions
     /// <summary>Also condition the ε-model on the class (ADM guides class-conditional models too).</summary>
     public bool ClassConditional { get; set; }
 
-    /// <summary>Train the ε-model; false trains only the classifier (to guide an ε-model loaded elsewhere).</summary>
+    /// <summary>
+    /// Train the ε-model; false trains only the classifier and guides the ε-model that <c>training.init.denoiser</c> loads
+    /// (ADM's workflow: a classifier trained on its own guides a pretrained diffusion model). False without that entry is an error.
+    /// </summary>
     public bool TrainDenoiser { get; set; } = true;
 
     /// <summary>Batch points at which the classifier's held-out accuracy is reported, as fractions of T.</summary>

@@ -27,6 +27,9 @@ public sealed class ClassifierGuidedParameterization : IParameterization, IRepor
     {
         if (context.NumClasses < 2)
             throw new ArgumentException("classifier-guided needs labelled data with at least 2 classes");
+        if (!options.TrainDenoiser && !context.InitializedNetworks.Contains("denoiser"))
+            throw new ArgumentException("classifier-guided: train_denoiser is false but training.init has no 'denoiser' entry, so the " +
+                                        "ε-model would keep its random weights; point training.init.denoiser.path at a trained ε-model's checkpoint");
         _options = options;
         _context = context;
         _denoiser = context.Backbones.Create(new BackboneRequest("denoiser", context.Channels, context.Channels)

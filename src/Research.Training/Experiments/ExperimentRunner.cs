@@ -31,6 +31,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
                     : RunFolder.Create(settings.RunsDir, run.Name, run.ResolvedJson, run.Options.Seed, ConsoleLevel);
             folder.Log.Information("Run {Name} in {Path}: {Family} on {Data}, backbone {Backbone}, {Runtime}", run.Name, folder.Path,
                 run.Options.Parameterization.Type, run.Options.Data.Type, run.Options.Backbone.Type, string.Join(", ", Core.Runtime.TorchRuntime.Notes));
+            foreach (var line in session.InitializedFrom) folder.Log.Information("Initialised {Line}", line);
             AttachTensorBoard(session, folder);
             WarnIfUnscored(session, folder);
             if (resumeFrom is not null)

@@ -74,10 +74,19 @@ public static class SampleEvaluator
             var metrics = Score(s, dataSpace, spec, cpuSamples);
             if (labels is not null && s.Data is PointSet2D { Modes: { } modes })
                 metrics["guided_accuracy_pct"] = Math.Round(100 * GuidedAccuracy2D.Compute(dataSpace, labels, modes), 3);
+            // Images: judged by the evaluation extractor's own classifier head, which was trained apart from any guiding
+            // classifier (ADM's check that guidance yields the requested class, not that it fools its own guide).
+            if (labels is not null && IsImageData(s.Data) && s.ImageEvaluator is { Extractor: { NumClasses: > 0 } judge })
+            {
+                using var requested = labels.cpu();
+                metrics["guided_accuracy_pct"] = Math.Round(100 * GuidedAccuracy.Compute(judge, cpuSamples, requested), 3);
+            }
             if (s.Parameterization is IReportsDiagnostics diag)
             {
                 using var g = new Generator((ulong)Seeds.Derive(s.Options.Seed, 23));
-                foreach (var (k, v) in diag.Diagnostics(s.Data, g)) metrics[k] = v;
+                var heldOut = s.HeldOutData();
+                foreach (var (k, v) in diag.Diagnostics(heldOut ?? s.Data, g)) metrics[k] = v;
+                if (heldOut is not null) metrics["diagnostics_data"] = "test split";
             }
             if (run is not null)
             {
@@ -88,7 +97,13 @@ public static class SampleEvaluator
                 if (s.Options.Evaluation.Plot && s.Data is PointSet2D ps)
                     picture = EncodedImage.FromPng(File.ReadAllBytes(ScatterPlot.Write(stem + ".png", dataSpace, ps, $"{method} — {spec.DisplayLabel} (NFE {nfe})")));
                 else if (IsImageData(s.Data))
-                    picture = s.Options.Evaluation.Plot ? ImageGrid.Write(stem + ".png", dataSpace) : ImageGrid.Encode(dataSpace);
+                {
+                    // Labels that cycle through the classes: one column per class, so each column shows one requested class.
+                    var (perRow, max) = spec.Labels == "cycle" && s.Data.NumClasses is > 1 and <= 16
+                        ? (s.Data.NumClasses, s.Data.NumClasses * 8)
+                        : (ImageGrid.DefaultPerRow, ImageGrid.DefaultMaxImages);
+                    picture = s.Options.Evaluation.Plot ? ImageGrid.Write(stem + ".png", dataSpace, max, perRow) : ImageGrid.Encode(dataSpace, max, perRow);
+                }
                 if (picture is not null) run.WriteImage(Slug(spec.DisplayLabel), s.Step, picture);
                 run.Log.Information("{Method} {Label}: NFE {Nfe}, {Ms:F1} ms/1000 samples, {Metrics}", method, spec.DisplayLabel, nfe, msPer1000,
                     string.Join(", ", metrics.Select(p => $"{p.Key}={p.Value}")));

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Research.Core.Configuration;
 using Research.Core.Data;
 using Research.Core.Experiments;
@@ -5,8 +6,10 @@ using Research.Core.Parameterizations;
 using Research.Core.Registry;
 using Research.Core.Runtime;
 using Research.Core.Schedules;
+using Research.Data.Images;
 using Research.Evaluation.Images;
 using Research.Training.Optimization;
+using Research.Training.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,8 +53,19 @@ public static class SessionBuilder
             {
                 SampleShape = data.SampleShape,
                 NumClasses = data.NumClasses,
+                InitializedNetworks = o.Training.Init.Keys.ToHashSet(),
             };
-            family_ = registry.Create<IParameterization>(ComponentKind.Parameterization, o.Parameterization.Type, o.Parameterization.Options!, context);
+            try
+            {
+                family_ = registry.Create<IParameterization>(ComponentKind.Parameterization, o.Parameterization.Type, o.Parameterization.Options!, context);
+            }
+            catch (ArgumentException e)
+            {
+                // A family refusing this combination (unlabelled data for a classifier, a missing init, …) is bad input.
+                throw new ConfigException([new ConfigError(keySources?.GetValueOrDefault("parameterization.type") ?? "resolved configuration",
+                    "parameterization", e.Message)]);
+            }
+            var initialized = NetworkInitializer.Apply(family_.Networks, o.Training.Init, keySources);
             var optimizers = family_.Networks.ToDictionary(p => p.Key,
                 p => OptimizerFactory.Create(p.Value, OptimizerFactory.OptionsFor(o.Training, p.Key)));
             // bf16: a second instance of the family becomes the low-precision working copy (built after the masters, so
@@ -72,6 +86,10 @@ public static class SessionBuilder
                 DataGenerator = new Generator((ulong)Seeds.Derive(o.Seed, Seeds.Data)),
                 TrainGenerator = new Generator((ulong)Seeds.Derive(o.Seed, Seeds.Train), device),
                 ImageEvaluator = images,
+                InitializedFrom = initialized,
+                HeldOutFactory = o.Data.Options is ImageDataOptions { Split: "train" } imageOptions
+                    ? () => TestSplit(registry, o.Data.Type, imageOptions, dataRoot, o.Seed)
+                    : null,
             };
         }
         catch
@@ -82,6 +100,24 @@ public static class SessionBuilder
             schedule?.Dispose();
             data.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The <c>test</c> split of an image data set configured with <c>train</c>, or null when its files are absent.</summary>
+    private static IDataSource? TestSplit(ComponentRegistry registry, string key, ImageDataOptions train, string dataRoot, long seed)
+    {
+        var options = (ImageDataOptions)JsonSerializer.Deserialize(JsonSerializer.Serialize(train, train.GetType(), ExperimentJson.Options),
+            train.GetType(), ExperimentJson.Options)!;
+        options.Split = "test";
+        options.Limit = 0;
+        options.Flip = false;
+        try
+        {
+            return registry.Create<IDataSource>(ComponentKind.Dataset, key, options, new DatasetContext(dataRoot, seed));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
         }
     }
 }

@@ -56,6 +56,29 @@ public sealed class TrainingSession : IDisposable
     /// </summary>
     public ImageEvaluator? ImageEvaluator { get; init; }
 
+    /// <summary>
+    /// Builds the held-out split of the training data (an image set's <c>test</c> split) on first use; null when the data
+    /// have none (2-D mixtures draw fresh points anyway). Used for diagnostics such as a noisy classifier's accuracy.
+    /// </summary>
+    public Func<IDataSource?>? HeldOutFactory { get; init; }
+
+    private IDataSource? _heldOut;
+    private bool _heldOutBuilt;
+
+    /// <summary>The held-out split (built once, owned by the session), or null when there is none.</summary>
+    public IDataSource? HeldOutData()
+    {
+        if (!_heldOutBuilt)
+        {
+            _heldOut = HeldOutFactory?.Invoke();
+            _heldOutBuilt = true;
+        }
+        return _heldOut;
+    }
+
+    /// <summary>What <c>training.init</c> loaded, one line per network (empty when nothing was).</summary>
+    public IReadOnlyList<string> InitializedFrom { get; init; } = [];
+
     /// <summary>The bf16 working copy of the networks when <c>training.precision</c> is <c>bf16</c>; null in fp32.</summary>
     public MixedPrecision? MixedPrecision { get; init; }
 
@@ -81,6 +104,7 @@ public sealed class TrainingSession : IDisposable
     public void Dispose()
     {
         ImageEvaluator?.Dispose();
+        _heldOut?.Dispose();
         foreach (var e in Emas.Values) e.Dispose();
         foreach (var o in Optimizers.Values) o.Dispose();
         MixedPrecision?.Dispose();

@@ -65,18 +65,9 @@ public static class CheckpointWeights
             var expected = tensors.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(p => p.Key[prefix.Length..], p => p.Value);
             if (expected.Count == 0)
                 throw new InvalidDataException($"{checkpointPath}: no network '{network}' (networks in it: {string.Join(", ", Networks(tensors.Keys, "net."))})");
-            var problems = new List<string>();
-            problems.AddRange(expected.Keys.Where(k => !incoming.ContainsKey(k)).Select(k => $"missing key '{k}' [{Shape(expected[k])}]"));
-            problems.AddRange(incoming.Keys.Where(k => !expected.ContainsKey(k)).Select(k => $"unexpected key '{k}' [{Shape(incoming[k])}]"));
-            foreach (var (k, want) in expected)
-            {
-                if (!incoming.TryGetValue(k, out var got)) continue;
-                if (!got.shape.SequenceEqual(want.shape)) problems.Add($"key '{k}' has shape [{Shape(got)}], network '{network}' expects [{Shape(want)}]");
-                else if (got.is_floating_point() != want.is_floating_point()) problems.Add($"key '{k}' has dtype {got.dtype}, network '{network}' expects {want.dtype}");
-            }
+            var problems = StateDictMatch.Problems(expected, incoming, network);
             if (problems.Count > 0)
-                throw new InvalidDataException($"{inPath}: does not fit network '{network}' of {checkpointPath}; refusing to import: " +
-                                               string.Join("; ", problems.Take(20)) + (problems.Count > 20 ? $"; … and {problems.Count - 20} more" : ""));
+                throw new InvalidDataException($"{inPath}: does not fit network '{network}' of {checkpointPath}; refusing to import: {StateDictMatch.Summarize(problems)}");
             var output = new List<KeyValuePair<string, Tensor>>();
             foreach (var (key, value) in tensors)
             {
@@ -115,5 +106,4 @@ public static class CheckpointWeights
     private static IEnumerable<string> Networks(IEnumerable<string> keys, string prefix) =>
         keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Select(k => k[prefix.Length..].Split('.')[0]).Distinct();
 
-    private static string Shape(Tensor t) => string.Join(", ", t.shape);
 }
