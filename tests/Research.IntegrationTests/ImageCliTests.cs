@@ -127,6 +127,21 @@ public class ImageCliTests
     }
 
     [Test]
+    public void Train_FeatureCnnTrainedOnAnotherImageSize_Exit2NamingTheKeyAndBothSizes()
+    {
+        manual_seed(11);
+        var path = Path.Combine(_dir, "features", "cnn-32.safetensors");
+        using (var extractor = new CnnFeatureExtractor(new FeatureCnn(new FeatureCnnOptions { Width = 16, FeatureDim = 8 }), "mnist") { TrainedImageSize = 32 })
+            extractor.Save(path);
+        var runs = Path.Combine(_dir, "runs");
+        var (exit, _, err) = Cli.Run("train", _experiment, "--runs-dir", runs, "--data-root", _dataRoot,
+            "--set", "evaluation.features.type=cnn", "--set", $"evaluation.features.path={path}", "--set", "sampling[0].num_samples=4");
+        Assert.That(exit, Is.EqualTo(2), err);
+        Assert.That(err, Does.Contain("evaluation.features.path").And.Contain("trained on 32×32 images but the data are 8×8"));
+        Assert.That(Directory.Exists(runs) ? Directory.GetDirectories(runs) : [], Is.Empty, "nothing written");
+    }
+
+    [Test]
     public void Train_CorruptFeatureFile_Exit2BeforeAnyRunFolderExists()
     {
         var corrupt = Path.Combine(_dir, "corrupt.safetensors");

@@ -29,9 +29,11 @@ public static class TrainFeaturesCommand
         var seed = new Option<long>("--seed") { Description = "Seed of initialisation and minibatches", DefaultValueFactory = _ => training.Seed };
         var width = new Option<int>("--width") { Description = "Channels of the first convolutions (keep a multiple of 16)", DefaultValueFactory = _ => architecture.Width };
         var featureDim = new Option<int>("--feature-dim") { Description = "Feature dimension (penultimate layer)", DefaultValueFactory = _ => architecture.FeatureDim };
+        var imageSize = new Option<int?>("--image-size") { Description = "Side of the images (the data set's image_size option; default: its default, 32 for mnist; 0 = the files' size)" };
+        var evaluateOnly = new Option<bool>("--evaluate-only") { Description = "Do not train: load the weights at --out (or the default path) and report their accuracy on the test split" };
         var dataRoot = CommonOptions.DataRoot();
         var cmd = new Command("train-features", "Train the CNN feature extractor / classifier for FID, KID, precision-recall and IS on an MNIST-like data set")
-            { data, output, steps, batch, lr, seed, width, featureDim, dataRoot };
+            { data, output, steps, batch, lr, seed, width, featureDim, imageSize, evaluateOnly, dataRoot };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             var key = p.GetValue(data)!;
@@ -46,10 +48,11 @@ public static class TrainFeaturesCommand
             if (!registry.TryGet(ComponentKind.Dataset, key, out var registration))
                 throw new UsageException($"Unknown dataset '{key}'. Known: {string.Join(", ", registry.Keys(ComponentKind.Dataset))}.");
             TorchRuntime.Initialize();
-            using var source = registry.Create<IDataSource>(ComponentKind.Dataset, key, Activator.CreateInstance(registration.OptionsType)!,
+            using var source = registry.Create<IDataSource>(ComponentKind.Dataset, key, DataOptions(registration.OptionsType, p.GetValue(imageSize), "train"),
                 new DatasetContext(p.GetValue(dataRoot)!, trainingOptions.Seed));
             var path = p.GetValue(output) ?? Path.Combine(".cache", "features", $"{key}-cnn.safetensors");
-            using var test = TestSplit(registry, key, registration.OptionsType, p.GetValue(dataRoot)!, trainingOptions.Seed);
+            if (p.GetValue(evaluateOnly)) return EvaluateOnly(registry, key, DataOptions(registration.OptionsType, p.GetValue(imageSize), "test"), p.GetValue(dataRoot)!, path, trainingOptions.BatchSize, stdout);
+            using var test = TestSplit(registry, key, DataOptions(registration.OptionsType, p.GetValue(imageSize), "test"), p.GetValue(dataRoot)!, trainingOptions.Seed);
             using var extractor = Train(source, key, new FeatureCnnOptions { Width = p.GetValue(width), FeatureDim = p.GetValue(featureDim) },
                 trainingOptions, path, stdout, test);
             return ExitCodes.Ok;
@@ -77,7 +80,7 @@ public static class TrainFeaturesCommand
             throw new UsageException($"'{datasetKey}' is not a labelled image data set (samples [{string.Join(", ", source.SampleShape)}], {source.NumClasses} classes).");
         var options = architecture with { InChannels = (int)source.SampleShape[0], NumClasses = source.NumClasses };
         torch.manual_seed(training.Seed); // TorchSharp's initialisers take no generator (as SessionBuilder does)
-        var extractor = new CnnFeatureExtractor(new FeatureCnn(options), datasetKey);
+        var extractor = new CnnFeatureExtractor(new FeatureCnn(options), datasetKey) { TrainedImageSize = (int)source.SampleShape[^1] };
         try
         {
             stdout.WriteLine($"Training the feature CNN on {datasetKey} ({source.Count:N0} images of [{string.Join(", ", source.SampleShape)}], {source.NumClasses} classes) for {training.Steps} steps");
@@ -110,10 +113,9 @@ public static class TrainFeaturesCommand
     }
 
     /// <summary>The test split of an image data set (for held-out accuracy), or null when it has none or its files are absent.</summary>
-    private static ImageSet? TestSplit(ComponentRegistry registry, string key, Type optionsType, string dataRoot, long seed)
+    private static ImageSet? TestSplit(ComponentRegistry registry, string key, object options, string dataRoot, long seed)
     {
-        if (Activator.CreateInstance(optionsType) is not ImageDataOptions options) return null;
-        options.Split = "test";
+        if (options is not ImageDataOptions) return null;
         try
         {
             return registry.Create<IDataSource>(ComponentKind.Dataset, key, options, new DatasetContext(dataRoot, seed)) as ImageSet;
@@ -122,5 +124,35 @@ public static class TrainFeaturesCommand
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Accuracy of saved weights on every image of the test split (the independent judge of guided samples must be
+    /// checked on digits it never saw). Exit 2 when the file is not a CNN extractor or the data set has no test split.
+    /// </summary>
+    private static int EvaluateOnly(ComponentRegistry registry, string key, object testOptions, string dataRoot, string path, int batchSize, TextWriter stdout)
+    {
+        if (!File.Exists(path)) throw new UsageException($"{Path.GetFullPath(path)}: no such file (train it first, or pass --out)");
+        using var test = TestSplit(registry, key, testOptions, dataRoot, 0)
+                         ?? throw new UsageException($"'{key}' has no test split under {Path.GetFullPath(dataRoot)} (run: research data fetch {key})");
+        if (test.Labels is not { } labels) throw new UsageException($"'{key}': the test split has no labels");
+        using var extractor = CnnFeatureExtractor.Load(path);
+        double accuracy = FeatureCnnTrainer.AccuracyOnAll(extractor.Network, test.Pixels, labels, batchSize);
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{Path.GetFullPath(path)} ('{extractor.Name}'): accuracy on all {test.Count:N0} images of the {key} test split ({test.SampleShape[^1]}×{test.SampleShape[^1]}) {accuracy:P2}"));
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Default options of the data set, with <paramref name="split"/> and, when given, <paramref name="imageSize"/> (image data sets only).</summary>
+    private static object DataOptions(Type optionsType, int? imageSize, string split)
+    {
+        var options = Activator.CreateInstance(optionsType)!;
+        if (options is ImageDataOptions image)
+        {
+            image.Split = split;
+            if (imageSize is { } size) image.ImageSize = size;
+        }
+        else if (imageSize is not null || split != "train") throw new UsageException("--image-size and held-out accuracy need an image data set");
+        return options;
     }
 }

@@ -61,6 +61,11 @@ public static class ImageScoring
             if (!FeatureExtractorFactory.Accepts(extractor, channels))
                 throw new ConfigException([new ConfigError(source, PathKey,
                     $"{file}: the '{extractor.Name}' extractor does not take {channels}-channel images ('{o.Data.Type}')")]);
+            if (extractor is CnnFeatureExtractor { TrainedImageSize: { } trained } && trained != data.SampleShape[^1])
+                throw new ConfigException([new ConfigError(source, PathKey,
+                    $"{file}: the '{extractor.Name}' extractor was trained on {trained}×{trained} images but the data are " +
+                    $"{data.SampleShape[^1]}×{data.SampleShape[^1]}, so its features and labels would be off; train one at this size " +
+                    $"(research train-features --data {o.Data.Type} --image-size <side> --out <file>)")]);
             var identity = JsonSerializer.Serialize(o.Data.Options, o.Data.Options?.GetType() ?? typeof(object), ExperimentJson.Options);
             return new ImageEvaluator(extractor, data, new ImageEvaluationSettings(o.Data.Type, identity, o.Evaluation.ReferenceImages,
                 features.BatchSize, o.Evaluation.InceptionScore, o.Evaluation.StatsCache));
