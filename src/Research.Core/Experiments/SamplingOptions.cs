@@ -45,6 +45,13 @@ public sealed class SamplingOptions : IValidatableOptions
     [Range(1, 100)]
     public int TimingRepeats { get; set; } = 1;
 
+    /// <summary>
+    /// Draw a warm-up batch (up to 256 samples, not timed) before the timed draw, so the time excludes one-time costs
+    /// (allocator growth, kernel selection). Default true. Turn it off for long guided or 1000-step image sweeps where
+    /// the warm-up would double the cost and the time is not the point; the time column then includes those costs.
+    /// </summary>
+    public bool Warmup { get; set; } = true;
+
     /// <summary>The sampler as an enum.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public SamplerKind SamplerKind => Sampler == "ddim" ? SamplerKind.Ddim : SamplerKind.Ancestral;

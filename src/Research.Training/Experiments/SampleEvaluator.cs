@@ -47,8 +47,11 @@ public static class SampleEvaluator
 
         // Warm-up on a small draw (allocator, kernels), then the scored draw is timed; extra repeats are timed
         // on fresh generators with the same seed, and the median is reported.
-        using (var gw = new Generator((ulong)sampleSeed, s.Device))
-        using (var warm = s.Parameterization.Sample(Request(gw) with { NumSamples = Math.Min(spec.NumSamples, 256) })) { }
+        if (spec.Warmup)
+        {
+            using var gw = new Generator((ulong)sampleSeed, s.Device);
+            using var warm = s.Parameterization.Sample(Request(gw) with { NumSamples = Math.Min(spec.NumSamples, 256) });
+        }
         Tensor samples;
         var times = new List<double>();
         using (var g = new Generator((ulong)sampleSeed, s.Device))
