@@ -149,8 +149,8 @@ public static class TrainFeaturesCommand
         var options = Activator.CreateInstance(optionsType)!;
         if (options is ImageDataOptions image)
         {
-            image.Split = split;
             if (imageSize is { } size) image.ImageSize = size;
+            return split == "test" ? image.HeldOut() : image;
         }
         else if (imageSize is not null || split != "train") throw new UsageException("--image-size and held-out accuracy need an image data set");
         return options;

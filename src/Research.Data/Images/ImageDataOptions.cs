@@ -33,6 +33,19 @@ public abstract class ImageDataOptions : IValidatableOptions
     [Range(0, int.MaxValue)]
     public int Limit { get; set; }
 
+    /// <summary>
+    /// The same data set's <c>test</c> split with these options otherwise (all of it, no flip): the held-out images for
+    /// classifier accuracies. A copy; this instance is unchanged.
+    /// </summary>
+    public ImageDataOptions HeldOut()
+    {
+        var copy = (ImageDataOptions)MemberwiseClone();
+        copy.Split = "test";
+        copy.Limit = 0;
+        copy.Flip = false;
+        return copy;
+    }
+
     /// <inheritdoc />
     public virtual IEnumerable<string> Validate()
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Research.Core.Configuration;
 using Research.Core.Data;
 using Research.Core.Experiments;
@@ -106,14 +105,9 @@ public static class SessionBuilder
     /// <summary>The <c>test</c> split of an image data set configured with <c>train</c>, or null when its files are absent.</summary>
     private static IDataSource? TestSplit(ComponentRegistry registry, string key, ImageDataOptions train, string dataRoot, long seed)
     {
-        var options = (ImageDataOptions)JsonSerializer.Deserialize(JsonSerializer.Serialize(train, train.GetType(), ExperimentJson.Options),
-            train.GetType(), ExperimentJson.Options)!;
-        options.Split = "test";
-        options.Limit = 0;
-        options.Flip = false;
         try
         {
-            return registry.Create<IDataSource>(ComponentKind.Dataset, key, options, new DatasetContext(dataRoot, seed));
+            return registry.Create<IDataSource>(ComponentKind.Dataset, key, train.HeldOut(), new DatasetContext(dataRoot, seed));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
