@@ -29,13 +29,18 @@ public static class BenchCommand
         var soak = new Option<bool>("--soak") { Description = "Memory soak instead of speed: 5,000 steps per 2-D run, 500 per image run (--quick: a tenth)" };
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON (snake_case keys, every timing window) to this file" };
         var output = new Option<string?>("--output") { Description = "Also write the Markdown report to this file" };
+        var precision = new Option<string[]>("--precision")
+        {
+            Description = "Families whose runs also get the fp32-versus-bf16 step comparison (repeatable; default: ddpm-eps)",
+            Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false,
+        };
         var only = new Option<string[]>("--only")
         {
             Description = "Benchmark only runs whose name contains this text (repeatable)", Arity = ArgumentArity.ZeroOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
         var cmd = new Command("bench", "Measure training and sampling speed (or memory with --soak) of every family and backbone in one process")
-            { experiments, set, dataRoot, quick, soak, json, output, only };
+            { experiments, set, dataRoot, quick, soak, json, output, only, precision };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             var files = p.GetValue(experiments) is { Length: > 0 } given ? given : DefaultSuite();
@@ -57,7 +62,8 @@ public static class BenchCommand
                 if (plans.All(pl => pl.Runs.Count == 0))
                     throw new UsageException($"--only {string.Join(" ", filters)}: no run of {string.Join(", ", files)} matches");
 
-                var settings = new BenchSettings { Quick = p.GetValue(quick), Soak = p.GetValue(soak) };
+                var precisionFamilies = p.GetValue(precision) is { Length: > 0 } families ? families : new BenchSettings().PrecisionFamilies;
+                var settings = new BenchSettings { Quick = p.GetValue(quick), Soak = p.GetValue(soak), PrecisionFamilies = precisionFamilies };
                 var root = p.GetValue(dataRoot)!;
                 void Log(string line) => stderr.WriteLine(line);
                 BenchReport? report = null;
