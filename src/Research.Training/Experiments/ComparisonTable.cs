@@ -16,6 +16,7 @@ public static class ComparisonTable
         bool anyImage = rows.Any(IsImageRow);
         bool anyTwoD = !anyImage || rows.Any(r => !IsImageRow(r));
         bool anyIs = rows.Any(r => r.Metrics.ContainsKey(MetricKeys.InceptionScore));
+        bool anyImageGuided = rows.Any(r => IsImageRow(r) && r.Metrics.ContainsKey("guided_accuracy_pct"));
         var columns = new List<TableColumn> { TableColumn.Text("method"), TableColumn.Text("sampling"), TableColumn.Number("NFE", "0") };
         if (anyTwoD)
             columns.AddRange([
@@ -30,6 +31,7 @@ public static class ComparisonTable
                 TableColumn.Number("precision", "0.000"), TableColumn.Number("recall", "0.000"),
             ]);
             if (anyIs) columns.Add(TableColumn.Number("is", "0.00"));
+            if (anyImageGuided) columns.Add(TableColumn.Number("requested class %", "0.0"));
         }
         columns.Add(TableColumn.Number("ms / 1,000 samples", "0.0"));
         var table = new ResultsTable(columns);
@@ -48,6 +50,7 @@ public static class ComparisonTable
                 cells.AddRange([m.GetValueOrDefault(MetricKeys.Fid), m.GetValueOrDefault(MetricKeys.Kid),
                     m.GetValueOrDefault(MetricKeys.Precision), m.GetValueOrDefault(MetricKeys.Recall)]);
                 if (anyIs) cells.Add(m.GetValueOrDefault(MetricKeys.InceptionScore));
+                if (anyImageGuided) cells.Add(m.GetValueOrDefault("guided_accuracy_pct"));
             }
             cells.Add(r.MsPer1000);
             table.AddRow([.. cells]);
@@ -56,8 +59,10 @@ public static class ComparisonTable
             table.AddFootnote("Mode metrics — " + note);
         if (anyTwoD && rows.Any(r => !IsImageRow(r)))
             table.AddFootnote("Fréchet distance: on raw 2-D coordinates (SIDDM's \"FID\"); MMD²: unbiased, kernel (⟨x,y⟩/2+1)², standardised by the real data (methods.md §9).");
-        if (rows.Any(r => r.Metrics.ContainsKey("guided_accuracy_pct")))
+        if (rows.Any(r => !IsImageRow(r) && r.Metrics.ContainsKey("guided_accuracy_pct")))
             table.AddFootnote("in requested mode %: samples whose nearest mode is the requested label (labels cycle over the 25 modes; chance 4 %).");
+        if (anyImageGuided)
+            table.AddFootnote("requested class %: samples that the evaluation CNN (trained apart from any guiding classifier) assigns to the requested class.");
         foreach (var note in rows.Where(r => r.Metrics.ContainsKey(MetricKeys.Fid)).Select(ImageFootnote).Distinct())
             table.AddFootnote(note);
         if (rows.Any(r => IsImageRow(r) && !r.Metrics.ContainsKey(MetricKeys.Fid)))
