@@ -17,14 +17,15 @@ namespace Research.Training.Runs;
 /// </summary>
 public sealed class RunFolder : IDisposable
 {
-    private readonly StreamWriter _metrics;
+    private readonly string _metricsPath;
     private readonly List<IMetricsObserver> _observers = [];
 
     private RunFolder(string path, Logger logger)
     {
         Path = path;
         Log = logger;
-        _metrics = new StreamWriter(new FileStream(System.IO.Path.Combine(path, "metrics.jsonl"), FileMode.Append, FileAccess.Write, FileShare.Read));
+        _metricsPath = System.IO.Path.Combine(path, "metrics.jsonl");
+        using (new FileStream(_metricsPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { }   // unwritable → fail now
     }
 
     /// <summary>Absolute path of the folder.</summary>
@@ -87,7 +88,8 @@ public sealed class RunFolder : IDisposable
         var logger = new LoggerConfiguration()
             .MinimumLevel.Debug()
             .WriteTo.Console(restrictedToMinimumLevel: consoleLevel, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: LogEventLevel.Warning)
-            .WriteTo.File(System.IO.Path.Combine(path, "log.txt"), outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}")
+            .WriteTo.File(System.IO.Path.Combine(path, "log.txt"), outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}",
+                shared: true)   // an eval of a run still training appends to the same log.txt
             .CreateLogger();
         return new RunFolder(System.IO.Path.GetFullPath(path), logger);
     }
@@ -102,12 +104,36 @@ public sealed class RunFolder : IDisposable
         _observers.Add(observer);
     }
 
-    /// <summary>Appends one JSON object as a line to <c>metrics.jsonl</c>, flushes it, and passes it to the observers.</summary>
+    /// <summary>
+    /// Appends one JSON object as a line to <c>metrics.jsonl</c> and passes it to the observers. Each line is one write
+    /// under an exclusive lock on the file, so a <c>research eval</c> of a run that is still training (two processes
+    /// appending to one file) cannot splice its lines into the trainer's.
+    /// </summary>
     public void WriteMetrics(IReadOnlyDictionary<string, object> values)
     {
-        _metrics.WriteLine(JsonSerializer.Serialize(values));
-        _metrics.Flush();
+        var line = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(values) + "\n");
+        using (var file = OpenExclusive(_metricsPath))
+        {
+            file.Write(line);
+            file.Flush();
+        }
         Notify(o => o.OnMetrics(values));
+    }
+
+    // FileShare.None takes an exclusive lock (flock on Unix); another process holding it for one line is waited for.
+    private static FileStream OpenExclusive(string path)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None);
+            }
+            catch (IOException) when (attempt < 400 && File.Exists(path))
+            {
+                Thread.Sleep(5);
+            }
+        }
     }
 
     /// <summary>Passes a sample picture of request <paramref name="label"/> at <paramref name="step"/> to the observers (the PNG file is the caller's).</summary>
@@ -155,7 +181,6 @@ public sealed class RunFolder : IDisposable
     {
         foreach (var o in _observers) o.Dispose();
         _observers.Clear();
-        _metrics.Dispose();
         Log.Dispose();
     }
 }
