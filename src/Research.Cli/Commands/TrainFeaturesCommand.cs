@@ -152,7 +152,7 @@ public static class TrainFeaturesCommand
             if (imageSize is { } size) image.ImageSize = size;
             return split == "test" ? image.HeldOut() : image;
         }
-        else if (imageSize is not null || split != "train") throw new UsageException("--image-size and held-out accuracy need an image data set");
+        else if (imageSize is not null) throw new UsageException("--image-size needs an image data set");
         return options;
     }
 }

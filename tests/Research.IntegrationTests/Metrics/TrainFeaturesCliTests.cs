@@ -45,6 +45,36 @@ public class TrainFeaturesCliTests
         }
     }
 
+    [Test]
+    public void TrainFeatures_MnistFiles_ReportsHeldOutAccuracyRecordsSizeAndEvaluatesSavedWeights()
+    {
+        var dir = Directory.CreateTempSubdirectory("features-mnist-").FullName;
+        try
+        {
+            var dataRoot = Path.Combine(dir, "data");
+            TinyMnist.Write(dataRoot, n: 20, testImages: 10);
+            var path = Path.Combine(dir, "cnn.safetensors");
+            var (exit, output, err) = Cli.Run("train-features", "--data", "mnist", "--image-size", "0", "--steps", "2", "--batch-size", "4",
+                "--width", "16", "--feature-dim", "8", "--out", path, "--data-root", dataRoot);
+            Assert.That(exit, Is.EqualTo(0), err + output);
+            Assert.That(output, Does.Contain("Held-out accuracy on all 10 images of the test split"));
+            using (var saved = CnnFeatureExtractor.Load(path))
+                Assert.That(saved.TrainedImageSize, Is.EqualTo(8), "the files' own 8×8 (image_size 0)");
+
+            (exit, output, err) = Cli.Run("train-features", "--data", "mnist", "--image-size", "0", "--out", path, "--evaluate-only", "--data-root", dataRoot);
+            Assert.That(exit, Is.EqualTo(0), err + output);
+            Assert.That(output, Does.Contain("accuracy on all 10 images of the mnist test split (8×8)"));
+
+            (exit, _, err) = Cli.Run("train-features", "--data", "mnist", "--out", Path.Combine(dir, "none.safetensors"), "--evaluate-only", "--data-root", dataRoot);
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(err, Does.Contain("none.safetensors: no such file"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     /// <summary>Four classes of 28×28 images: a bright horizontal stripe in one of four bands, in [−1, 1].</summary>
     private sealed class StripesSource : IDataSource
     {
