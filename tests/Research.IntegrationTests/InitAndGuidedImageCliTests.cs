@@ -123,6 +123,23 @@ public class InitAndGuidedImageCliTests
     }
 
     [Test]
+    public void Train_SiddmOnTheUNet_Exit2NamingTheMissingHeadsBeforeAnyRunFolder()
+    {
+        var siddm = Path.Combine(_dir, "siddm.json");
+        File.WriteAllText(siddm, $$"""
+        { "name": "tiny-siddm", {{Common}}
+          "parameterization": { "type": "siddm", "options": { "minibatch_std_group": 0 } },
+          "training": { "steps": 2, "batch_size": 4 }
+        }
+        """.Replace("\"type\": \"linear\", \"num_timesteps\": 50", "\"type\": \"ddgan-vp\", \"num_timesteps\": 4"));
+        var runs = Path.Combine(_dir, "siddm-runs");
+        var (exit, _, err) = Cli.Run("train", siddm, "--runs-dir", runs, "--data-root", _dataRoot);
+        Assert.That(exit, Is.EqualTo(2), err);
+        Assert.That(err, Does.Contain(siddm).And.Contain("no extra heads yet (asked for regression, denoiser)"));
+        Assert.That(Directory.Exists(runs), Is.False, "nothing written");
+    }
+
+    [Test]
     public void Train_InitFromCheckpointOfAnotherShape_Exit2NamingKeyAndShapes()
     {
         var ddpmCheckpoint = TrainDdpm();

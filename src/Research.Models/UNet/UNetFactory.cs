@@ -27,6 +27,9 @@ public static class UNetFactory
         if (request.InChannels < 1) problems.Add($"request '{request.Role}': in_channels must be positive, got {request.InChannels}");
         if (request.OutChannels < 1) problems.Add($"request '{request.Role}': out_channels must be positive, got {request.OutChannels}");
         if (request.NumClasses < 0 || request.LatentDim < 0) problems.Add($"request '{request.Role}': negative class count or latent size");
+        if (request.Heads.Count > 0)
+            problems.Add($"request '{request.Role}': the unet backbone has no extra heads yet (asked for {string.Join(", ", request.Heads.Select(h => h.Name))}); " +
+                         "SIDDM's UNet discriminator with its denoising and regression heads is not implemented, so SIDDM runs on the mlp backbone only");
         if (problems.Count > 0) throw new ArgumentException("unet backbone: " + string.Join("; ", problems));
     }
 
