@@ -108,6 +108,7 @@ public class InitAndGuidedImageCliTests
         Assert.That(last.GetProperty("guided_accuracy_pct").GetDouble(), Is.InRange(0, 100), "judged by the evaluation classifier");
         Assert.That(last.GetProperty("diagnostics_data").GetString(), Is.EqualTo("test split"));
         Assert.That(last.TryGetProperty("classifier_accuracy@t=24", out _), Is.True, "accuracy per noise level");
+        Assert.That(last.GetProperty("peak_rss_mib").GetDouble(), Is.GreaterThan(50), "peak resident memory of the run's process");
     }
 
     private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();

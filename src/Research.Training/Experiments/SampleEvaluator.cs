@@ -75,6 +75,9 @@ public static class SampleEvaluator
         using (var dataSpace = s.Data.ToDataSpace(cpuSamples))
         {
             var metrics = Score(s, dataSpace, spec, cpuSamples);
+            // The process's peak resident memory so far (training and this sampling call included; NaN off Linux).
+            double peak = PeakMemory.Read().PeakResidentMiB;
+            if (double.IsFinite(peak)) metrics[MetricKeys.PeakRssMiB] = Math.Round(peak, 1);
             if (labels is not null && s.Data is PointSet2D { Modes: { } modes })
                 metrics["guided_accuracy_pct"] = Math.Round(100 * GuidedAccuracy2D.Compute(dataSpace, labels, modes), 3);
             // Images: judged by the evaluation extractor's own classifier head, which was trained apart from any guiding
