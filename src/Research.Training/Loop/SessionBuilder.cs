@@ -109,9 +109,9 @@ public static class SessionBuilder
         {
             return registry.Create<IDataSource>(ComponentKind.Dataset, key, train.HeldOut(), new DatasetContext(dataRoot, seed));
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
         {
-            return null;
+            return null;   // no usable test split: diagnostics fall back to training draws (their metrics then lack "diagnostics_data")
         }
     }
 }
