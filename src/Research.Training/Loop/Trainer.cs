@@ -50,7 +50,9 @@ public sealed class Trainer
 
     private static bool IsFinite(Tensor loss, Tensor? norm)
     {
-        using var ok = norm is null ? loss.isfinite().all() : loss.isfinite().all().logical_and(norm.isfinite());
+        // One reduction and one read: loss + ‖g‖ is finite exactly when both are (a NaN or ±Inf in either propagates).
+        using var sum = norm is null ? loss.detach().sum() : loss.detach().sum().add_(norm);
+        using var ok = sum.isfinite();
         return ok.item<bool>();
     }
 
@@ -67,6 +69,7 @@ public sealed class Trainer
         mixed?.BeginTraining();
         var family = mixed?.Working ?? _s.Parameterization;
         var sums = new Dictionary<string, Tensor>();
+        var parameters = networks.ToDictionary(p => p.Key, p => p.Value.parameters().ToList());   // fixed for the run
         long sinceLog = 0;
         var clock = Stopwatch.StartNew();
         _progress.Start(o.Steps, _s.Step);
@@ -95,7 +98,7 @@ public sealed class Trainer
                         if (loss.dtype != ScalarType.Float32) loss = loss.to_type(ScalarType.Float32);   // a bf16 head's loss
                         loss.backward();
                         mixed?.CopyGradients(term.Network);
-                        var norm = GradientClipping.ClipByGlobalNorm(networks[term.Network].parameters(), o.GradClip);
+                        var norm = GradientClipping.ClipByGlobalNorm(parameters[term.Network], o.GradClip);
                         if (o.NanGuard && !IsFinite(loss, norm))
                         {
                             skipped = true;
@@ -159,7 +162,8 @@ public sealed class Trainer
             sum = zeros([], float64, value.device).DetachFromDisposeScope();
             sums[name] = sum;
         }
-        sum.add_(value.detach().to(float64));
+        using var v = value.detach();
+        sum.add_(v);                                  // promoted into the float64 sum in place: no converted copy
     }
 
     private void Log(Dictionary<string, Tensor> sums, long count, double seconds)
