@@ -71,15 +71,7 @@ public class ImageCliTests
         }
     }
 
-    /// <summary>A random 1-channel feature CNN (width 16, 8 features) saved as <c>research train-features</c> would.</summary>
-    private string FeatureFile()
-    {
-        manual_seed(11);
-        using var extractor = new CnnFeatureExtractor(new FeatureCnn(new FeatureCnnOptions { Width = 16, FeatureDim = 8 }), "mnist");
-        var path = Path.Combine(_dir, "features", "mnist-cnn.safetensors");
-        extractor.Save(path);
-        return path;
-    }
+    private string FeatureFile() => TinyMnist.FeatureFile(_dir, 11);
 
     [Test]
     public void Eval_SetFeatureExtractorAndSampling_ScoresAFinishedRunWithoutChangingIt()

@@ -61,14 +61,7 @@ public class InitAndGuidedImageCliTests
         return Path.Combine(Directory.GetDirectories(runs).Single(), "checkpoints", "latest.safetensors");
     }
 
-    private string FeatureFile()
-    {
-        manual_seed(5);
-        using var extractor = new CnnFeatureExtractor(new FeatureCnn(new FeatureCnnOptions { Width = 16, FeatureDim = 8 }), "mnist");
-        var path = Path.Combine(_dir, "features", "mnist-cnn.safetensors");
-        extractor.Save(path);
-        return path;
-    }
+    private string FeatureFile() => TinyMnist.FeatureFile(_dir, 5);
 
     [Test]
     public void Run_ClassifierOnPretrainedEpsModel_LoadsItsEmaWeightsKeepsThemAndScoresGuidedSamples()

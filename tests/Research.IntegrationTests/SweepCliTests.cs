@@ -13,23 +13,7 @@ public class SweepCliTests
     [SetUp]
     public void SetUp() => _dir = Directory.CreateTempSubdirectory("sweep-cli-").FullName;
 
-    private void Write(string sweep)
-    {
-        _experiment = Path.Combine(_dir, "tiny.json");
-        File.WriteAllText(_experiment, """
-        {
-          "name": "tiny-sweep", "device": "cpu", "threads": 1,
-          "data": { "type": "gaussian-grid", "options": { "num_per_mode": 40 } },
-          "backbone": { "type": "mlp", "options": { "hidden_dim": 32, "num_layers": 2, "time_embed_dim": 16 } },
-          "schedule": { "type": "linear", "num_timesteps": 50 },
-          "parameterization": { "type": "ddpm-eps" },
-          "training": { "steps": 20, "batch_size": 32, "log_every": 10, "checkpoint_every": 10, "lr_schedule": "constant" },
-          "sampling": [ { "label": "full", "num_samples": 100 } ],
-          "evaluation": { "mmd_points": 50, "plot": false },
-          "sweep": SWEEP
-        }
-        """.Replace("SWEEP", sweep));
-    }
+    private void Write(string sweep) => _experiment = TinySweep.Write(_dir, sweep);
 
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, true);

@@ -1,4 +1,6 @@
 using Research.Data.Images;
+using Research.Evaluation.Features;
+using static TorchSharp.torch;
 
 namespace Research.IntegrationTests;
 
@@ -20,5 +22,15 @@ public static class TinyMnist
             for (int p = 0; p < 64; p++) pixels[i * 64 + p] = (byte)((p / 8 + p % 8 + i) % 10 < 5 ? 230 : 20);   // stripes
         IdxFile.Write(Path.Combine(folder, $"{prefix}-images-idx3-ubyte.gz"), [n, 8, 8], pixels);
         IdxFile.Write(Path.Combine(folder, $"{prefix}-labels-idx1-ubyte.gz"), [n], Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray());
+    }
+
+    /// <summary>A random 1-channel feature CNN (width 16, 8 features) saved under <paramref name="dir"/> as <c>research train-features</c> would.</summary>
+    public static string FeatureFile(string dir, long seed)
+    {
+        manual_seed(seed);
+        using var extractor = new CnnFeatureExtractor(new FeatureCnn(new FeatureCnnOptions { Width = 16, FeatureDim = 8 }), "mnist");
+        var path = Path.Combine(dir, "features", "mnist-cnn.safetensors");
+        extractor.Save(path);
+        return path;
     }
 }
