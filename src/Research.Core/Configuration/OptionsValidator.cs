@@ -64,8 +64,8 @@ internal static partial class OptionsValidator
                     break;
                 case ComponentSpec spec:
                     if (spec.Options is not null) Visit(spec.Options, ConfigKeys.Child(propertyPath, "options"), errors);
-                    foreach (var (role, roleOptions) in spec.RoleOptions ?? [])
-                        Visit(roleOptions, ConfigKeys.Child(ConfigKeys.Child(propertyPath, "roles"), role), errors);
+                    foreach (var role in spec.RoleOptions?.Keys.AsEnumerable() ?? [])
+                        Visit(spec.OptionsFor(role), ConfigKeys.Child(ConfigKeys.Child(propertyPath, "roles"), role), errors);
                     break;
                 case IDictionary dict:
                     foreach (DictionaryEntry e in dict)

@@ -29,7 +29,7 @@ internal sealed class StrictBinder(ComponentRegistry registry)
 
     private void Fail(string path, string message) => Errors.Add(new PathError(path, message));
 
-    private void BindObject(Type type, ConfigNode? node, object target, string path)
+    private void BindObject(Type type, ConfigNode? node, object target, string path, string? reservedKey = null)
     {
         var properties = ConfigKeys.Bindable(type);
         if (node is { HasValue: true })
@@ -46,7 +46,7 @@ internal sealed class StrictBinder(ComponentRegistry registry)
         if (node is not null)
         {
             var names = properties.Select(ConfigKeys.JsonName).ToList();
-            foreach (var child in node.Children.Where(c => !names.Contains(c.Name)))
+            foreach (var child in node.Children.Where(c => !names.Contains(c.Name) && c.Name != reservedKey))
                 Fail(ConfigKeys.Child(path, child.Name), ConfigKeys.UnknownKey(child.Name, names));
         }
         foreach (var property in properties)
@@ -228,12 +228,29 @@ internal sealed class StrictBinder(ComponentRegistry registry)
         }
         foreach (var role in rolesNode.Children)
         {
-            // The shared options first, then the role's keys on top: the same strict binding, so unknown keys and
-            // wrong types are reported at backbone.roles.<role>.<key>.
-            var roleOptions = Activator.CreateInstance(registration.OptionsType)!;
-            BindObject(registration.OptionsType, optionsNode, roleOptions, ConfigKeys.Child(path, "options"));
-            BindObject(registration.OptionsType, role, roleOptions, ConfigKeys.Child(rolesPath, role.Name));
-            spec.RoleOptions[role.Name] = roleOptions;
+            // A role may pick another registered backbone ("type"; DDGAN's own discriminator beside a UNet generator).
+            // Same type: the shared options first, then the role's keys on top. Another type: its defaults, then the
+            // role's keys (the shared options belong to the other type). The same strict binding either way, so unknown
+            // keys and wrong types are reported at backbone.roles.<role>.<key>.
+            var rolePath = ConfigKeys.Child(rolesPath, role.Name);
+            var roleRegistration = registration;
+            if (role.Child("type") is { } roleTypeNode)
+            {
+                var roleTypePath = ConfigKeys.Child(rolePath, "type");
+                if (!TryBindScalar(typeof(string), roleTypeNode, roleTypePath, false, out var rt)) continue;
+                var roleType = (string)rt!;
+                if (!registry.TryGet(kind, roleType, out roleRegistration))
+                {
+                    var keys = registry.Keys(kind);
+                    Fail(roleTypePath, $"unknown {kindName} '{roleType}'{ConfigKeys.DidYouMean(roleType, keys)} (known {kindName} keys: {string.Join(", ", keys)})");
+                    continue;
+                }
+            }
+            bool sameType = roleRegistration.Key == registration.Key;
+            var roleOptions = Activator.CreateInstance(roleRegistration.OptionsType)!;
+            if (sameType) BindObject(registration.OptionsType, optionsNode, roleOptions, ConfigKeys.Child(path, "options"));
+            BindObject(roleRegistration.OptionsType, role, roleOptions, rolePath, reservedKey: "type");
+            spec.RoleOptions[role.Name] = sameType ? roleOptions : new RoleComponent(roleRegistration.Key, roleOptions);
         }
     }
 }
