@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Research.Data.Images;
 using Research.Data.TwoD;
+using Research.Models.Gan;
 using Research.Models.Mlp;
 using Research.Models.UNet;
 using Research.Parameterizations.ClassifierGuided;
@@ -22,6 +23,7 @@ public static class BuiltInComponents
             .AddSiddm()
             .AddMlpBackbone()
             .AddUNetBackbone()
+            .AddDdganDiscriminatorBackbone()
             .AddTwoDDatasets()
             .AddImageDatasets();
 }
