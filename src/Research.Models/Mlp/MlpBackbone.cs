@@ -1,5 +1,6 @@
 using Research.Core.Backbones;
 using Research.Models.Embeddings;
+using Research.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -111,19 +112,7 @@ public sealed class MlpBackbone : Backbone
             hcur = _options.Residual ? hcur + f : f;
         }
         var trunk = Activate(hcur);
-        return _request.MinibatchStdGroup > 0 ? cat([trunk, MinibatchStd(trunk, _request.MinibatchStdGroup)], 1) : trunk;
-    }
-
-    // StyleGAN's minibatch stddev on features [B, h] → [B, 1]: sample i gets the mean over features of the std over
-    // its group {i, i + B/g, i + 2B/g, …}; g is the largest divisor of B not above the requested group size.
-    private static Tensor MinibatchStd(Tensor features, int group)
-    {
-        long b = features.shape[0];
-        long g = Math.Min(group, b);
-        while (b % g != 0) g--;
-        var y = features.reshape(g, b / g, features.shape[1]);                                   // [g, B/g, h]
-        var std = (y - y.mean([0], keepdim: true)).square().mean([0]).add(1e-8).sqrt();          // [B/g, h]
-        return std.mean([1], keepdim: true).repeat(g, 1);                                         // [B, 1]
+        return _request.MinibatchStdGroup > 0 ? cat([trunk, MinibatchStd.Feature(trunk, _request.MinibatchStdGroup)], 1) : trunk;
     }
 
     /// <summary>
