@@ -117,20 +117,28 @@ public class InitAndGuidedImageCliTests
     }
 
     [Test]
-    public void Train_SiddmOnTheUNet_Exit2NamingTheMissingHeadsBeforeAnyRunFolder()
+    public void Train_SiddmOnTheUNet_TrainsItsUNetDiscriminatorWithFiniteLosses()
     {
         var siddm = Path.Combine(_dir, "siddm.json");
         File.WriteAllText(siddm, $$"""
         { "name": "tiny-siddm", {{Common}}
-          "parameterization": { "type": "siddm", "options": { "minibatch_std_group": 0 } },
-          "training": { "steps": 2, "batch_size": 4 }
+          "parameterization": { "type": "siddm" },
+          "training": { "steps": 2, "batch_size": 4, "log_every": 1, "checkpoint_every": 2 }
         }
         """.Replace("\"type\": \"linear\", \"num_timesteps\": 50", "\"type\": \"ddgan-vp\", \"num_timesteps\": 4"));
         var runs = Path.Combine(_dir, "siddm-runs");
-        var (exit, _, err) = Cli.Run("train", siddm, "--runs-dir", runs, "--data-root", _dataRoot);
-        Assert.That(exit, Is.EqualTo(2), err);
-        Assert.That(err, Does.Contain(siddm).And.Contain("no extra heads yet (asked for regression, denoiser)"));
-        Assert.That(Directory.Exists(runs), Is.False, "nothing written");
+        var (exit, output, err) = Cli.Run("train", siddm, "--runs-dir", runs, "--data-root", _dataRoot);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var run = Directory.GetDirectories(runs).Single();
+        var last = JsonDocument.Parse(File.ReadLines(Path.Combine(run, "metrics.jsonl")).Last(l => l.Contains("\"d_den\""))).RootElement;
+        Assert.That(last.GetProperty("step").GetInt64(), Is.EqualTo(2));
+        Assert.That(last.GetProperty("skipped_steps").GetInt64(), Is.Zero);
+        foreach (var key in new[] { "d_real", "d_fake", "d_afd", "d_den", "g_adv", "g_ce", "g_ent" })
+            Assert.That(double.IsFinite(last.GetProperty(key).GetDouble()), Is.True, key);
+        var (weights, _) = SafeTensors.Read(Path.Combine(run, "checkpoints", "latest.safetensors"));
+        foreach (var w in weights.Values) w.Dispose();
+        Assert.That(weights.Keys, Has.Some.Contains("heads.regression.").And.Some.Contains("heads.denoiser.").And.Some.Contains("minibatch_std_conv."),
+            "the discriminator's heads and minibatch-stddev conv are checkpointed");
     }
 
     [Test]

@@ -1,4 +1,3 @@
-using Research.Core.Layers;
 using Research.Core.Backbones;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -16,7 +15,9 @@ namespace Research.Models.UNet;
 /// <remarks>
 /// ADM, arXiv 2105.05233 §4 and methods.md §8.1 ("the UNet encoder trunk … followed by attention pooling at 8×8").
 /// Extras beyond the reference, present only when requested: <c>label_emb</c> (class input, e.g. a class-conditional
-/// discriminator) and <c>z_transform</c> (latent input).
+/// discriminator) and <c>z_transform</c> (latent input). It has no extra heads and no minibatch-stddev feature
+/// (<see cref="BackboneRequest.MinibatchStdGroup"/> is not read, so its keys stay the reference's); a pooled request with
+/// heads builds <see cref="UNetDiscriminator"/>, which has both.
 /// </remarks>
 public sealed class EncoderUNetModel : Backbone
 {
@@ -42,12 +43,7 @@ public sealed class EncoderUNetModel : Backbone
         var encoder = UNetTrunk.BuildEncoder(options, request.InChannels);
         input_blocks = encoder.InputBlocks;
         middle_block = encoder.MiddleBlock;
-        int c = encoder.Channels;
-        @out = options.Pool == "attention"
-            ? new IndexedLayers(new GroupNorm32(c, options.NumGroups), nn.SiLU(), new AttentionPool2d(options.ImageSize / encoder.Downsampling, c,
-                options.NumHeadChannels > 0 ? options.NumHeadChannels : c / options.NumHeads, request.OutChannels))
-            : new IndexedLayers(new GroupNorm32(c, options.NumGroups), nn.SiLU(), nn.AdaptiveAvgPool2d(1),
-                UNetInit.Zero(new SafeConv2d(c, request.OutChannels, 1)), nn.Flatten());
+        @out = UNetOutputLayers.Pooled(options, encoder.Channels, encoder.Downsampling, request.OutChannels);
         RegisterComponents();
     }
 
@@ -60,9 +56,7 @@ public sealed class EncoderUNetModel : Backbone
         UNetFactory.CheckInput(x, _request.InChannels, _options.ImageSize);
         using var scope = NewDisposeScope();
         var emb = UNetConditioning.Embed(time_embed, label_emb, z_transform, _options.ModelChannels, t, y, z, x.dtype); // [B, 4ch]
-        var h = x;
-        foreach (var block in input_blocks) h = block.call(h, emb);
-        h = middle_block.call(h, emb);
+        var h = UNetTrunk.Encode(input_blocks, middle_block, x, emb);                                         // [B, C_mid, S/ds, S/ds]
         var output = @out.call(h);
         if (_request.TanhOutput) output = output.tanh();
         return output.MoveToOuterDisposeScope();

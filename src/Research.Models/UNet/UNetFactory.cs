@@ -5,15 +5,22 @@ namespace Research.Models.UNet;
 
 /// <summary>
 /// Maps a family's <see cref="BackboneRequest"/> to the right ADM network: <see cref="BackboneOutput.Dense"/> →
-/// <see cref="UNetModel"/> (denoisers, generators), <see cref="BackboneOutput.Pooled"/> → <see cref="EncoderUNetModel"/>
-/// (noisy classifiers, discriminators). InChannels, OutChannels, NumClasses, LatentDim and TanhOutput carry over.
+/// <see cref="UNetModel"/> (denoisers, generators; extra heads on its decoder or bottleneck),
+/// <see cref="BackboneOutput.Pooled"/> → <see cref="EncoderUNetModel"/> (noisy classifiers, discriminators), or
+/// <see cref="UNetDiscriminator"/> when the pooled request has extra heads (SIDDM's discriminator, arXiv 2306.12511
+/// §3.2–3.3). InChannels, OutChannels, NumClasses, LatentDim, TanhOutput and Heads carry over.
 /// </summary>
+/// <remarks>
+/// <see cref="BackboneRequest.MinibatchStdGroup"/> is honoured by <see cref="UNetDiscriminator"/> only: the encoder and
+/// the dense UNet keep guided-diffusion's keys and have no std feature.
+/// </remarks>
 public static class UNetFactory
 {
     /// <summary>A new network for <paramref name="request"/> (CPU; the caller owns it).</summary>
     public static Backbone Create(UNetOptions options, BackboneRequest request) => request.Output switch
     {
         BackboneOutput.Dense => new UNetModel(options, request),
+        BackboneOutput.Pooled when request.Heads.Count > 0 => new UNetDiscriminator(options, request),
         BackboneOutput.Pooled => new EncoderUNetModel(options, request),
         _ => throw new ArgumentOutOfRangeException(nameof(request), request.Output, "unknown backbone output"),
     };
@@ -24,12 +31,8 @@ public static class UNetFactory
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(request);
         var problems = options.Validate().ToList();
-        if (request.InChannels < 1) problems.Add($"request '{request.Role}': in_channels must be positive, got {request.InChannels}");
-        if (request.OutChannels < 1) problems.Add($"request '{request.Role}': out_channels must be positive, got {request.OutChannels}");
+        problems.AddRange(request.Validate().Select(p => "request " + p));   // channels, minibatch_std_group, head names
         if (request.NumClasses < 0 || request.LatentDim < 0) problems.Add($"request '{request.Role}': negative class count or latent size");
-        if (request.Heads.Count > 0)
-            problems.Add($"request '{request.Role}': the unet backbone has no extra heads yet (asked for {string.Join(", ", request.Heads.Select(h => h.Name))}); " +
-                         "SIDDM's UNet discriminator with its denoising and regression heads is not implemented, so SIDDM runs on the mlp backbone only");
         if (problems.Count > 0) throw new ArgumentException("unet backbone: " + string.Join("; ", problems));
     }
 

@@ -1,4 +1,3 @@
-using Research.Core.Layers;
 using Research.Core.Backbones;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -17,8 +16,9 @@ namespace Research.Models.UNet;
 /// improvements); Nichol &amp; Dhariwal, "Improved DDPM", arXiv 2102.09672 (the UNet it extends). Parameter names equal the
 /// reference state-dict keys (<c>time_embed.*</c>, <c>label_emb.*</c>, <c>input_blocks.N.M.*</c>, <c>middle_block.*</c>,
 /// <c>output_blocks.*</c>, <c>out.*</c>) so guided-diffusion weights load without a mapping table (tested against
-/// ../shared/data/parity). <c>z_transform.*</c> exists only for latent requests. The output convolution and every
-/// block's last convolution are zero-initialised.
+/// ../shared/data/parity). <c>z_transform.*</c> exists only for latent requests, <c>heads.*</c> only for requests with
+/// extra heads (<see cref="UNetHeads"/>: dense heads on the decoder's features, pooled heads on the bottleneck). The
+/// output convolution and every block's last convolution are zero-initialised.
 /// </remarks>
 public sealed class UNetModel : Backbone
 {
@@ -29,6 +29,7 @@ public sealed class UNetModel : Backbone
     private readonly TimestepEmbedSequential middle_block;
     private readonly ModuleList<TimestepEmbedSequential> output_blocks;
     private readonly IndexedLayers @out;
+    private readonly UNetHeads? heads;
     private readonly BackboneRequest _request;
     private readonly UNetOptions _options;
 
@@ -47,8 +48,8 @@ public sealed class UNetModel : Backbone
         middle_block = encoder.MiddleBlock;
         (output_blocks, int outCh) = UNetTrunk.BuildDecoder(options, encoder);
         BottleneckChannels = encoder.Channels;
-        @out = new IndexedLayers(new GroupNorm32(outCh, options.NumGroups), nn.SiLU(),
-            UNetInit.Zero(new SafeConv2d(outCh, request.OutChannels, 3, padding: 1)));
+        @out = UNetOutputLayers.Dense(outCh, options.NumGroups, request.OutChannels);
+        if (request.Heads.Count > 0) heads = new UNetHeads(options, request.Heads, outCh, encoder.Channels, encoder.Downsampling);
         RegisterComponents();
     }
 
@@ -78,19 +79,39 @@ public sealed class UNetModel : Backbone
     {
         UNetFactory.CheckInput(x, _request.InChannels, _options.ImageSize);
         using var scope = NewDisposeScope();
+        var (decoded, bottleneck) = Trunk(x, t, y, z);
+        return (Main(decoded).MoveToOuterDisposeScope(), bottleneck.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The main output and every requested head from one pass: a dense head reads the decoder's final features
+    /// (<c>[B, channels, S, S]</c>), a pooled head the bottleneck (<c>[B, channels]</c>); heads never get tanh.
+    /// Fresh tensors in the caller's scope.
+    /// </summary>
+    public override IReadOnlyDictionary<string, Tensor> ForwardHeads(Tensor x, Tensor t, Tensor? y, Tensor? z)
+    {
+        if (heads is null) return base.ForwardHeads(x, t, y, z);
+        UNetFactory.CheckInput(x, _request.InChannels, _options.ImageSize);
+        using var scope = NewDisposeScope();
+        var (decoded, bottleneck) = Trunk(x, t, y, z);
+        var outputs = new Dictionary<string, Tensor> { [BackboneHead.Main] = Main(decoded) };
+        heads.AddOutputs(outputs, decoded, bottleneck);
+        foreach (var v in outputs.Values) v.MoveToOuterDisposeScope();
+        return outputs;
+    }
+
+    // The decoder's final features [B, C_0, S, S] and the bottleneck [B, C_mid, S/ds, S/ds], in the caller's scope.
+    private (Tensor Decoded, Tensor Bottleneck) Trunk(Tensor x, Tensor t, Tensor? y, Tensor? z)
+    {
         var emb = UNetConditioning.Embed(time_embed, label_emb, z_transform, _options.ModelChannels, t, y, z, x.dtype); // [B, 4ch]
         var skips = new Stack<Tensor>();
-        var h = x;
-        foreach (var block in input_blocks)
-        {
-            h = block.call(h, emb);
-            skips.Push(h);
-        }
-        h = middle_block.call(h, emb);
-        var bottleneck = h;
-        foreach (var block in output_blocks) h = block.call(cat([h, skips.Pop()], 1), emb);
-        var output = @out.call(h);
-        if (_request.TanhOutput) output = output.tanh();
-        return (output.MoveToOuterDisposeScope(), bottleneck.MoveToOuterDisposeScope());
+        var bottleneck = UNetTrunk.Encode(input_blocks, middle_block, x, emb, skips);
+        return (UNetTrunk.Decode(output_blocks, bottleneck, skips, emb), bottleneck);
+    }
+
+    private Tensor Main(Tensor decoded)
+    {
+        var output = @out.call(decoded);
+        return _request.TanhOutput ? output.tanh() : output;
     }
 }

@@ -9,7 +9,8 @@ namespace Research.Models.UNet;
 /// Builds the encoder trunk that <see cref="UNetModel"/> and <see cref="EncoderUNetModel"/> share: <c>input_blocks</c>
 /// (stem conv, then per level num_res_blocks × [ResBlock (+ attention)] and a down-sampling block between levels) and
 /// <c>middle_block</c> (ResBlock, attention, ResBlock), exactly in guided-diffusion's order so block indices and keys match
-/// (ADM, arXiv 2105.05233; IDDPM, arXiv 2102.09672). Also builds the decoder's <c>output_blocks</c>.
+/// (ADM, arXiv 2105.05233; IDDPM, arXiv 2102.09672). Also builds the decoder's <c>output_blocks</c>, and runs both halves
+/// (<see cref="Encode"/>, <see cref="Decode"/>) for every UNet network.
 /// </summary>
 public static class UNetTrunk
 {
@@ -72,6 +73,34 @@ public static class UNetTrunk
                 blocks.Add(new TimestepEmbedSequential([.. layers]));
             }
         return (blocks, ch);
+    }
+
+    /// <summary>
+    /// Runs <c>input_blocks</c> then <c>middle_block</c>: x <c>[B, C_in, S, S]</c>, emb <c>[B, 4ch]</c> → the bottleneck
+    /// <c>[B, C_mid, S/ds, S/ds]</c>. Pushes every input block's output on <paramref name="skips"/> when given (the
+    /// decoder's skip connections). Tensors stay in the caller's dispose scope.
+    /// </summary>
+    public static Tensor Encode(IEnumerable<TimestepEmbedSequential> inputBlocks, TimestepEmbedSequential middleBlock,
+        Tensor x, Tensor emb, Stack<Tensor>? skips = null)
+    {
+        var h = x;
+        foreach (var block in inputBlocks)
+        {
+            h = block.call(h, emb);
+            skips?.Push(h);
+        }
+        return middleBlock.call(h, emb);
+    }
+
+    /// <summary>
+    /// Runs <c>output_blocks</c>, each on [h, the next skip] concatenated: h <c>[B, C_mid, S/ds, S/ds]</c> and the skips
+    /// pushed by <see cref="Encode"/> → the decoder's final features <c>[B, C_0, S, S]</c>. Pops every skip. Tensors
+    /// stay in the caller's dispose scope.
+    /// </summary>
+    public static Tensor Decode(IEnumerable<TimestepEmbedSequential> outputBlocks, Tensor h, Stack<Tensor> skips, Tensor emb)
+    {
+        foreach (var block in outputBlocks) h = block.call(cat([h, skips.Pop()], 1), emb);
+        return h;
     }
 
     private static ResBlock Res(UNetOptions o, int ch, int emb, int outCh, ResampleMode resample = ResampleMode.None) =>
