@@ -1,7 +1,6 @@
 using Research.Core.Backbones;
 using Research.Core.Layers;
 using Research.Models.Embeddings;
-using Research.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,6 +1,5 @@
 using Research.Core.Backbones;
 using Research.Core.Layers;
-using Research.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -122,8 +121,7 @@ public sealed class UNetDiscriminator : Backbone
     private Tensor WithMinibatchStd(Tensor h)
     {
         if (minibatch_std_conv is null) return h;
-        var std = MinibatchStd.Feature(h, _request.MinibatchStdGroup)                      // [B, 1]
-            .reshape(-1, 1, 1, 1).expand(-1, 1, h.shape[2], h.shape[3]);                    // [B, 1, s, s]
+        var std = MinibatchStd.Feature(h, _request.MinibatchStdGroup);                   // [B, 1, H, W]
         return minibatch_std_conv.call(cat([h, std], 1));
     }
 
