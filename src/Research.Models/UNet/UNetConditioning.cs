@@ -25,6 +25,20 @@ public static class UNetConditioning
     public static IndexedLayers TimeEmbed(int modelChannels) =>
         new(nn.Linear(modelChannels, 4 * modelChannels), nn.SiLU(), nn.Linear(4 * modelChannels, 4 * modelChannels));
 
+    /// <summary>
+    /// The three conditioning modules of a request, built in the order every UNet network uses (so one seed draws the
+    /// same weights in each): <c>time_embed</c>, then <c>label_emb</c> when the request has classes, then
+    /// <c>z_transform</c> when it has a latent.
+    /// </summary>
+    public static (IndexedLayers TimeEmbed, Embedding? LabelEmb, IndexedLayers? ZTransform) Build(UNetOptions options, Research.Core.Backbones.BackboneRequest request)
+    {
+        int ch = options.ModelChannels;
+        var timeEmbed = TimeEmbed(ch);
+        var labelEmb = request.NumClasses > 0 ? nn.Embedding(request.NumClasses, 4 * ch) : null;
+        var zTransform = request.LatentDim > 0 ? LatentMapping(request.LatentDim, 4 * ch, options.NMlp) : null;
+        return (timeEmbed, labelEmb, zTransform);
+    }
+
     /// <summary>z_transform: PixelNorm, Linear(nz → width), SiLU, n_mlp × [Linear(width → width), SiLU] (DDGAN's keys).</summary>
     public static IndexedLayers LatentMapping(int latentDim, int width, int nMlp)
     {

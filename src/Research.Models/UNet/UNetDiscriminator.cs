@@ -59,9 +59,7 @@ public sealed class UNetDiscriminator : Backbone
         _request = request;
         int ch = options.ModelChannels;
         // Same construction order as EncoderUNetModel, so that with one seed both draw the same encoder weights.
-        time_embed = UNetConditioning.TimeEmbed(ch);
-        if (request.NumClasses > 0) label_emb = nn.Embedding(request.NumClasses, 4 * ch);
-        if (request.LatentDim > 0) z_transform = UNetConditioning.LatentMapping(request.LatentDim, 4 * ch, options.NMlp);
+        (time_embed, label_emb, z_transform) = UNetConditioning.Build(options, request);
         var encoder = UNetTrunk.BuildEncoder(options, request.InChannels);
         input_blocks = encoder.InputBlocks;
         middle_block = encoder.MiddleBlock;
