@@ -58,6 +58,12 @@ public sealed class DdganOptions : IValidatableOptions
     public int MinibatchStdGroup { get; set; } = 4;
 
     /// <summary>
+    /// Log D's accuracy at each step index (<c>d_acc_t0</c> … <c>d_acc_t{T−1}</c>, <see cref="Research.Core.Adversarial.GanDiagnostics"/>):
+    /// where a discriminator loss near 2 ln 2 comes from. Off by default: T extra metrics and a few kernels per step.
+    /// </summary>
+    public bool LogAccuracyPerStep { get; set; }
+
+    /// <summary>
     /// R1 weight γ on real x_{t−1}. Default 0.02: DDGAN CIFAR-10 command (<c>--r1_gamma 0.02</c>); 0 turns R1 off.
     /// </summary>
     [Range(0.0, 1e6)]

@@ -60,10 +60,12 @@ public sealed class DdganParameterization : AdversarialDiffusionParameterization
         var lossReal = GanLosses.DiscriminatorReal(dReal);
         Tensor xPrevFake;
         using (no_grad()) xPrevFake = Fake(xT, t, x0.shape[0], step.Generator);       // G is not trained by this term
-        var lossFake = GanLosses.DiscriminatorFake(Discriminate(xPrevFake, xT, t));
+        var dFake = Discriminate(xPrevFake, xT, t);
+        var lossFake = GanLosses.DiscriminatorFake(dFake);
         var loss = lossReal + lossFake;
         parts["d_real"] = lossReal;
         parts["d_fake"] = lossFake;
+        if (_options.LogAccuracyPerStep) GanDiagnostics.AccuracyPerStep(parts, dReal, dFake, t, Schedule.NumTimesteps);
         if (r1)
         {
             var penalty = R1Penalty.Compute(dReal, xPrev, _options.R1Gamma);

@@ -77,6 +77,8 @@ public sealed class SiddmParameterization : AdversarialDiffusionParameterization
         var lossFake = GanLosses.DiscriminatorFake(fake[BackboneHead.Main]);
         parts["d_real"] = lossReal;
         parts["d_fake"] = lossFake;
+        if (_options.LogAccuracyPerStep)
+            GanDiagnostics.AccuracyPerStep(parts, real[BackboneHead.Main], fake[BackboneHead.Main], pair.T, Schedule.NumTimesteps);
         var loss = lossReal + lossFake;
         if (_options.HasRegressionHead)
         {
