@@ -81,12 +81,7 @@ public class ParameterizationContractTests
         var run = TestExperiments.Tiny(family, sets: ["training.steps=30"]);
         using var s = TestExperiments.Session(run);
         var trainer = new Trainer(s, null);
-        s.Options.Training.Steps = 10;   // warm-up: optimizer states and EMA exist after this
-        trainer.Train();
-        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        s.Options.Training.Steps = 30;
-        trainer.Train();
-        long after = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var (before, after) = TestExperiments.LiveTensorsAcross(trainer, s, warmup: 10, total: 30);
         Assert.That(after, Is.EqualTo(before), $"live tensors grew from {before} to {after} over 20 steps");
     }
 }

@@ -69,6 +69,20 @@ public static class TestExperiments
         }
     }
 
+    /// <summary>
+    /// Trains <paramref name="trainer"/>'s session to <paramref name="warmup"/> steps (optimizer states and EMA then exist),
+    /// then on to <paramref name="total"/>, and returns the thread's live-tensor count after each (a leak shows as growth).
+    /// </summary>
+    public static (long Before, long After) LiveTensorsAcross(Trainer trainer, TrainingSession s, long warmup, long total)
+    {
+        s.Options.Training.Steps = warmup;
+        trainer.Train();
+        long before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        s.Options.Training.Steps = total;
+        trainer.Train();
+        return (before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
     /// <summary>Builds a session for a resolved run (CPU, data in memory).</summary>
     public static TrainingSession Session(ResolvedRun run, ComponentRegistry? registry = null) =>
         SessionBuilder.Build(run.Options, run.ResolvedJson, registry ?? Registry, Path.GetTempPath());

@@ -60,12 +60,7 @@ public sealed class SiddmUNetTests
     {
         using var s = Session();
         var trainer = new Trainer(s, null);
-        s.Options.Training.Steps = 2;                          // warm-up: optimizer states and EMA exist after this
-        trainer.Train();
-        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        s.Options.Training.Steps = 5;
-        trainer.Train();
-        long after = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var (before, after) = TestExperiments.LiveTensorsAcross(trainer, s, warmup: 2, total: 5);
         Assert.That(after, Is.EqualTo(before), $"live tensors grew from {before} to {after} over 3 SIDDM UNet steps");
         Assert.That(trainer.SkippedSteps, Is.Zero, "no step was skipped as non-finite");
         var last = trainer.History[^1];

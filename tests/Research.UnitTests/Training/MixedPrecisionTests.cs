@@ -136,12 +136,7 @@ public class MixedPrecisionTests
             var run = ExperimentLoader.Load(path, [], TestExperiments.Registry).Runs.Single();
             using var s = TestExperiments.Session(run);
             var trainer = new Trainer(s, null);
-            s.Options.Training.Steps = 4;
-            trainer.Train();
-            long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-            s.Options.Training.Steps = 8;
-            trainer.Train();
-            long after = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            var (before, after) = TestExperiments.LiveTensorsAcross(trainer, s, warmup: 4, total: 8);
             Assert.That(after, Is.EqualTo(before), $"live tensors grew from {before} to {after} over 4 bf16 UNet steps");
             // Known open issue (docs/toolchain.md, "a rare libtorch error"): about one CI run in six, one bf16 DDGAN step
             // of this tiny UNet came out non-finite at random (same seed, other runs clean) and the NaN guard skipped it.
