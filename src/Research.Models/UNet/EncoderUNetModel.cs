@@ -36,7 +36,6 @@ public sealed class EncoderUNetModel : Backbone
         UNetFactory.ThrowIfInvalid(options, request);
         _options = options;
         _request = request;
-        int ch = options.ModelChannels;
         (time_embed, label_emb, z_transform) = UNetConditioning.Build(options, request);
         var encoder = UNetTrunk.BuildEncoder(options, request.InChannels);
         input_blocks = encoder.InputBlocks;

@@ -57,7 +57,6 @@ public sealed class UNetDiscriminator : Backbone
             throw new ArgumentException($"unet backbone: UNetDiscriminator serves pooled requests, '{request.Role}' asked for {request.Output}", nameof(request));
         _options = options;
         _request = request;
-        int ch = options.ModelChannels;
         // Same construction order as EncoderUNetModel, so that with one seed both draw the same encoder weights.
         (time_embed, label_emb, z_transform) = UNetConditioning.Build(options, request);
         var encoder = UNetTrunk.BuildEncoder(options, request.InChannels);

@@ -39,7 +39,6 @@ public sealed class UNetModel : Backbone
         UNetFactory.ThrowIfInvalid(options, request);
         _options = options;
         _request = request;
-        int ch = options.ModelChannels;
         (time_embed, label_emb, z_transform) = UNetConditioning.Build(options, request);
         var encoder = UNetTrunk.BuildEncoder(options, request.InChannels);
         input_blocks = encoder.InputBlocks;
