@@ -91,13 +91,6 @@ public sealed class DdganDiscriminator : Backbone
     /// <inheritdoc />
     public override BackboneRequest Request => _request;
 
-    /// <summary>Number of positions per side after the blocks, for an input of side <paramref name="size"/>.</summary>
-    public int FinalSize(int size)
-    {
-        for (int i = 1; i < _options.ChannelMult.Count; i++) size /= 2;
-        return size;
-    }
-
     /// <summary>x <c>[B, C_in, H, W]</c> (the pair on channels), t <c>[B]</c>, y <c>[B]</c>? → logits <c>[B, C_out]</c>.</summary>
     public override Tensor forward(Tensor x, Tensor t, Tensor? y, Tensor? z)
     {
