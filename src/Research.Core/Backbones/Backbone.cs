@@ -29,4 +29,18 @@ public abstract class Backbone : nn.Module<Tensor, Tensor, Tensor?, Tensor?, Ten
                                             + string.Join(", ", Request.Heads.Select(h => h.Name)) + ")");
         return new Dictionary<string, Tensor> { [BackboneHead.Main] = call(x, t, y, z) };
     }
+
+    /// <summary>
+    /// The result of <see cref="ForwardHeads"/> for a backbone whose heads all read one feature tensor: <paramref name="main"/>
+    /// under <see cref="BackboneHead.Main"/> and <paramref name="head"/>(head, features) for every requested head, with the
+    /// features detached for a <see cref="BackboneHead.DetachTrunk"/> head. Call it inside the override's dispose scope;
+    /// the results are moved out of it.
+    /// </summary>
+    protected IReadOnlyDictionary<string, Tensor> WithHeads(Tensor main, Tensor features, Func<BackboneHead, Tensor, Tensor> head)
+    {
+        var result = new Dictionary<string, Tensor> { [BackboneHead.Main] = main };
+        foreach (var h in Request.Heads) result[h.Name] = head(h, h.DetachTrunk ? features.detach() : features);
+        foreach (var v in result.Values) v.MoveToOuterDisposeScope();
+        return result;
+    }
 }

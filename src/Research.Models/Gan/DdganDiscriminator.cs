@@ -103,11 +103,7 @@ public sealed class DdganDiscriminator : Backbone
     {
         using var scope = NewDisposeScope();
         var features = Trunk(x, t, y);
-        var result = new Dictionary<string, Tensor> { [BackboneHead.Main] = end_linear.call(features) };
-        foreach (var head in _request.Heads)
-            result[head.Name] = heads[head.Name].call(head.DetachTrunk ? features.detach() : features);
-        foreach (var v in result.Values) v.MoveToOuterDisposeScope();
-        return result;
+        return WithHeads(end_linear.call(features), features, (head, f) => heads[head.Name].call(f));
     }
 
     // Summed features [B, C_last] in the caller's scope.

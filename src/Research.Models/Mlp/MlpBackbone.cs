@@ -75,11 +75,7 @@ public sealed class MlpBackbone : Backbone
     {
         using var scope = NewDisposeScope();
         var features = Trunk(x, t, y, z);                                          // [B, h(+1)], activated
-        var result = new Dictionary<string, Tensor> { [BackboneHead.Main] = Main(features) };
-        foreach (var head in _request.Heads)
-            result[head.Name] = heads[head.Name].call(head.DetachTrunk ? features.detach() : features);
-        foreach (var v in result.Values) v.MoveToOuterDisposeScope();
-        return result;
+        return WithHeads(Main(features), features, (head, f) => heads[head.Name].call(f));
     }
 
     private Tensor Main(Tensor features)
