@@ -34,7 +34,13 @@ public sealed class Ema : IDisposable
     public void Update(double decay)
     {
         using var _ = no_grad();
-        foreach (var (live, shadow) in _params) shadow.lerp_(live, 1.0 - decay);
+        if (_params.Count > 0)
+        {
+            // One owned 0-d weight per update (an implicit double → Tensor would make one per parameter, left to the GC).
+            var first = _params[0].Shadow;
+            using var weight = tensor(1.0 - decay, dtype: first.dtype, device: first.device);
+            foreach (var (live, shadow) in _params) shadow.lerp_(live, weight);
+        }
         foreach (var (live, shadow) in _buffers) shadow.copy_(live);
     }
 

@@ -20,7 +20,11 @@ public static class GradientClipping
         var total = stack(grads.Select(g => g.detach().norm()).ToArray()).norm();
         if (maxNorm > 0)
         {
-            var coef = (maxNorm / (total + 1e-6)).clamp_max(1.0);
+            // Owned Scalars: implicit double → Scalar conversions are left to the finalizer thread (Adam.cs).
+            using var max = maxNorm.ToScalar();
+            using var eps = 1e-6.ToScalar();
+            using var one = 1.0.ToScalar();
+            var coef = full_like(total, max).div_(total.add(eps)).clamp_max_(one);
             foreach (var g in grads) g.mul_(coef);
         }
         return total.MoveToOuterDisposeScope();

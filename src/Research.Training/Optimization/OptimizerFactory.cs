@@ -11,10 +11,13 @@ public static class OptimizerFactory
     public static OptimizerOptions OptionsFor(TrainingOptions training, string network) =>
         training.Optimizers.TryGetValue(network, out var o) ? o : training.Optimizer;
 
-    /// <summary>Adam or AdamW over the module's parameters.</summary>
+    /// <summary>
+    /// Adam or AdamW over the module's parameters: our subclasses of TorchSharp's, bit-identical to them, whose step
+    /// owns its Scalars (<see cref="Adam"/>).
+    /// </summary>
     public static TorchSharp.Modules.OptimizerHelper Create(nn.Module module, OptimizerOptions o) => o.Type switch
     {
-        "adamw" => optim.AdamW(module.parameters(), o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay),
-        _ => optim.Adam(module.parameters(), o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay),
+        "adamw" => new AdamW(module.parameters(), o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay),
+        _ => new Adam(module.parameters(), o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay),
     };
 }
