@@ -50,9 +50,10 @@ public sealed class Trainer
 
     private static bool IsFinite(Tensor loss, Tensor? norm)
     {
-        // One reduction and one read: loss + ‖g‖ is finite exactly when both are (a NaN or ±Inf in either propagates).
-        using var sum = norm is null ? loss.detach().sum() : loss.detach().sum().add_(norm);
-        using var ok = sum.isfinite();
+        // One read: loss + ‖g‖ is finite exactly when both are (a NaN or ±Inf in either propagates). The loss is 0-d.
+        using var _ = no_grad();
+        using var sum = norm is null ? null : loss.add(norm);
+        using var ok = (sum ?? loss).isfinite();
         return ok.item<bool>();
     }
 
@@ -162,8 +163,7 @@ public sealed class Trainer
             sum = zeros([], float64, value.device).DetachFromDisposeScope();
             sums[name] = sum;
         }
-        using var v = value.detach();
-        sum.add_(v);                                  // promoted into the float64 sum in place: no converted copy
+        sum.add_(value);                              // promoted into the float64 sum in place: no converted copy or detach
     }
 
     private void Log(Dictionary<string, Tensor> sums, long count, double seconds)

@@ -17,7 +17,7 @@ public static class GradientClipping
         if (grads.Count == 0) return null;
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var total = stack(grads.Select(g => g.detach().norm()).ToArray()).norm();
+        var total = stack(grads.Select(g => g.norm()).ToArray()).norm();   // grads carry no graph: no detach (one op per tensor saved)
         if (maxNorm > 0)
         {
             // Owned Scalars: implicit double → Scalar conversions are left to the finalizer thread (Adam.cs).
