@@ -9,19 +9,29 @@ namespace Research.Core.Adversarial;
 
 /// <summary>
 /// What the adversarial diffusion families (DDGAN arXiv 2112.07804, SIDDM arXiv 2306.12511) have in common: a
-/// generator and a discriminator built from the shared backbone, one training step as the discriminator term then
-/// the generator term (each drawing its own t and pair), the T-step chain sampler (NFE = T) and disposal. A family
+/// generator and a discriminator built from the shared backbone, one training step as the discriminator term (k times,
+/// k = <c>discriminator_steps</c>) then the generator term (each drawing its own t and pair), the T-step chain sampler (NFE = T) and disposal. A family
 /// supplies its two losses and its reverse step; the math they share (posterior step, R1, the losses, the real pair)
 /// is in this namespace.
 /// </summary>
 public abstract class AdversarialDiffusionParameterization : IParameterization
 {
     private readonly string _family;
+    private readonly int _discriminatorSteps;
 
     /// <summary>Takes ownership of <paramref name="generator"/> and <paramref name="discriminator"/> and moves them to the context's device.</summary>
-    protected AdversarialDiffusionParameterization(string family, BuildContext context, Backbone generator, Backbone discriminator)
+    /// <param name="family">The family's registered name (for messages).</param>
+    /// <param name="context">The shared schedule, backbone factory, device and data shape.</param>
+    /// <param name="generator">G, built from the shared backbone.</param>
+    /// <param name="discriminator">D, built from the shared backbone.</param>
+    /// <param name="discriminatorSteps">D updates per G update (WGAN's n_critic, arXiv 1701.07875 Alg. 1): each on the step's
+    /// real batch with its own t, noise and z. 1 is DDGAN's and SIDDM's setting.</param>
+    protected AdversarialDiffusionParameterization(string family, BuildContext context, Backbone generator, Backbone discriminator,
+        int discriminatorSteps = 1)
     {
+        if (discriminatorSteps < 1) throw new ArgumentOutOfRangeException(nameof(discriminatorSteps), discriminatorSteps, "at least one D update per step");
         _family = family;
+        _discriminatorSteps = discriminatorSteps;
         Context = context;
         GeneratorNetwork = generator;
         DiscriminatorNetwork = discriminator;
@@ -51,9 +61,12 @@ public abstract class AdversarialDiffusionParameterization : IParameterization
     /// <inheritdoc />
     public IEnumerable<LossTerm> LossTerms(TrainBatch batch, StepInfo step)
     {
-        LossTerm? d = null;
-        d = new LossTerm("discriminator", "d_loss", () => DiscriminatorLoss(batch.X0, step, d!.Parts));
-        yield return d;
+        for (int k = 0; k < _discriminatorSteps; k++)
+        {
+            LossTerm? d = null;
+            d = new LossTerm("discriminator", "d_loss", () => DiscriminatorLoss(batch.X0, step, d!.Parts));
+            yield return d;
+        }
         LossTerm? g = null;
         g = new LossTerm("generator", "g_loss", () => GeneratorLoss(batch.X0, step, g!.Parts));
         yield return g;

@@ -58,6 +58,13 @@ public sealed class DdganOptions : IValidatableOptions
     public int MinibatchStdGroup { get; set; } = 4;
 
     /// <summary>
+    /// D updates per G update (<c>discriminator_steps</c>; WGAN's n_critic, arXiv 1701.07875 Alg. 1), each on the step's
+    /// real batch with its own t, noise and z. 1 (the paper's setting) by default; more keeps D ahead of a fast G.
+    /// </summary>
+    [Range(1, 100)]
+    public int DiscriminatorSteps { get; set; } = 1;
+
+    /// <summary>
     /// Log D's accuracy at each step index (<c>d_acc_t0</c> … <c>d_acc_t{T−1}</c>, <see cref="Research.Core.Adversarial.GanDiagnostics"/>):
     /// where a discriminator loss near 2 ln 2 comes from. Off by default: T extra metrics and a few kernels per step.
     /// </summary>

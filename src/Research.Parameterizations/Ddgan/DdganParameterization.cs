@@ -21,7 +21,7 @@ public sealed class DdganParameterization : AdversarialDiffusionParameterization
 
     /// <summary>Builds G and D from the shared backbone.</summary>
     public DdganParameterization(DdganOptions options, BuildContext context)
-        : base("ddgan", context, CreateGenerator(Validated(options), context), CreateDiscriminator(options, context))
+        : base("ddgan", context, CreateGenerator(Validated(options), context), CreateDiscriminator(options, context), options.DiscriminatorSteps)
     {
         _options = options;
     }

@@ -29,7 +29,7 @@ public sealed class SiddmParameterization : AdversarialDiffusionParameterization
 
     /// <summary>Builds G and D (with the heads the options use) from the shared backbone.</summary>
     public SiddmParameterization(SiddmOptions options, BuildContext context)
-        : base("siddm", context, CreateGenerator(Validated(options), context), CreateDiscriminator(options, context))
+        : base("siddm", context, CreateGenerator(Validated(options), context), CreateDiscriminator(options, context), options.DiscriminatorSteps)
     {
         _options = options;
     }

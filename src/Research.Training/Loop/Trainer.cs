@@ -69,7 +69,7 @@ public sealed class Trainer
         var mixed = _s.MixedPrecision;
         mixed?.BeginTraining();
         var family = mixed?.Working ?? _s.Parameterization;
-        var sums = new Dictionary<string, Tensor>();
+        var sums = new Dictionary<string, MetricSum>();
         var parameters = networks.ToDictionary(p => p.Key, p => p.Value.parameters().ToList());   // fixed for the run
         long sinceLog = 0;
         var clock = Stopwatch.StartNew();
@@ -150,30 +150,41 @@ public sealed class Trainer
         }
         finally
         {
-            foreach (var t in sums.Values) t.Dispose();
+            foreach (var m in sums.Values) m.Sum.Dispose();
             _progress.Stop();
         }
     }
 
-    private static void Accumulate(Dictionary<string, Tensor> sums, string name, Tensor value)
+    // A metric's on-device running sum and how many values went into it since the last log line (a term a family
+    // yields k times per step, e.g. k discriminator updates, adds k values per step).
+    private sealed class MetricSum(Tensor sum)
     {
-        using var _ = no_grad();
-        if (!sums.TryGetValue(name, out var sum))
-        {
-            sum = zeros([], float64, value.device).DetachFromDisposeScope();
-            sums[name] = sum;
-        }
-        sum.add_(value);                              // promoted into the float64 sum in place: no converted copy or detach
+        public Tensor Sum { get; } = sum;
+        public long Count { get; set; }
     }
 
-    private void Log(Dictionary<string, Tensor> sums, long count, double seconds)
+    private static void Accumulate(Dictionary<string, MetricSum> sums, string name, Tensor value)
+    {
+        using var _ = no_grad();
+        if (!sums.TryGetValue(name, out var m))
+        {
+            m = new MetricSum(zeros([], float64, value.device).DetachFromDisposeScope());
+            sums[name] = m;
+        }
+        m.Sum.add_(value);                            // promoted into the float64 sum in place: no converted copy or detach
+        m.Count++;
+    }
+
+    private void Log(Dictionary<string, MetricSum> sums, long count, double seconds)
     {
         using var scope = NewDisposeScope(); // zero_() returns a fresh wrapper in TorchSharp 0.107: let the scope free it
         var line = new Dictionary<string, object> { ["step"] = _s.Step };
-        foreach (var (name, sum) in sums.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (name, m) in sums.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            line[name] = sum.item<double>() / count;   // the only device→host read, once per log interval
-            sum.zero_();
+            if (m.Count == 0) continue;                  // not produced in this interval (e.g. every step was skipped)
+            line[name] = m.Sum.item<double>() / m.Count; // the only device→host read, once per log interval
+            m.Sum.zero_();
+            m.Count = 0;
         }
         foreach (var (name, opt) in _s.Optimizers) line[$"lr.{name}"] = opt.ParamGroups.First().LearningRate;
         double rate = count / Math.Max(seconds, 1e-9);               // over this interval

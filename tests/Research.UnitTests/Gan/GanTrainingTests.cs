@@ -52,6 +52,25 @@ public sealed class GanTrainingTests
 
     [TestCase("ddgan")]
     [TestCase("siddm")]
+    public void LossTerms_DiscriminatorSteps3_ThreeDUpdatesOnFreshPairsThenG(string family)
+    {
+        using var s = GanTestKit.Session(family, "discriminator_steps=3");
+        var terms = GanTestKit.Terms(s);
+        Assert.That(terms.Select(t => t.Network), Is.EqualTo(new[] { "discriminator", "discriminator", "discriminator", "generator" }));
+        Assert.That(terms.Take(3).Select(t => t.WithGrad), Has.All.EquivalentTo(new[] { "discriminator" }));
+        Assert.That(terms.Take(3).Select(t => t.Loss).Distinct().Count(), Is.EqualTo(3), "each D update draws its own t, noise and z");
+    }
+
+    [TestCase("ddgan")]
+    [TestCase("siddm")]
+    public void Options_DiscriminatorStepsZero_Rejected(string family)
+    {
+        var ex = Assert.Catch(() => TestExperiments.Tiny(family, sets: ["parameterization.options.discriminator_steps=0"]));
+        Assert.That(ex!.Message, Does.Contain("discriminator_steps"));
+    }
+
+    [TestCase("ddgan")]
+    [TestCase("siddm")]
     public void Train_SameSeedTwice_BitIdenticalLossesAndWeights(string family)
     {
         (List<double> Losses, Tensor Weights) RunOnce()

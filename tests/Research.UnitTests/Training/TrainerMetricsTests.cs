@@ -1,0 +1,83 @@
+using Microsoft.Extensions.DependencyInjection;
+using Research.Core.Backbones;
+using Research.Core.Data;
+using Research.Core.Parameterizations;
+using Research.Core.Registry;
+using Research.Training;
+using Research.Training.Loop;
+using Research.UnitTests.Contracts;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.UnitTests.Training;
+
+/// <summary>
+/// The trainer's metric lines: each value is the mean of the values a term produced since the previous line, whether
+/// a family yields a term several times per step (k discriminator updates) or a part only on some steps (lazy R1).
+/// </summary>
+[NonParallelizable]
+public class TrainerMetricsTests
+{
+    /// <summary>Options of a test family with known loss values.</summary>
+    public sealed class RepeatOptions
+    {
+        public int Repeats { get; set; } = 3;
+    }
+
+    // Yields its one term Repeats times per step with the values 1, 2, …, Repeats (plus 0 × the network's output, so the
+    // loop has a gradient to take), a part "every" equal to the term's value, and a part "sparse" = 5 on even steps only.
+    private sealed class RepeatFamily : IParameterization
+    {
+        private readonly RepeatOptions _o;
+        private readonly Backbone _net;
+        public RepeatFamily(RepeatOptions o, BuildContext c)
+        {
+            _o = o;
+            _net = c.Backbones.Create(new BackboneRequest("denoiser", 2, 2));
+            Networks = new Dictionary<string, nn.Module> { ["denoiser"] = _net };
+        }
+        public IReadOnlyDictionary<string, nn.Module> Networks { get; }
+        public IEnumerable<LossTerm> LossTerms(TrainBatch batch, StepInfo step)
+        {
+            for (int i = 1; i <= _o.Repeats; i++)
+            {
+                double value = i;
+                LossTerm? term = null;
+                term = new LossTerm("denoiser", "loss", () =>
+                {
+                    var t = zeros([batch.Size], int64);
+                    var loss = _net.call(batch.X0, t, null, null).sum().mul(0.0).add(value);
+                    term!.Parts["every"] = tensor(value);
+                    if (step.Step % 2 == 0) term.Parts["sparse"] = tensor(5.0);
+                    return loss;
+                });
+                yield return term;
+            }
+        }
+        public Tensor Sample(SampleRequest request) => zeros(request.NumSamples, 2);
+        public int NumFunctionEvaluations(SampleRequest request) => 1;
+        public void Dispose() => _net.Dispose();
+    }
+
+    private static ComponentRegistry Registry() =>
+        new ServiceCollection().AddComponentRegistry().AddBuiltInComponents()
+            .AddParameterization<RepeatOptions>("test-repeat", "one term yielded k times per step", ["denoiser"], ["denoiser"], (o, c) => new RepeatFamily(o, c))
+            .BuildServiceProvider().GetRequiredService<ComponentRegistry>();
+
+    [Test]
+    public void Log_TermYieldedThreeTimesAndSparsePart_MeansOverTheValuesProduced()
+    {
+        var registry = Registry();
+        var run = TestExperiments.Tiny(registry, "test-repeat", sets: ["training.steps=4", "training.log_every=2", "training.ema.enabled=false"]);
+        using var s = TestExperiments.Session(run, registry);
+        var trainer = new Trainer(s, null);
+        trainer.Train();
+        Assert.That(trainer.History, Has.Count.EqualTo(2));
+        foreach (var line in trainer.History)
+        {
+            Assert.That((double)line["loss"], Is.EqualTo(2.0).Within(1e-12), "mean of 1, 2, 3 over two steps (not their per-step sum, 6)");
+            Assert.That((double)line["every"], Is.EqualTo(2.0).Within(1e-12));
+            Assert.That((double)line["sparse"], Is.EqualTo(5.0).Within(1e-12), "produced on one step of two: its mean, not 5 / 2");
+        }
+    }
+}
