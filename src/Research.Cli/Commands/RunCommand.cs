@@ -21,7 +21,7 @@ public static class RunCommand
         {
             using var services = Services.Build(p.GetValue(experiment)!);
             var registry = services.Registry();
-            var loaded = ExperimentLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], registry).Only(p.GetValue(variant) ?? []);
+            var loaded = ExperimentLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], registry, p.GetValue(variant) ?? []);
             var settings = Settings(p.GetValue(runsDir)!, p.GetValue(dataRoot)!);
             new ExperimentRunner(registry, settings, stdout).Run(loaded);
             return ExitCodes.Ok;

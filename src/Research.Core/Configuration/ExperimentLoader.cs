@@ -20,8 +20,11 @@ public static class ExperimentLoader
     /// <param name="path">The experiment file.</param>
     /// <param name="setOverrides"><c>key=value</c> pairs, e.g. <c>training.steps=100</c>, <c>sampling[0].steps=ddim50</c>.</param>
     /// <param name="registry">The registered parameterizations, backbones and datasets.</param>
-    /// <exception cref="ConfigException">With every error found.</exception>
-    public static LoadedExperiment Load(string path, IReadOnlyList<string> setOverrides, ComponentRegistry registry)
+    /// <param name="onlyVariants">Variants to load (<c>--variant</c>); empty or null: all. The others are neither bound nor
+    /// validated, so an override that only the chosen variants accept (e.g. a DDGAN option) is not an error in the rest.</param>
+    /// <exception cref="ConfigException">With every error found, including a requested variant the file does not have.</exception>
+    public static LoadedExperiment Load(string path, IReadOnlyList<string> setOverrides, ComponentRegistry registry,
+        IReadOnlyCollection<string>? onlyVariants = null)
     {
         var file = Path.GetFullPath(path);
         var errors = new List<ConfigError>();
@@ -34,6 +37,12 @@ public static class ExperimentLoader
         foreach (var layer in layers) merged.Apply(layer);
         merged.Apply(overrides);
         var variants = VariantExpander.Extract(merged, file, errors);
+        if (onlyVariants is { Count: > 0 } && errors.Count == 0)
+        {
+            errors.AddRange(LoadedExperiment.UnknownVariants(file, variants.Select(v => v.Variant.Name).ToList(), onlyVariants));
+            if (errors.Count > 0) throw new ConfigException(errors);
+            variants = variants.Where(v => onlyVariants.Contains(v.Variant.Name, StringComparer.Ordinal)).ToList();
+        }
         // A sweep is expanded by SweepLoader ('research sweep'); loaded as one experiment, the file is its base point.
         merged.RemoveSubtree(SweepExpander.Key, includeSelf: true);
 

@@ -14,11 +14,14 @@ public sealed record LoadedExperiment(string SourcePath, IReadOnlyList<ResolvedR
     {
         if (variants.Count == 0) return this;
         var known = Runs.Where(r => r.Variant is not null).Select(r => r.Variant!).ToList();
-        var unknown = variants.Where(v => !known.Contains(v, StringComparer.Ordinal)).ToList();
-        if (unknown.Count > 0)
-            throw new ConfigException(unknown.Select(v => new ConfigError(SourcePath, "variants",
-                known.Count == 0 ? $"--variant '{v}': this experiment has no variants"
-                    : $"--variant '{v}': no such variant{ConfigKeys.DidYouMean(v, known)} (variants: {string.Join(", ", known)})")).ToList());
+        var unknown = UnknownVariants(SourcePath, known, variants);
+        if (unknown.Count > 0) throw new ConfigException(unknown);
         return this with { Runs = Runs.Where(r => variants.Contains(r.Variant!, StringComparer.Ordinal)).ToList() };
     }
+
+    /// <summary>One error per requested name that is not among <paramref name="known"/> (the file's variants, in order).</summary>
+    internal static List<ConfigError> UnknownVariants(string source, IReadOnlyList<string> known, IEnumerable<string> requested) =>
+        requested.Where(v => !known.Contains(v, StringComparer.Ordinal)).Select(v => new ConfigError(source, "variants",
+            known.Count == 0 ? $"--variant '{v}': this experiment has no variants"
+                : $"--variant '{v}': no such variant{ConfigKeys.DidYouMean(v, known)} (variants: {string.Join(", ", known)})")).ToList();
 }

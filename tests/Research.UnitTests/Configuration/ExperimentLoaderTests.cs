@@ -206,6 +206,24 @@ public sealed class ExperimentLoaderTests
     }
 
     [Test]
+    public void Load_OnlyVariants_OverrideOnlyTheChosenFamilyKnowsIsAccepted()
+    {
+        // trilemma-2d mixes families: a DDGAN option is an unknown key in its DDPM variants.
+        var file = Path.Combine(TestPaths.RepoRoot, "experiments", "trilemma-2d", "experiment.json");
+        string[] set = ["parameterization.options.discriminator_steps=2"];
+        var registry = Research.UnitTests.Contracts.TestExperiments.Registry;
+
+        var all = Assert.Throws<ConfigException>(() => ExperimentLoader.Load(file, set, registry));
+        var only = ExperimentLoader.Load(file, set, registry, ["ddgan-t4"]);
+        var unknown = Assert.Throws<ConfigException>(() => ExperimentLoader.Load(file, set, registry, ["ddgan-t5"]));
+
+        Assert.That(all!.Errors.Select(e => e.Message), Has.Some.Contains("in variant 'ddpm'"));
+        Assert.That(only.Runs.Select(r => r.Variant), Is.EqualTo(new[] { "ddgan-t4" }));
+        Assert.That(unknown!.Errors.Single().Message, Does.Contain("did you mean 'ddgan-t4'?"));
+        Assert.That(unknown.Errors.Single().Source, Is.EqualTo(Path.GetFullPath(file)));
+    }
+
+    [Test]
     public void Load_FileWithThreeProblems_ReportsAllThreeAtOnce()
     {
         var ex = Assert.Throws<ConfigException>(() =>
