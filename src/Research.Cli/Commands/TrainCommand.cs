@@ -4,7 +4,7 @@ using Research.Training.Experiments;
 
 namespace Research.Cli.Commands;
 
-/// <summary><c>research train</c>: train the runs of an experiment (no evaluation), or resume one run folder.</summary>
+/// <summary><c>research train</c>: train the runs of an experiment, or resume one run folder; evaluates every <c>eval_every</c> steps (the last step included) but prints no table.</summary>
 public static class TrainCommand
 {
     /// <summary>Builds the command.</summary>
@@ -31,7 +31,7 @@ public static class TrainCommand
                 var resolvedPath = Path.Combine(folder, "resolved.json");
                 if (!File.Exists(resolvedPath)) throw new FileNotFoundException($"{folder}: not a run folder (no resolved.json)");
                 var loaded = ExperimentLoader.Load(resolvedPath, p.GetValue(set) ?? [], registry);
-                var (session, run) = runner.Train(loaded.Runs[0], resumeFrom: folder);
+                var (session, run) = runner.Train(loaded.Runs[0], resumeFrom: folder, evaluateLastStep: true);
                 using (session) using (run) stdout.WriteLine($"Trained to step {session.Step}: {run.Path}");
                 return ExitCodes.Ok;
             }
@@ -40,7 +40,7 @@ public static class TrainCommand
             ExperimentRunner.CheckFeatureExtractors(runs);
             foreach (var r in runs)
             {
-                var (session, run) = runner.Train(r);
+                var (session, run) = runner.Train(r, evaluateLastStep: true);
                 using (session) using (run) stdout.WriteLine($"Trained {r.Name} to step {session.Step}: {run.Path}");
             }
             return ExitCodes.Ok;

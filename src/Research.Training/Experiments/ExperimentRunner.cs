@@ -18,7 +18,13 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
     /// The session is built before a new run folder is created, so a configuration problem found while building it
     /// (a missing data file or feature-extractor weights) leaves nothing behind.
     /// </remarks>
-    public (TrainingSession Session, RunFolder Folder) Train(ResolvedRun run, string? parentFolder = null, string? resumeFrom = null)
+    /// <param name="run">The resolved run.</param>
+    /// <param name="parentFolder">Create the run folder under this folder (a sweep point) instead of the runs folder.</param>
+    /// <param name="resumeFrom">A run folder to continue from its latest checkpoint.</param>
+    /// <param name="evaluateLastStep">Evaluate the last step too, when it falls on <c>eval_every</c> (for callers that do not
+    /// evaluate after training, i.e. <c>research train</c>).</param>
+    public (TrainingSession Session, RunFolder Folder) Train(ResolvedRun run, string? parentFolder = null, string? resumeFrom = null,
+        bool evaluateLastStep = false)
     {
         var session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot, run.KeySources);
         RunFolder? folder = null;
@@ -52,7 +58,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
             var evaluate = run.Options.Training.EvalEvery > 0 && run.Options.Sampling.Count > 0
                 ? s => SampleEvaluator.EvaluateAll(s, folder, method)
                 : (Action<TrainingSession>?)null;
-            new Trainer(session, folder, progress, evaluate).Train();
+            new Trainer(session, folder, progress, evaluate, evaluateLastStep).Train();
             return (session, folder);
         }
         catch

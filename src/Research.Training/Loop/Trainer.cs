@@ -30,13 +30,16 @@ public sealed class Trainer
     /// <param name="run">Where metrics and checkpoints go; null writes nothing.</param>
     /// <param name="progress">Progress display.</param>
     /// <param name="evaluate">
-    /// Called every <c>training.eval_every</c> steps (not at the last step, which the caller evaluates after training)
-    /// with the session: the experiment runner samples and scores its requests there. It must draw randomness only from
+    /// Called every <c>training.eval_every</c> steps (at the last step only with <paramref name="evaluateLastStep"/>: a
+    /// caller that evaluates after training, like <c>research run</c>, leaves it off) with the session: the experiment runner samples and scores its requests there. It must draw randomness only from
     /// its own generators; the loop puts the networks back in training mode afterwards, and its time is left out of
     /// <c>steps_per_sec</c>.
     /// </param>
-    public Trainer(TrainingSession session, RunFolder? run, IProgressSink? progress = null, Action<TrainingSession>? evaluate = null)
+    /// <param name="evaluateLastStep">Also evaluate at <c>training.steps</c> when it is a multiple of <c>eval_every</c>.</param>
+    public Trainer(TrainingSession session, RunFolder? run, IProgressSink? progress = null, Action<TrainingSession>? evaluate = null,
+        bool evaluateLastStep = false)
     {
+        _evaluateLastStep = evaluateLastStep;
         _s = session;
         _run = run;
         _progress = progress ?? IProgressSink.None;
@@ -44,6 +47,7 @@ public sealed class Trainer
     }
 
     private int _consecutiveSkipped;
+    private readonly bool _evaluateLastStep;
 
     /// <summary>Steps in which at least one term was skipped because it was not finite.</summary>
     public long SkippedSteps { get; private set; }
@@ -139,7 +143,7 @@ public sealed class Trainer
                     if (o.KeepCheckpointEvery > 0 && _s.Step % o.KeepCheckpointEvery == 0)
                         File.Copy(Path.Combine(_run.Checkpoints, "latest.safetensors"), Path.Combine(_run.Checkpoints, $"step-{_s.Step:D8}.safetensors"), true);
                 }
-                if (_evaluate is not null && o.EvalEvery > 0 && _s.Step % o.EvalEvery == 0 && !last)
+                if (_evaluate is not null && o.EvalEvery > 0 && _s.Step % o.EvalEvery == 0 && (!last || _evaluateLastStep))
                 {
                     clock.Stop();
                     _evaluate(_s);

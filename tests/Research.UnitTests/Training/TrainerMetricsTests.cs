@@ -80,4 +80,16 @@ public class TrainerMetricsTests
             Assert.That((double)line["sparse"], Is.EqualTo(5.0).Within(1e-12), "produced on one step of two: its mean, not 5 / 2");
         }
     }
+
+    [TestCase(false, new long[] { 2 })]
+    [TestCase(true, new long[] { 2, 4 })]
+    public void Train_EvalEvery2To4Steps_EvaluatesTheLastStepOnlyWhenAsked(bool evaluateLastStep, long[] expected)
+    {
+        var registry = Registry();
+        var run = TestExperiments.Tiny(registry, "test-repeat", sets: ["training.steps=4", "training.eval_every=2", "parameterization.options.repeats=1"]);
+        using var s = TestExperiments.Session(run, registry);
+        var evaluatedAt = new List<long>();
+        new Trainer(s, null, evaluate: x => evaluatedAt.Add(x.Step), evaluateLastStep: evaluateLastStep).Train();
+        Assert.That(evaluatedAt, Is.EqualTo(expected));
+    }
 }
