@@ -22,29 +22,16 @@ public class NanGuardTests
         public long NanTo { get; set; } = -1;
     }
 
-    private sealed class NanFamily : IParameterization
+    private sealed class NanFamily(NanOptions o, BuildContext c) : OneNetworkTestFamily(c)
     {
-        private readonly NanOptions _o;
-        private readonly Backbone _net;
-        public NanFamily(NanOptions o, BuildContext c)
-        {
-            _o = o;
-            _net = c.Backbones.Create(new BackboneRequest("denoiser", 2, 2));
-            Networks = new Dictionary<string, nn.Module> { ["denoiser"] = _net };
-        }
-        public IReadOnlyDictionary<string, nn.Module> Networks { get; }
-        public IEnumerable<LossTerm> LossTerms(TrainBatch batch, StepInfo step)
+        public override IEnumerable<LossTerm> LossTerms(TrainBatch batch, StepInfo step)
         {
             yield return new LossTerm("denoiser", "loss", () =>
             {
-                var t = zeros([batch.Size], int64);
-                var loss = _net.call(batch.X0, t, null, null).pow(2).mean();
-                return step.Step >= _o.NanFrom && step.Step <= _o.NanTo ? loss * double.NaN : loss;
+                var loss = Forward(batch).pow(2).mean();
+                return step.Step >= o.NanFrom && step.Step <= o.NanTo ? loss * double.NaN : loss;
             });
         }
-        public Tensor Sample(SampleRequest request) => zeros(request.NumSamples, 2);
-        public int NumFunctionEvaluations(SampleRequest request) => 1;
-        public void Dispose() => _net.Dispose();
     }
 
     private static ComponentRegistry RegistryWithNanFamily() =>

@@ -26,27 +26,17 @@ public class TrainerMetricsTests
 
     // Yields its one term Repeats times per step with the values 1, 2, …, Repeats (plus 0 × the network's output, so the
     // loop has a gradient to take), a part "every" equal to the term's value, and a part "sparse" = 5 on even steps only.
-    private sealed class RepeatFamily : IParameterization
+    private sealed class RepeatFamily(RepeatOptions o, BuildContext c) : OneNetworkTestFamily(c)
     {
-        private readonly RepeatOptions _o;
-        private readonly Backbone _net;
-        public RepeatFamily(RepeatOptions o, BuildContext c)
+        public override IEnumerable<LossTerm> LossTerms(TrainBatch batch, StepInfo step)
         {
-            _o = o;
-            _net = c.Backbones.Create(new BackboneRequest("denoiser", 2, 2));
-            Networks = new Dictionary<string, nn.Module> { ["denoiser"] = _net };
-        }
-        public IReadOnlyDictionary<string, nn.Module> Networks { get; }
-        public IEnumerable<LossTerm> LossTerms(TrainBatch batch, StepInfo step)
-        {
-            for (int i = 1; i <= _o.Repeats; i++)
+            for (int i = 1; i <= o.Repeats; i++)
             {
                 double value = i;
                 LossTerm? term = null;
                 term = new LossTerm("denoiser", "loss", () =>
                 {
-                    var t = zeros([batch.Size], int64);
-                    var loss = _net.call(batch.X0, t, null, null).sum().mul(0.0).add(value);
+                    var loss = Forward(batch).sum().mul(0.0).add(value);
                     term!.Parts["every"] = tensor(value);
                     if (step.Step % 2 == 0) term.Parts["sparse"] = tensor(5.0);
                     return loss;
@@ -54,9 +44,6 @@ public class TrainerMetricsTests
                 yield return term;
             }
         }
-        public Tensor Sample(SampleRequest request) => zeros(request.NumSamples, 2);
-        public int NumFunctionEvaluations(SampleRequest request) => 1;
-        public void Dispose() => _net.Dispose();
     }
 
     private static ComponentRegistry Registry() =>
