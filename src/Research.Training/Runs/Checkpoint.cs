@@ -93,14 +93,32 @@ public static class Checkpoint
     /// <summary>Sections that fix the networks' shapes and meaning; a resume or load refuses if any differs.</summary>
     public static readonly string[] ArchitectureSections = ["data", "backbone", "schedule", "parameterization"];
 
+    // Compares the architecture sections key by key. A key only one side has is not a difference: an option added
+    // since the checkpoint was written is absent from its configuration, and an option's default keeps the behaviour
+    // from before the option existed (the rule for adding options, docs/adding-a-parameterization.md).
     private static void RequireSameArchitecture(string? saved, string current, string path)
     {
         if (saved is null) throw new InvalidDataException($"{path}: checkpoint has no resolved_config");
         var a = System.Text.Json.Nodes.JsonNode.Parse(saved)!.AsObject();
         var b = System.Text.Json.Nodes.JsonNode.Parse(current)!.AsObject();
-        var differing = ArchitectureSections.Where(k => !System.Text.Json.Nodes.JsonNode.DeepEquals(a[k], b[k])).ToList();
+        var differing = ArchitectureSections.SelectMany(k => Differences(a[k], b[k], k)).ToList();
         if (differing.Count > 0)
-            throw new InvalidDataException($"{path}: the checkpoint was trained with different {string.Join(", ", differing)} settings than this configuration; refusing to load");
+            throw new InvalidDataException($"{path}: the checkpoint was trained with different settings than this configuration "
+                + $"({string.Join("; ", differing.Take(5))}); refusing to load");
+    }
+
+    /// <summary>Paths where <paramref name="saved"/> and <paramref name="current"/> both have a value and the values differ.</summary>
+    public static IEnumerable<string> Differences(System.Text.Json.Nodes.JsonNode? saved, System.Text.Json.Nodes.JsonNode? current, string at)
+    {
+        if (saved is System.Text.Json.Nodes.JsonObject so && current is System.Text.Json.Nodes.JsonObject co)
+        {
+            foreach (var (key, value) in so)
+                if (co.ContainsKey(key))
+                    foreach (var d in Differences(value, co[key], $"{at}.{key}")) yield return d;
+            yield break;
+        }
+        if (!System.Text.Json.Nodes.JsonNode.DeepEquals(saved, current))
+            yield return $"{at}: {saved?.ToJsonString() ?? "null"} in the checkpoint, {current?.ToJsonString() ?? "null"} now";
     }
 
     private static void CopyChecked(Dictionary<string, Tensor> tensors, string key, Tensor target, string path)
