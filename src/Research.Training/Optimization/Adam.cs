@@ -9,7 +9,7 @@ namespace Research.Training.Optimization;
 /// update, operation for operation, so the weights are bit-identical to <see cref="TorchSharp.Modules.Adam"/>'s. The
 /// difference: every <see cref="Scalar"/> the update passes to libtorch is created and disposed here. TorchSharp's own
 /// step converts each hyperparameter to a temporary Scalar that it leaves to the garbage collector; the finalizer thread
-/// can free one while libtorch still reads it, which killed two of our runs (docs/toolchain.md, "rare libtorch errors on
+/// can free one while libtorch still reads it, which killed three of our runs (docs/toolchain.md, "rare libtorch errors on
 /// a Scalar argument"). The class keeps TorchSharp's name, options and state, so checkpoints written by either load
 /// into the other.
 /// </summary>
