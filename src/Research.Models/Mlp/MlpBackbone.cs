@@ -24,6 +24,7 @@ public sealed class MlpBackbone : Backbone
     private readonly Sequential? z_map;
     private readonly ModuleDict<Linear> heads;
     private readonly Tensor? fourier_b;
+    private readonly int _latentAtInput;    // nz when z is concatenated to the input features, else 0
 
     /// <summary>
     /// Builds the MLP for <paramref name="request"/> (a pooled request is the same MLP: 2-D has no space). Each extra
@@ -39,13 +40,15 @@ public sealed class MlpBackbone : Backbone
         time_fc1 = nn.Linear(e, h);
         time_fc2 = nn.Linear(h, h);
         if (request.NumClasses > 0) label_emb = nn.Embedding(request.NumClasses, h);
-        if (request.LatentDim > 0)
+        bool latentAtInput = request.LatentDim > 0 && options.LatentInjection == "input";
+        if (request.LatentDim > 0 && !latentAtInput)
             z_map = nn.Sequential(nn.Linear(request.LatentDim, options.LatentEmbedDim), nn.SiLU(),
                 nn.Linear(options.LatentEmbedDim, options.LatentEmbedDim), nn.SiLU(),
                 nn.Linear(options.LatentEmbedDim, h));
         int m = options.GaussianFourierFeatures;
         if (m > 0) fourier_b = randn([request.InChannels, m]).mul_(options.GaussianFourierScale);   // seeded init stream
-        input = nn.Linear(request.InChannels * (1 + 2 * options.InputFourierBands) + 2 * m, h);
+        _latentAtInput = latentAtInput ? request.LatentDim : 0;
+        input = nn.Linear(request.InChannels * (1 + 2 * options.InputFourierBands) + 2 * m + _latentAtInput, h);
         hidden = new ModuleList<Linear>();
         cond = new ModuleList<Linear>();
         for (int i = 0; i < options.NumLayers; i++)
@@ -88,7 +91,7 @@ public sealed class MlpBackbone : Backbone
     // tensors stay in the caller's scope.
     private Tensor Trunk(Tensor x, Tensor t, Tensor? y, Tensor? z)
     {
-        // Without class or latent inputs the conditioning depends on t alone: compute it once per distinct t
+        // Without class labels or a mapped latent the conditioning depends on t alone: compute it once per distinct t
         // and gather. A sampler calls with one t for the whole batch, so this halves the cost of sampling.
         Tensor tIn = t;
         Tensor? inverse = null;
@@ -99,7 +102,10 @@ public sealed class MlpBackbone : Backbone
         if (z_map is not null)
             emb = emb + z_map.call(z ?? throw new ArgumentException("this backbone was built with a latent input: pass z"));
         var embAct = nn.functional.silu(emb);
-        var hcur = input.call(FourierFeatures(x));
+        var features = FourierFeatures(x);
+        if (_latentAtInput > 0)
+            features = cat([features, z ?? throw new ArgumentException("this backbone was built with a latent input: pass z")], 1);
+        var hcur = input.call(features);
         for (int i = 0; i < hidden.Count; i++)
         {
             var c = cond[i].call(embAct);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Research.Core.Configuration;
 
 namespace Research.Models.Mlp;
 
@@ -7,8 +8,14 @@ namespace Research.Models.Mlp;
 /// Defaults are a little wider than the 100-unit MLPs of SIDDM's 2-D script (methods.md §7.4) and
 /// match the 256-wide, 3-hidden-layer denoisers common in 2-D diffusion experiments.
 /// </summary>
-public sealed class MlpOptions
+public sealed class MlpOptions : IValidatableOptions
 {
+    /// <summary>The values <see cref="Activation"/> accepts.</summary>
+    public static IReadOnlyList<string> Activations { get; } = ["silu", "leaky-relu"];
+
+    /// <summary>The values <see cref="LatentInjection"/> accepts.</summary>
+    public static IReadOnlyList<string> LatentInjections { get; } = ["embedding", "input"];
+
     /// <summary>Width of each hidden layer.</summary>
     [Range(1, 65_536)]
     public int HiddenDim { get; set; } = 256;
@@ -21,7 +28,20 @@ public sealed class MlpOptions
     [Range(2, 4096)]
     public int TimeEmbedDim { get; set; } = 128;
 
-    /// <summary>Size of the latent-z mapping network's output w (DDGAN's z_emb_dim at 2-D scale).</summary>
+    /// <summary>
+    /// Where a latent z (DDGAN/SIDDM generators) enters the network:
+    /// <list type="bullet">
+    /// <item><c>embedding</c>: through a three-layer mapping network added to the time embedding, so every hidden layer's
+    /// conditioning is per sample (DDGAN's NCSN++ generator feeds its mapped z to every block the same way, arXiv
+    /// 2112.07804 App. B).</item>
+    /// <item><c>input</c>: concatenated to the input features, as the usual 2-D GAN generator takes z. The conditioning
+    /// then depends on t alone and is computed once per distinct t, so a generator call costs about one DDPM network
+    /// call (docs/benchmarks.md).</item>
+    /// </list>
+    /// </summary>
+    public string LatentInjection { get; set; } = "embedding";
+
+    /// <summary>Size of the latent-z mapping network's output w (DDGAN's z_emb_dim at 2-D scale); used by <c>latent_injection: embedding</c>.</summary>
     [Range(1, 4096)]
     public int LatentEmbedDim { get; set; } = 128;
 
@@ -54,4 +74,13 @@ public sealed class MlpOptions
 
     /// <summary>Hidden activation: <c>silu</c> or <c>leaky-relu</c> (0.2 slope, common in GAN discriminators).</summary>
     public string Activation { get; set; } = "silu";
+
+    /// <inheritdoc />
+    public IEnumerable<string> Validate()
+    {
+        if (!Activations.Contains(Activation))
+            yield return $"activation: '{Activation}' is not one of {string.Join(", ", Activations)}";
+        if (!LatentInjections.Contains(LatentInjection))
+            yield return $"latent_injection: '{LatentInjection}' is not one of {string.Join(", ", LatentInjections)}";
+    }
 }
