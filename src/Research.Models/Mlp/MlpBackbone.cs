@@ -10,7 +10,8 @@ namespace Research.Models.Mlp;
 /// <summary>
 /// MLP denoiser / generator / discriminator for 2-D data. Every hidden layer adds a projection of the
 /// conditioning embedding e = MLP(sinusoid(t)) [+ class embedding] [+ mapped latent w], the additive
-/// conditioning used by DDPM's UNet (arXiv 2006.11239, App. B) reduced to fully connected layers.
+/// conditioning used by DDPM's UNet (arXiv 2006.11239, App. B) reduced to fully connected layers. A generator's latent
+/// enters as <see cref="MlpOptions.LatentInjection"/> says: in e, as a per-layer bias, or at the input.
 /// </summary>
 public sealed class MlpBackbone : Backbone
 {
@@ -22,6 +23,7 @@ public sealed class MlpBackbone : Backbone
     private readonly Linear time_fc1, time_fc2, output;
     private readonly Embedding? label_emb;
     private readonly Sequential? z_map;
+    private readonly Linear? z_bias;   // latent_injection "bias": the A_i of all hidden layers stacked, [L·h, w]
     private readonly ModuleDict<Linear> heads;
     private readonly Tensor? fourier_b;
     private readonly int _latentAtInput;    // nz when z is concatenated to the input features, else 0
@@ -41,10 +43,12 @@ public sealed class MlpBackbone : Backbone
         time_fc2 = nn.Linear(h, h);
         if (request.NumClasses > 0) label_emb = nn.Embedding(request.NumClasses, h);
         bool latentAtInput = request.LatentDim > 0 && options.LatentInjection == "input";
+        bool latentAsBias = request.LatentDim > 0 && options.LatentInjection == "bias";
         if (request.LatentDim > 0 && !latentAtInput)
             z_map = nn.Sequential(nn.Linear(request.LatentDim, options.LatentEmbedDim), nn.SiLU(),
                 nn.Linear(options.LatentEmbedDim, options.LatentEmbedDim), nn.SiLU(),
-                nn.Linear(options.LatentEmbedDim, h));
+                nn.Linear(options.LatentEmbedDim, latentAsBias ? options.LatentEmbedDim : h));
+        if (latentAsBias) z_bias = nn.Linear(options.LatentEmbedDim, options.NumLayers * h, hasBias: false);
         int m = options.GaussianFourierFeatures;
         if (m > 0) fourier_b = randn([request.InChannels, m]).mul_(options.GaussianFourierScale);   // seeded init stream
         _latentAtInput = latentAtInput ? request.LatentDim : 0;
@@ -91,16 +95,19 @@ public sealed class MlpBackbone : Backbone
     // tensors stay in the caller's scope.
     private Tensor Trunk(Tensor x, Tensor t, Tensor? y, Tensor? z)
     {
-        // Without class labels or a mapped latent the conditioning depends on t alone: compute it once per distinct t
-        // and gather. A sampler calls with one t for the whole batch, so this halves the cost of sampling.
+        // Unless class labels or a latent mapped into the embedding make it per sample, the conditioning depends on t
+        // alone: compute it once per distinct t and gather. A sampler calls with one t for the whole batch, so this
+        // halves the cost of sampling.
         Tensor tIn = t;
         Tensor? inverse = null;
-        if (label_emb is null && z_map is null) (tIn, inverse, _) = t.unique(sorted: true, return_inverse: true);
+        bool zInEmbedding = z_map is not null && z_bias is null;
+        if (label_emb is null && !zInEmbedding) (tIn, inverse, _) = t.unique(sorted: true, return_inverse: true);
         var emb = time_fc2.call(nn.functional.silu(time_fc1.call(SinusoidalEmbedding.Embed(tIn, _options.TimeEmbedDim))));
         if (label_emb is not null)
             emb = emb + label_emb.call(y ?? throw new ArgumentException("this backbone was built class-conditional: pass labels y"));
-        if (z_map is not null)
-            emb = emb + z_map.call(z ?? throw new ArgumentException("this backbone was built with a latent input: pass z"));
+        Tensor? w = z_map?.call(z ?? throw new ArgumentException("this backbone was built with a latent input: pass z"));
+        if (zInEmbedding) emb = emb + w!;
+        var zBias = z_bias?.call(w!);                                             // [B, L·h]: every A_i·w in one matmul
         var embAct = nn.functional.silu(emb);
         var features = FourierFeatures(x);
         if (_latentAtInput > 0)
@@ -110,6 +117,7 @@ public sealed class MlpBackbone : Backbone
         {
             var c = cond[i].call(embAct);
             if (inverse is not null) c = c.index_select(0, inverse);               // [U, h] → [B, h]
+            if (zBias is not null) c = c + zBias.narrow(1, i * _options.HiddenDim, _options.HiddenDim);   // + A_i·w
             var f = hidden[i].call(Activate(hcur + c));
             hcur = _options.Residual ? hcur + f : f;
         }

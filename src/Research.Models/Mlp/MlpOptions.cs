@@ -14,7 +14,7 @@ public sealed class MlpOptions : IValidatableOptions
     public static IReadOnlyList<string> Activations { get; } = ["silu", "leaky-relu"];
 
     /// <summary>The values <see cref="LatentInjection"/> accepts.</summary>
-    public static IReadOnlyList<string> LatentInjections { get; } = ["embedding", "input"];
+    public static IReadOnlyList<string> LatentInjections { get; } = ["embedding", "bias", "input"];
 
     /// <summary>Width of each hidden layer.</summary>
     [Range(1, 65_536)]
@@ -37,11 +37,17 @@ public sealed class MlpOptions : IValidatableOptions
     /// <item><c>input</c>: concatenated to the input features, as the usual 2-D GAN generator takes z. The conditioning
     /// then depends on t alone and is computed once per distinct t, so a generator call costs about one DDPM network
     /// call (docs/benchmarks.md).</item>
+    /// <item><c>bias</c>: the same three-layer mapping network, but its output w (<c>latent_embed_dim</c> wide) enters
+    /// each hidden layer through that layer's own linear map, added after the layer's t-only conditioning:
+    /// c_i = cond_i(silu(e(t))) + A_i·w. Every layer still sees z, per sample, while the conditioning of t is computed
+    /// once per distinct t as for DDPM; with a narrow w the latent path costs a fraction of one layer.</item>
     /// </list>
     /// </summary>
     public string LatentInjection { get; set; } = "embedding";
 
-    /// <summary>Size of the latent-z mapping network's output w (DDGAN's z_emb_dim at 2-D scale); used by <c>latent_injection: embedding</c>.</summary>
+    /// <summary>Size of the latent-z mapping network's hidden layers and, for <c>bias</c>, of its output w (DDGAN's
+    /// z_emb_dim at 2-D scale); used by <c>latent_injection</c> <c>embedding</c> (whose last mapping layer then widens w to
+    /// <c>hidden_dim</c>) and <c>bias</c>.</summary>
     [Range(1, 4096)]
     public int LatentEmbedDim { get; set; } = 128;
 

@@ -29,11 +29,26 @@ public sealed class MlpLatentInjectionTests
     }
 
     [Test]
-    public void InputInjection_MixedTimestepsInOneBatchEqualOneSampleAtATime()
+    public void BiasInjection_MapsZToANarrowWAndGivesEveryHiddenLayerItsOwnProjection()
     {
-        // The conditioning is computed once per distinct t and gathered back: each row must equal its own call.
+        manual_seed(0);
+        using var net = Build("bias");
+        var shapes = net.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
+        Assert.That(InFeatures(net), Is.EqualTo(2 * (1 + 2 * 1)));
+        Assert.That(shapes["z_map.4.weight"], Is.EqualTo(new long[] { 6, 6 }));          // w has latent_embed_dim entries
+        Assert.That(shapes["z_bias.weight"], Is.EqualTo(new long[] { 2 * 8, 6 }));      // A_i of both layers, stacked
+        Assert.That(shapes.Keys, Has.None.EqualTo("z_bias.bias"));
+        using var embedding = Build("embedding");
+        Assert.That(embedding.named_parameters().Select(p => p.name), Has.None.StartsWith("z_bias."));
+    }
+
+    [TestCase("input")]
+    [TestCase("bias")]
+    public void MixedTimestepsInOneBatchEqualOneSampleAtATime(string injection)
+    {
+        // The conditioning of t is computed once per distinct t and gathered back: each row must equal its own call.
         manual_seed(1);
-        using var net = Build("input");
+        using var net = Build(injection);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = randn([5, 2]);
@@ -48,6 +63,7 @@ public sealed class MlpLatentInjectionTests
     }
 
     [TestCase("embedding")]
+    [TestCase("bias")]
     [TestCase("input")]
     public void TheOutputDependsOnZAndAMissingZIsRefused(string injection)
     {
