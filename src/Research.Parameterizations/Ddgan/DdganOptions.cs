@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using Research.Core.Adversarial;
 using Research.Core.Configuration;
 
 namespace Research.Parameterizations.Ddgan;
@@ -7,33 +7,22 @@ namespace Research.Parameterizations.Ddgan;
 /// Options of the DDGAN family (Xiao et al., "Tackling the Generative Learning Trilemma with Denoising Diffusion
 /// GANs", arXiv 2112.07804). T comes from the shared schedule (<c>ddgan-vp</c>); learning rates and Adam betas of
 /// <c>generator</c> and <c>discriminator</c> come from <c>training.optimizers</c>. The Table 2 ablations are values
-/// of <see cref="GeneratorOutput"/>, <see cref="UseLatent"/> and <see cref="Mode"/>, not separate families.
+/// of <see cref="GeneratorOutput"/>, <see cref="AdversarialOptions.UseLatent"/> and <see cref="Mode"/>, not separate families.
 /// </summary>
-public sealed class DdganOptions : IValidatableOptions
+public sealed class DdganOptions : AdversarialOptions, IValidatableOptions
 {
     /// <summary>
-    /// Squash the generator's x̂₀ with tanh into the data range [−1, 1] (default true: the official image generators).
-    /// At 2-D the data touch ±1 (the grid's outer modes plus their clipped noise) and samples pushed into saturation
-    /// get no gradient back and can pile up on the frame; false ends the generator in a linear layer, as SIDDM's 2-D
-    /// script does (methods.md §7.4). Measured at 2-D in experiments/ddgan-ablation-2d/results.md ("Tuning").
+    /// DDGAN's defaults; the shared keys (nz, use_latent, tanh_output, minibatch_std_group, discriminator_steps, R1)
+    /// are declared in <see cref="AdversarialOptions"/>. R1: γ = 0.02 every 15 steps, the CIFAR-10 command
+    /// (<c>--r1_gamma 0.02 --lazy_reg 15</c>, methods.md §5.3).
     /// </summary>
-    public bool TanhOutput { get; set; } = true;
+    public DdganOptions() : base(r1Gamma: 0.02, lazyReg: 15) { }
 
     /// <summary>The values <see cref="GeneratorOutput"/> accepts.</summary>
     public static IReadOnlyList<string> GeneratorOutputs { get; } = ["x0", "x_prev", "eps"];
 
     /// <summary>The values <see cref="Mode"/> accepts.</summary>
     public static IReadOnlyList<string> Modes { get; } = ["chain", "augmentation"];
-
-    /// <summary>Latent size nz of z ~ N(0, I). Default 100: DDGAN CIFAR-10 command (<c>--nz 100</c>, methods.md §5.3).</summary>
-    [Range(1, 4096)]
-    public int Nz { get; set; } = 100;
-
-    /// <summary>
-    /// Feed z to the generator. Default true (DDGAN). False is Table 2's "no z" ablation: G(x_t, t) is
-    /// deterministic, so p_θ(x_{t−1} | x_t) keeps only the posterior's Gaussian noise.
-    /// </summary>
-    public bool UseLatent { get; set; } = true;
 
     /// <summary>
     /// What the generator outputs (arXiv 2112.07804 Table 2; methods.md §6): <c>x0</c> (default, DDGAN: x̂₀ with tanh,
@@ -49,36 +38,6 @@ public sealed class DdganOptions : IValidatableOptions
     /// t of the schedule by the same forward process. NFE is 1 whatever T is; T only sets the augmentation levels.
     /// </summary>
     public string Mode { get; set; } = "chain";
-
-    /// <summary>
-    /// Group size of the minibatch standard-deviation feature appended to the discriminator's trunk (0 = off).
-    /// Default 4: DDGAN's official discriminator (minibatch-stddev with group 4, methods.md §5.4).
-    /// </summary>
-    [Range(0, 1024)]
-    public int MinibatchStdGroup { get; set; } = 4;
-
-    /// <summary>
-    /// D updates per G update (<c>discriminator_steps</c>; WGAN's n_critic, arXiv 1701.07875 Alg. 1), each on the step's
-    /// real batch with its own t, noise and z. 1 (the paper's setting) by default; more keeps D ahead of a fast G.
-    /// </summary>
-    [Range(1, 100)]
-    public int DiscriminatorSteps { get; set; } = 1;
-
-    /// <summary>
-    /// Log D's accuracy at each step index (<c>d_acc_t0</c> … <c>d_acc_t{T−1}</c>, <see cref="Research.Core.Adversarial.GanDiagnostics"/>):
-    /// where a discriminator loss near 2 ln 2 comes from. Off by default: T extra metrics and a few kernels per step.
-    /// </summary>
-    public bool LogAccuracyPerStep { get; set; }
-
-    /// <summary>
-    /// R1 weight γ on real x_{t−1}. Default 0.02: DDGAN CIFAR-10 command (<c>--r1_gamma 0.02</c>); 0 turns R1 off.
-    /// </summary>
-    [Range(0.0, 1e6)]
-    public double R1Gamma { get; set; } = 0.02;
-
-    /// <summary>Apply R1 every this many steps (lazy regularisation, not rescaled). Default 15: DDGAN CIFAR-10 command (<c>--lazy_reg 15</c>); 1 = every step.</summary>
-    [Range(1, 1_000_000)]
-    public int LazyReg { get; set; } = 15;
 
     /// <summary>Whether the generator is the one-shot z → x₀ network of <c>mode: augmentation</c>.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

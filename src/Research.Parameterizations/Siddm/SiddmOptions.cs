@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Research.Core.Adversarial;
 using Research.Core.Configuration;
 
 namespace Research.Parameterizations.Siddm;
@@ -9,28 +10,20 @@ namespace Research.Parameterizations.Siddm;
 /// decisions and their reasons are in docs/siddm-decisions.md. T comes from the shared schedule; learning rates
 /// and Adam betas from <c>training.optimizers.generator/discriminator</c>.
 /// </summary>
-public sealed class SiddmOptions : IValidatableOptions
+public sealed class SiddmOptions : AdversarialOptions, IValidatableOptions
 {
+    /// <summary>
+    /// SIDDM's defaults; the shared keys (nz, use_latent, tanh_output, minibatch_std_group, discriminator_steps, R1)
+    /// are declared in <see cref="AdversarialOptions"/>. R1 is off (γ = 0, A4: the denoising regulariser replaces it);
+    /// when turned on it applies every step.
+    /// </summary>
+    public SiddmOptions() : base(r1Gamma: 0, lazyReg: 1) { }
+
     /// <summary>The values <see cref="AfdTarget"/> accepts.</summary>
     public static IReadOnlyList<string> AfdTargets { get; } = ["x_t", "x_prev"];
 
     /// <summary>The values <see cref="AfdWeight"/> accepts.</summary>
     public static IReadOnlyList<string> AfdWeights { get; } = ["one", "inv_beta", "inv_two_beta"];
-
-    /// <summary>Latent size nz of z ~ N(0, I). Default 100: DDGAN's CIFAR-10 setting, on whose code SIDDM builds (methods.md §5.3).</summary>
-    [Range(1, 4096)]
-    public int Nz { get; set; } = 100;
-
-    /// <summary>
-    /// Squash the generator's x̂₀ with tanh into the data range [−1, 1] (default true: the official image generators).
-    /// At 2-D the data touch ±1 (the grid's outer modes plus their clipped noise) and samples pushed into saturation
-    /// get no gradient back and can pile up on the frame; false ends the generator in a linear layer, as SIDDM's 2-D
-    /// script does (methods.md §7.4). Measured at 2-D in experiments/ddgan-ablation-2d/results.md ("Tuning").
-    /// </summary>
-    public bool TanhOutput { get; set; } = true;
-
-    /// <summary>Feed z to the generator. Default true (SIDDM's G(x_t, z, t), arXiv 2306.12511 §3.1).</summary>
-    public bool UseLatent { get; set; } = true;
 
     /// <summary>
     /// λ_AFD, the weight of the auxiliary forward-diffusion (conditional KL) term. Default 1: the paper's best value
@@ -71,34 +64,6 @@ public sealed class SiddmOptions : IValidatableOptions
     /// </summary>
     [Range(0.0, 1e6)]
     public double LambdaReg { get; set; } = 1.0;
-
-    /// <summary>
-    /// Group size of the minibatch standard-deviation feature appended to the discriminator's trunk (0 = off).
-    /// Default 4: DDGAN's official discriminator (minibatch-stddev with group 4, methods.md §5.4).
-    /// </summary>
-    [Range(0, 1024)]
-    public int MinibatchStdGroup { get; set; } = 4;
-
-    /// <summary>
-    /// D updates per G update (<c>discriminator_steps</c>; WGAN's n_critic, arXiv 1701.07875 Alg. 1), each on the step's
-    /// real batch with its own t, noise and z. 1 (the paper's setting) by default; more keeps D ahead of a fast G.
-    /// </summary>
-    [Range(1, 100)]
-    public int DiscriminatorSteps { get; set; } = 1;
-
-    /// <summary>
-    /// Log D's accuracy at each step index (<c>d_acc_t0</c> … <c>d_acc_t{T−1}</c>, <see cref="Research.Core.Adversarial.GanDiagnostics"/>):
-    /// where a discriminator loss near 2 ln 2 comes from. Off by default: T extra metrics and a few kernels per step.
-    /// </summary>
-    public bool LogAccuracyPerStep { get; set; }
-
-    /// <summary>R1 weight γ on real x_{t−1} (A4). Default 0: SIDDM replaces R1 by the denoising regulariser.</summary>
-    [Range(0.0, 1e6)]
-    public double R1Gamma { get; set; }
-
-    /// <summary>Apply R1 every this many steps when <see cref="R1Gamma"/> &gt; 0. Default 1 (every step).</summary>
-    [Range(1, 1_000_000)]
-    public int LazyReg { get; set; } = 1;
 
     /// <summary>Whether D carries the regression head C_ψ.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
