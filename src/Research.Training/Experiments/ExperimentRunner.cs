@@ -44,13 +44,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
             {
                 foreach (var stale in Directory.GetFiles(folder.Checkpoints, ".*.tmp"))
                     File.Delete(stale);                          // a write interrupted by a kill; the renamed file is intact
-                var latest = Path.Combine(folder.Checkpoints, "latest.safetensors");
-                if (File.Exists(latest))
-                {
-                    Checkpoint.Load(session, latest);
-                    folder.Log.Information("Resumed from {Checkpoint} at step {Step}", latest, session.Step);
-                }
-                else folder.Log.Warning("No checkpoint in {Folder} yet: training starts from step 0", folder.Checkpoints);
+                ResumeFromLatest(session, folder);
                 Core.IO.AtomicFile.WriteAllText(Path.Combine(folder.Path, "resolved.json"), run.ResolvedJson);
             }
             IProgressSink progress = settings.Interactive ? new SpectreProgressSink(run.Name) : new LogProgressSink(folder.Log, run.Name);
@@ -58,8 +52,25 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
             var evaluate = run.Options.Training.EvalEvery > 0 && run.Options.Sampling.Count > 0
                 ? s => SampleEvaluator.EvaluateAll(s, folder, method)
                 : (Action<TrainingSession>?)null;
-            new Trainer(session, folder, progress, evaluate, evaluateLastStep).Train();
-            return (session, folder);
+            for (int retry = 1; ; retry++)
+            {
+                try
+                {
+                    new Trainer(session, folder, progress, evaluate, evaluateLastStep, settings.BeforeStep).Train();
+                    return (session, folder);
+                }
+                catch (Exception e) when (Core.Runtime.TransientNativeError.Is(e) && retry <= settings.TransientRetries)
+                {
+                    // The failed op wrote nothing, but the step was half done: rebuild the session as `train --resume`
+                    // does and continue from the last checkpoint (or from step 0), which reproduces the same weights.
+                    folder.Log.Warning("step {Step}: transient libtorch error on a temporary Scalar ({Message}); resuming from the last " +
+                                       "checkpoint, retry {Retry} of {Max} (docs/toolchain.md)", session.Step, FirstLine(e.Message), retry,
+                                       settings.TransientRetries);
+                    session.Dispose();
+                    session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot, run.KeySources);
+                    ResumeFromLatest(session, folder);
+                }
+            }
         }
         catch
         {
@@ -117,6 +128,20 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
             using var extractor = ImageScoring.LoadExtractor(f, run.KeySources);
         }
     }
+
+    // Loads the run folder's latest checkpoint into a freshly built session, if there is one.
+    private static void ResumeFromLatest(TrainingSession session, RunFolder folder)
+    {
+        var latest = Path.Combine(folder.Checkpoints, "latest.safetensors");
+        if (File.Exists(latest))
+        {
+            Checkpoint.Load(session, latest);
+            folder.Log.Information("Resumed from {Checkpoint} at step {Step}", latest, session.Step);
+        }
+        else folder.Log.Warning("No checkpoint in {Folder} yet: training starts from step 0", folder.Checkpoints);
+    }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     // One event file per opened run (training, or a later evaluation of it); the folder disposes it. TensorBoard is a
     // view, never a reason to stop a run: if its file cannot be created (full disk, read-only folder) the run goes on

@@ -11,4 +11,14 @@ public sealed record RunnerSettings
 
     /// <summary>Show a live progress bar (terminal) instead of plain progress lines.</summary>
     public bool Interactive { get; init; }
+
+    /// <summary>
+    /// How many times one run may resume from its last checkpoint after libtorch's transient error on a freed temporary
+    /// Scalar (<see cref="Core.Runtime.TransientNativeError"/>). Resuming is bit-exact, so the run ends with the weights
+    /// it would have had; any other error stops the run.
+    /// </summary>
+    public int TransientRetries { get; init; } = 3;
+
+    /// <summary>Called before each training step with the step's index (tests inject failures with it).</summary>
+    public Action<long>? BeforeStep { get; init; }
 }
