@@ -35,8 +35,8 @@ public sealed class MlpOptions : IValidatableOptions
     /// conditioning is per sample (DDGAN's NCSN++ generator feeds its mapped z to every block the same way, arXiv
     /// 2112.07804 App. B).</item>
     /// <item><c>input</c>: concatenated to the input features, as the usual 2-D GAN generator takes z. The conditioning
-    /// then depends on t alone and is computed once per distinct t, so a generator call costs about one DDPM network
-    /// call (docs/benchmarks.md).</item>
+    /// then depends on t alone and is computed once per distinct t, as in the DDPM network, so the latent adds only
+    /// its nz input columns (the measured cost per sample: docs/benchmarks.md).</item>
     /// <item><c>bias</c>: the same three-layer mapping network, but its output w (<c>latent_embed_dim</c> wide) enters
     /// each hidden layer through that layer's own linear map, added after the layer's t-only conditioning:
     /// c_i = cond_i(silu(e(t))) + A_i·w. Every layer still sees z, per sample, while the conditioning of t is computed
