@@ -1,3 +1,5 @@
+using Research.Training.Loop;
+
 namespace Research.Training.Experiments;
 
 /// <summary>Where an experiment writes and reads, and how it reports.</summary>
@@ -19,6 +21,7 @@ public sealed record RunnerSettings
     /// </summary>
     public int TransientRetries { get; init; } = 3;
 
-    /// <summary>Called before each training step with the step's index (tests inject failures with it).</summary>
-    public Action<long>? BeforeStep { get; init; }
+    /// <summary>Called before each training step with the session, whose <c>Step</c> is the step about to run (tests inject
+    /// failures with it).</summary>
+    public Action<TrainingSession>? BeforeStep { get; init; }
 }

@@ -36,9 +36,9 @@ public sealed class Trainer
     /// <c>steps_per_sec</c>.
     /// </param>
     /// <param name="evaluateLastStep">Also evaluate at <c>training.steps</c> when it is a multiple of <c>eval_every</c>.</param>
-    /// <param name="beforeStep">Called before each step with the step's index (fault injection in tests).</param>
+    /// <param name="beforeStep">Called before each step with the session (fault injection in tests).</param>
     public Trainer(TrainingSession session, RunFolder? run, IProgressSink? progress = null, Action<TrainingSession>? evaluate = null,
-        bool evaluateLastStep = false, Action<long>? beforeStep = null)
+        bool evaluateLastStep = false, Action<TrainingSession>? beforeStep = null)
     {
         _beforeStep = beforeStep;
         _evaluateLastStep = evaluateLastStep;
@@ -50,7 +50,7 @@ public sealed class Trainer
 
     private int _consecutiveSkipped;
     private readonly bool _evaluateLastStep;
-    private readonly Action<long>? _beforeStep;
+    private readonly Action<TrainingSession>? _beforeStep;
 
     /// <summary>Steps in which at least one term was skipped because it was not finite.</summary>
     public long SkippedSteps { get; private set; }
@@ -87,7 +87,7 @@ public sealed class Trainer
             {
                 cancel.ThrowIfCancellationRequested();
                 long step = _s.Step;
-                _beforeStep?.Invoke(step);
+                _beforeStep?.Invoke(_s);
                 foreach (var (name, opt) in _s.Optimizers)
                 {
                     double lr = LearningRateSchedule.At(o, OptimizerFactory.OptionsFor(o, name).Lr, step);

@@ -3,6 +3,7 @@ using Research.Core.Runtime;
 using Research.Training.Experiments;
 using Research.Training.Loop;
 using Research.UnitTests.Contracts;
+using static TorchSharp.torch;
 
 namespace Research.UnitTests.Training;
 
@@ -35,17 +36,24 @@ public sealed class TransientErrorRetryTests
         Assert.That(TransientNativeError.Is(new InvalidOperationException(ToFloat)), Is.False, "only libtorch's own exception type");
     }
 
-    private ExperimentRunner Runner(Action<long>? beforeStep = null, int retries = 3) =>
+    private ExperimentRunner Runner(Action<TrainingSession>? beforeStep = null, int retries = 3) =>
         new(TestExperiments.Registry, new RunnerSettings { RunsDir = _dir, DataRoot = _dir, BeforeStep = beforeStep, TransientRetries = retries },
             TextWriter.Null);
 
-    private static Action<long> FailOnceAt(long failAt, string message)
+    // A real failure comes halfway through a step, after some of it has run. The injected one first does what a half
+    // step could have done: it moves every weight and draws from the training generator. Only a resume from the
+    // checkpoint (not a retry of the same step on the same session) ends with the uninterrupted run's weights.
+    private static Action<TrainingSession> FailOnceAt(long failAt, string message)
     {
         bool failed = false;
-        return step =>
+        return session =>
         {
-            if (step != failAt || failed) return;
+            if (session.Step != failAt || failed) return;
             failed = true;
+            using (no_grad())
+                foreach (var net in session.Parameterization.Networks.Values)
+                    foreach (var p in net.parameters()) p.add_(0.01);
+            randn([8], generator: session.TrainGenerator).Dispose();
             throw new ExternalException(message);
         };
     }
@@ -87,7 +95,7 @@ public sealed class TransientErrorRetryTests
     public void Train_TransientErrorsBeyondTheRetryBudget_StopTheRun()
     {
         int calls = 0;
-        Action<long> alwaysAt7 = step => { if (step == 7) { calls++; throw new ExternalException(ToDouble); } };
+        Action<TrainingSession> alwaysAt7 = s => { if (s.Step == 7) { calls++; throw new ExternalException(ToDouble); } };
         Assert.Throws<ExternalException>(() => Runner(alwaysAt7, retries: 2).Train(TestExperiments.Tiny("ddpm-eps", 0)));
         Assert.That(calls, Is.EqualTo(3), "the first failure and two retries");
     }
