@@ -139,6 +139,9 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
             folder.Log.Information("Resumed from {Checkpoint} at step {Step}", latest, session.Step);
         }
         else folder.Log.Warning("No checkpoint in {Folder} yet: training starts from step 0", folder.Checkpoints);
+        // The steps after the checkpoint are trained again and logged again: their first lines go.
+        int dropped = folder.RewindMetrics(session.Step);
+        if (dropped > 0) folder.Log.Information("Dropped {Count} metrics.jsonl line(s) after step {Step}: they are logged again", dropped, session.Step);
     }
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();

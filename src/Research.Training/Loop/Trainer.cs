@@ -12,7 +12,9 @@ namespace Research.Training.Loop;
 /// The one training loop of every family. Per step, inside one dispose scope: draw a batch, then for each
 /// loss term the family yields (in order): zero all gradients, compute, backpropagate, clip the term's
 /// network, step its optimizer. Then update the EMAs. Losses are summed on the device and read back only
-/// at logging time, so the hot loop never waits on the device.
+/// at logging time. The one read per term and step is the NaN guard's (<c>training.nan_guard</c>): the loss and the
+/// gradient norm in one transfer, which also tells whether clipping has anything to do; with the guard off, clipping
+/// runs on the device and the loop never waits on it.
 /// </summary>
 /// <remarks>
 /// With <c>training.precision = bf16</c> the terms are computed on the session's <see cref="MixedPrecision"/> working copy:
@@ -55,14 +57,19 @@ public sealed class Trainer
     /// <summary>Steps in which at least one term was skipped because it was not finite.</summary>
     public long SkippedSteps { get; private set; }
 
-    private static bool IsFinite(Tensor loss, Tensor? norm)
+    // The NaN guard's one device→host read per term: the loss and, if there are gradients, their global norm, in one
+    // transfer. A NaN or ±Inf anywhere in the gradients makes the norm non-finite.
+    private static (float Loss, float Norm) ReadLossAndNorm(Tensor loss, Tensor? norm)
     {
-        // One read: loss + ‖g‖ is finite exactly when both are (a NaN or ±Inf in either propagates). The loss is 0-d.
+        if (norm is null) return (loss.item<float>(), 0f);
         using var _ = no_grad();
-        using var sum = norm is null ? null : loss.add(norm);
-        using var ok = (sum ?? loss).isfinite();
-        return ok.item<bool>();
+        using var both = stack([loss, norm]);
+        var values = both.data<float>().ToArray();
+        return (values[0], values[1]);
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> GradNormKeys = new(StringComparer.Ordinal);
+    private static string GradNormKey(string network) => GradNormKeys.GetOrAdd(network, n => $"grad_norm.{n}");
 
     /// <summary>Metric lines written so far (also appended to <c>metrics.jsonl</c>).</summary>
     public List<IReadOnlyDictionary<string, object>> History { get; } = new();
@@ -107,18 +114,27 @@ public sealed class Trainer
                         if (loss.dtype != ScalarType.Float32) loss = loss.to_type(ScalarType.Float32);   // a bf16 head's loss
                         loss.backward();
                         mixed?.CopyGradients(term.Network);
-                        var norm = GradientClipping.ClipByGlobalNorm(parameters[term.Network], o.GradClip);
-                        if (o.NanGuard && !IsFinite(loss, norm))
+                        var grads = GradientClipping.Gradients(parameters[term.Network]);
+                        var norm = GradientClipping.GlobalNorm(grads);
+                        bool clip = norm is not null && o.GradClip > 0;
+                        if (o.NanGuard)
                         {
-                            skipped = true;
-                            _run?.Log.Warning("step {Step}: {Term} is not finite (loss {Loss}); its update is skipped", step, term.Name, loss.item<float>());
-                            continue;
+                            var (lossValue, normValue) = ReadLossAndNorm(loss, norm);
+                            if (!float.IsFinite(lossValue) || !float.IsFinite(normValue))
+                            {
+                                skipped = true;
+                                _run?.Log.Warning("step {Step}: {Term} is not finite (loss {Loss}, gradient norm {Norm}); its update is skipped",
+                                    step, term.Name, lossValue, normValue);
+                                continue;
+                            }
+                            clip = clip && GradientClipping.Scales(normValue, o.GradClip);   // within bounds: the multiply by 1 is skipped
                         }
+                        if (clip) GradientClipping.Scale(grads, norm!, o.GradClip);
                         _s.Optimizers[term.Network].step();
                         mixed?.Sync(term.Network);
                         Accumulate(sums, term.Name, loss);
                         foreach (var (k, v) in term.Parts) Accumulate(sums, k, v);
-                        if (norm is not null) Accumulate(sums, $"grad_norm.{term.Network}", norm);
+                        if (norm is not null) Accumulate(sums, GradNormKey(term.Network), norm);
                     }
                     double decay = o.Ema.DecayAt(step);
                     if (!skipped) foreach (var ema in _s.Emas.Values) ema.Update(decay);

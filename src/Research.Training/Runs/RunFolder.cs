@@ -120,6 +120,39 @@ public sealed class RunFolder : IDisposable
         Notify(o => o.OnMetrics(values));
     }
 
+    /// <summary>
+    /// Drops the <c>metrics.jsonl</c> lines of steps after <paramref name="step"/>: a run resumed from its checkpoint at that
+    /// step trains and logs them again, so without this they would appear twice. Lines without a step, and lines that are
+    /// not JSON objects, are kept as they are. The file is replaced atomically, under the same lock as
+    /// <see cref="WriteMetrics"/>. Returns the number of lines dropped.
+    /// </summary>
+    public int RewindMetrics(long step)
+    {
+        if (!File.Exists(_metricsPath)) return 0;
+        string[] lines;
+        using var gate = new FileStream(_metricsPath, FileMode.Open, FileAccess.Read, FileShare.None);   // no eval appends meanwhile
+        using (var reader = new StreamReader(gate, System.Text.Encoding.UTF8, leaveOpen: true))
+            lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var kept = lines.Where(l => StepOf(l) is not { } s || s <= step).ToList();
+        if (kept.Count == lines.Length) return 0;
+        AtomicFile.WriteAllText(_metricsPath, kept.Count == 0 ? "" : string.Join("\n", kept) + "\n");
+        return lines.Length - kept.Count;
+    }
+
+    private static long? StepOf(string line)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("step", out var s) && s.TryGetInt64(out var v)
+                ? v : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     // FileShare.None takes an exclusive lock (flock on Unix); another process holding it for one line is waited for.
     private static FileStream OpenExclusive(string path)
     {

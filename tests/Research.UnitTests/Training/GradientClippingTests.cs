@@ -28,4 +28,32 @@ public class GradientClippingTests
         using var _ = GradientClipping.ClipByGlobalNorm(lin.parameters(), 10.0);
         Assert.That(TestTensors.AreIdentical(lin.weight!.grad!, g0), Is.True);
     }
+
+    // The trainer decides on the host whether to multiply (GradientClipping.Scales) from the float32 norm it reads; the
+    // decision must match the device's float32 coefficient bit for bit, or skipping would change training. Norms a few
+    // ulps either side of the boundary max − 1e-6, for several max values, plus a spread of ordinary norms.
+    [TestCase(1.0)]
+    [TestCase(0.5)]
+    [TestCase(3.0)]
+    [TestCase(0.1)]
+    public void Scales_AgreesWithTheDeviceCoefficient(double maxNorm)
+    {
+        var boundary = (float)maxNorm - 1e-6f;
+        var norms = new List<float> { 0f, 1e-30f, (float)maxNorm, 10f * (float)maxNorm, 1e20f };
+        for (int k = -40; k <= 40; k++) norms.Add(BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(boundary) + k));
+        var rng = new Random(1);
+        for (int i = 0; i < 200; i++) norms.Add((float)(maxNorm * Math.Exp(rng.NextDouble() * 4 - 2)));
+        int scaled = 0, kept = 0;
+        foreach (var norm in norms)
+        {
+            using var g = ones(3);
+            using var total = tensor(norm);
+            GradientClipping.Scale([g], total, maxNorm);
+            bool changed = !g.eq(1f).all().item<bool>();
+            Assert.That(GradientClipping.Scales(norm, maxNorm), Is.EqualTo(changed), $"norm {norm:R} (bits {BitConverter.SingleToInt32Bits(norm)}), max {maxNorm}");
+            if (changed) scaled++; else kept++;
+        }
+        Assert.That(scaled, Is.GreaterThan(50));
+        Assert.That(kept, Is.GreaterThan(50));
+    }
 }

@@ -20,6 +20,9 @@ public class NanGuardTests
     {
         public long NanFrom { get; set; } = -1;
         public long NanTo { get; set; } = -1;
+
+        /// <summary>At the NaN steps, make the gradient NaN and leave the loss finite (instead of a NaN loss).</summary>
+        public bool GradientOnly { get; set; }
     }
 
     private sealed class NanFamily(NanOptions o, BuildContext c) : OneNetworkTestFamily(c)
@@ -28,8 +31,11 @@ public class NanGuardTests
         {
             yield return new LossTerm("denoiser", "loss", () =>
             {
-                var loss = Forward(batch).pow(2).mean();
-                return step.Step >= o.NanFrom && step.Step <= o.NanTo ? loss * double.NaN : loss;
+                var output = Forward(batch);
+                var loss = output.pow(2).mean();
+                if (step.Step < o.NanFrom || step.Step > o.NanTo) return loss;
+                // √|0·y| is 0, but its derivative is ∞·0 = NaN: a finite loss with a NaN gradient.
+                return o.GradientOnly ? loss + output.mul(0).abs().sqrt().sum() : loss * double.NaN;
             });
         }
     }
@@ -88,5 +94,52 @@ public class NanGuardTests
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    [Test]
+    public void Train_NonFiniteGradientWithFiniteLoss_SkippedAndWeightsUntouched()
+    {
+        var registry = RegistryWithNanFamily();
+        var run = TestExperiments.Tiny(registry, "test-nan", sets:
+            ["parameterization.options.nan_from=3", "parameterization.options.nan_to=3", "parameterization.options.gradient_only=true", "training.steps=3"]);
+        using var s = TestExperiments.Session(run, registry);
+        var trainer = new Trainer(s, null);
+        trainer.Train();
+        using var before = Weights(s);
+        s.Options.Training.Steps = 4;
+        trainer.Train();                                   // step 3: loss finite, gradient NaN → skipped
+        using var after = Weights(s);
+        Assert.That(trainer.SkippedSteps, Is.EqualTo(1));
+        Assert.That(TestTensors.AreIdentical(before, after), Is.True, "a NaN gradient must not reach the weights");
+    }
+
+    // With the guard on, the trainer reads the gradient norm and skips clipping's multiply-by-1 when the norm is within
+    // bounds; with it off, clipping runs entirely on the device. Both must train to the same bits, over a run in which
+    // some steps clip and some do not.
+    [Test]
+    public void Train_GuardOnAndOff_ClipToIdenticalWeights()
+    {
+        string[] Sets(double clip, bool guard) => ["training.steps=30", "training.log_every=1", $"training.grad_clip={clip.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", $"training.nan_guard={(guard ? "true" : "false")}"];
+        List<double> Norms(Trainer t) => t.History.Select(l => (double)l["grad_norm.denoiser"]).ToList();
+
+        double clip;
+        using (var probe = TestExperiments.Session(TestExperiments.Tiny("ddpm-eps", 0, Sets(1e6, true))))
+        {
+            var t = new Trainer(probe, null);
+            t.Train();
+            var sorted = Norms(t).Order().ToList();
+            clip = sorted[sorted.Count / 2];
+        }
+        using var on = TestExperiments.Session(TestExperiments.Tiny("ddpm-eps", 0, Sets(clip, true)));
+        using var off = TestExperiments.Session(TestExperiments.Tiny("ddpm-eps", 0, Sets(clip, false)));
+        var onTrainer = new Trainer(on, null);
+        onTrainer.Train();
+        new Trainer(off, null).Train();
+        var norms = Norms(onTrainer);
+        Assert.That(norms.Count(n => n > clip), Is.GreaterThanOrEqualTo(3), "some steps must clip");
+        Assert.That(norms.Count(n => n < clip), Is.GreaterThanOrEqualTo(3), "some steps must not clip");
+        using var a = cat(on.Parameterization.Networks["denoiser"].parameters().Select(p => p.detach().flatten()).ToArray());
+        using var b = cat(off.Parameterization.Networks["denoiser"].parameters().Select(p => p.detach().flatten()).ToArray());
+        Assert.That(TestTensors.AreIdentical(a, b), Is.True);
     }
 }

@@ -39,4 +39,31 @@ public sealed class RunFolderMetricsTests
             Directory.Delete(dir, true);
         }
     }
+
+    // A resumed run logs the steps after its checkpoint again; RewindMetrics drops their first lines and nothing else.
+    [Test]
+    public void RewindMetrics_DropsOnlyLinesAfterTheStep()
+    {
+        var dir = Directory.CreateTempSubdirectory("metrics-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "run");
+            using var folder = RunFolder.CreateAt(path, "{}", 0, LogEventLevel.Fatal);
+            foreach (long step in new long[] { 5, 10, 10, 15, 20 })
+                folder.WriteMetrics(new Dictionary<string, object> { ["step"] = step });
+            folder.WriteMetrics(new Dictionary<string, object> { ["note"] = "no step" });
+            var file = Path.Combine(path, "metrics.jsonl");
+            File.AppendAllText(file, "not json\n");
+
+            Assert.That(folder.RewindMetrics(10), Is.EqualTo(2));
+            Assert.That(File.ReadAllLines(file), Is.EqualTo(new[] { "{\"step\":5}", "{\"step\":10}", "{\"step\":10}", "{\"note\":\"no step\"}", "not json" }));
+            Assert.That(folder.RewindMetrics(10), Is.EqualTo(0));
+            folder.WriteMetrics(new Dictionary<string, object> { ["step"] = 15L });
+            Assert.That(File.ReadAllLines(file)[^1], Is.EqualTo("{\"step\":15}"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

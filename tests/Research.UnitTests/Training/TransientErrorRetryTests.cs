@@ -80,6 +80,8 @@ public sealed class TransientErrorRetryTests
             var log = File.ReadAllText(Path.Combine(fb.Path, "log.txt"));
             Assert.That(log, Does.Contain($"step {failAt}: transient libtorch error"));
             Assert.That(log, Does.Contain(failAt >= 10 ? "Resumed from" : "training starts from step 0"));
+            // The steps trained twice are logged once: metrics.jsonl reads as the uninterrupted run's.
+            Assert.That(TrainingSteps(fb.Path), Is.EqualTo(TrainingSteps(fa.Path)).And.Ordered.And.Unique);
         }
     }
 
@@ -99,4 +101,10 @@ public sealed class TransientErrorRetryTests
         Assert.Throws<ExternalException>(() => Runner(alwaysAt7, retries: 2).Train(TestExperiments.Tiny("ddpm-eps", 0)));
         Assert.That(calls, Is.EqualTo(3), "the first failure and two retries");
     }
+
+    private static List<long> TrainingSteps(string runFolder) =>
+        File.ReadAllLines(Path.Combine(runFolder, "metrics.jsonl"))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Where(e => e.TryGetProperty("steps_per_sec", out _))
+            .Select(e => e.GetProperty("step").GetInt64()).ToList();
 }
