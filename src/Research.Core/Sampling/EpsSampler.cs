@@ -1,4 +1,5 @@
 using Research.Core.Parameterizations;
+using Research.Core.Runtime;
 using Research.Core.Schedules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -72,24 +73,26 @@ public static class EpsSampler
     /// <summary>x̂₀ from ε̂ (methods.md §1), clipped to [−1, 1] when requested (clip_denoised).</summary>
     private static Tensor PredictX0(NoiseSchedule s, Tensor x, Tensor eps, int i, bool clip)
     {
-        var x0 = x * s.SqrtRecipAlphaBars[i] - eps * s.SqrtRecipM1AlphaBars[i];
-        return clip ? x0.clamp(-1.0, 1.0) : x0;
+        var x0 = x.Times(s.SqrtRecipAlphaBars[i]) - eps.Times(s.SqrtRecipM1AlphaBars[i]);
+        return clip ? x0.ClampTo(-1.0, 1.0) : x0;
     }
 
+    // Coefficients enter as owned Scalars (OwnedScalars): same ops and bits as `tensor * double`, nothing left to the
+    // finalizer thread at every step of a 1000-step chain.
     private static Tensor AncestralStep(NoiseSchedule s, EpsModel model, Tensor x, int i, Tensor tOrig, Tensor? labels,
         SampleRequest request, ReverseVariance variance)
     {
         var eps = model(x, tOrig, labels);
         var x0 = PredictX0(s, x, eps, i, request.ClipDenoised);
-        var mean = x0 * s.PosteriorMeanCoef1[i] + x * s.PosteriorMeanCoef2[i];
+        var mean = x0.Times(s.PosteriorMeanCoef1[i]) + x.Times(s.PosteriorMeanCoef2[i]);
         double logVar = variance == ReverseVariance.FixedSmall
             ? s.PosteriorLogVarianceClipped[i]
             : Math.Log(i == 0 ? (s.NumTimesteps > 1 ? s.PosteriorVariance[1] : s.Betas[0]) : s.Betas[i]);
         if (request.Guidance is not null)
-            mean = mean + request.Guidance.ScaledGradient(x, tOrig, labels!) * Math.Exp(logVar); // μ + s·Σ·∇log p (Alg. 1)
+            mean = mean + request.Guidance.ScaledGradient(x, tOrig, labels!).Times(Math.Exp(logVar)); // μ + s·Σ·∇log p (Alg. 1)
         if (i == 0) return mean;
         var z = randn(x.shape, generator: request.Generator, device: request.Generator.device).to(x.device);
-        return mean + z * Math.Exp(0.5 * logVar);
+        return mean + z.Times(Math.Exp(0.5 * logVar));
     }
 
     private static Tensor DdimStep(NoiseSchedule s, EpsModel model, Tensor x, int i, Tensor tOrig, Tensor? labels,
@@ -101,15 +104,15 @@ public static class EpsSampler
         if (request.Guidance is not null)
         {
             // guided-diffusion condition_score: ε re-derived from the clipped x̂₀, then shifted (Alg. 2).
-            var epsGuided = (x * s.SqrtRecipAlphaBars[i] - x0) / s.SqrtRecipM1AlphaBars[i]
-                            - request.Guidance.ScaledGradient(x, tOrig, labels!) * Math.Sqrt(1 - alphaBar);
-            x0 = x * s.SqrtRecipAlphaBars[i] - epsGuided * s.SqrtRecipM1AlphaBars[i];
+            var epsGuided = (x.Times(s.SqrtRecipAlphaBars[i]) - x0).Over(s.SqrtRecipM1AlphaBars[i])
+                            - request.Guidance.ScaledGradient(x, tOrig, labels!).Times(Math.Sqrt(1 - alphaBar));
+            x0 = x.Times(s.SqrtRecipAlphaBars[i]) - epsGuided.Times(s.SqrtRecipM1AlphaBars[i]);
         }
-        var epsHat = (x * s.SqrtRecipAlphaBars[i] - x0) / s.SqrtRecipM1AlphaBars[i];
+        var epsHat = (x.Times(s.SqrtRecipAlphaBars[i]) - x0).Over(s.SqrtRecipM1AlphaBars[i]);
         double sigma = request.Eta * Math.Sqrt((1 - alphaBarPrev) / (1 - alphaBar)) * Math.Sqrt(1 - alphaBar / alphaBarPrev);
-        var mean = x0 * Math.Sqrt(alphaBarPrev) + epsHat * Math.Sqrt(Math.Max(1 - alphaBarPrev - sigma * sigma, 0));
+        var mean = x0.Times(Math.Sqrt(alphaBarPrev)) + epsHat.Times(Math.Sqrt(Math.Max(1 - alphaBarPrev - sigma * sigma, 0)));
         if (i == 0 || sigma == 0) return mean;
         var z = randn(x.shape, generator: request.Generator, device: request.Generator.device).to(x.device);
-        return mean + z * sigma;
+        return mean + z.Times(sigma);
     }
 }
