@@ -11,7 +11,8 @@ namespace Research.Models.Mlp;
 /// MLP denoiser / generator / discriminator for 2-D data. Every hidden layer adds a projection of the
 /// conditioning embedding e = MLP(sinusoid(t)) [+ class embedding] [+ mapped latent w], the additive
 /// conditioning used by DDPM's UNet (arXiv 2006.11239, App. B) reduced to fully connected layers. A generator's latent
-/// enters as <see cref="MlpOptions.LatentInjection"/> says: in e, as a per-layer bias, or at the input.
+/// enters as <see cref="MlpOptions.LatentInjection"/> says: in e, as a per-layer bias (of z alone, or of z and t
+/// jointly), or at the input.
 /// </summary>
 public sealed class MlpBackbone : Backbone
 {
@@ -24,6 +25,8 @@ public sealed class MlpBackbone : Backbone
     private readonly Embedding? label_emb;
     private readonly Sequential? z_map;
     private readonly Linear? z_bias;   // latent_injection "bias": the A_i of all hidden layers stacked, [L·h, w]
+    private readonly Linear? t_gate;   // latent_injection "joint-bias": the B_i of all hidden layers stacked, [L·w, h]
+    private readonly ModuleList<Linear>? z_joint;   // latent_injection "joint-bias": A_i per hidden layer, [h, w]
     private readonly ModuleDict<Linear> heads;
     private readonly Tensor? fourier_b;
     private readonly int _latentAtInput;    // nz when z is concatenated to the input features, else 0
@@ -43,12 +46,19 @@ public sealed class MlpBackbone : Backbone
         time_fc2 = nn.Linear(h, h);
         if (request.NumClasses > 0) label_emb = nn.Embedding(request.NumClasses, h);
         bool latentAtInput = request.LatentDim > 0 && options.LatentInjection == "input";
-        bool latentAsBias = request.LatentDim > 0 && options.LatentInjection == "bias";
+        bool latentAsJoint = request.LatentDim > 0 && options.LatentInjection == "joint-bias";
+        bool latentAsBias = request.LatentDim > 0 && (options.LatentInjection == "bias" || latentAsJoint);
         if (request.LatentDim > 0 && !latentAtInput)
             z_map = nn.Sequential(nn.Linear(request.LatentDim, options.LatentEmbedDim), nn.SiLU(),
                 nn.Linear(options.LatentEmbedDim, options.LatentEmbedDim), nn.SiLU(),
                 nn.Linear(options.LatentEmbedDim, latentAsBias ? options.LatentEmbedDim : h));
-        if (latentAsBias) z_bias = nn.Linear(options.LatentEmbedDim, options.NumLayers * h, hasBias: false);
+        if (latentAsBias && !latentAsJoint) z_bias = nn.Linear(options.LatentEmbedDim, options.NumLayers * h, hasBias: false);
+        if (latentAsJoint)
+        {
+            t_gate = nn.Linear(h, options.NumLayers * options.LatentEmbedDim);
+            z_joint = new ModuleList<Linear>();
+            for (int i = 0; i < options.NumLayers; i++) z_joint.Add(nn.Linear(options.LatentEmbedDim, h, hasBias: false));
+        }
         int m = options.GaussianFourierFeatures;
         if (m > 0) fourier_b = randn([request.InChannels, m]).mul_(options.GaussianFourierScale);   // seeded init stream
         _latentAtInput = latentAtInput ? request.LatentDim : 0;
@@ -100,7 +110,7 @@ public sealed class MlpBackbone : Backbone
         // halves the cost of sampling.
         Tensor tIn = t;
         Tensor? inverse = null;
-        bool zInEmbedding = z_map is not null && z_bias is null;
+        bool zInEmbedding = z_map is not null && z_bias is null && z_joint is null;
         if (label_emb is null && !zInEmbedding) (tIn, inverse, _) = t.unique(sorted: true, return_inverse: true);
         var emb = time_fc2.call(nn.functional.silu(time_fc1.call(SinusoidalEmbedding.Embed(tIn, _options.TimeEmbedDim))));
         if (label_emb is not null)
@@ -109,6 +119,13 @@ public sealed class MlpBackbone : Backbone
         if (zInEmbedding) emb = emb + w!;
         var zBias = z_bias?.call(w!);                                             // [B, L·h]: every A_i·w in one matmul
         var embAct = nn.functional.silu(emb);
+        Tensor? joint = null;                                                     // joint-bias: silu(B_i·e(t) + w), [B, L·w]
+        if (t_gate is not null)
+        {
+            var gate = t_gate.call(embAct);                                       // [U, L·w], once per distinct t
+            if (inverse is not null) gate = gate.index_select(0, inverse);
+            joint = nn.functional.silu(gate + w!.repeat(1, _options.NumLayers));
+        }
         var features = FourierFeatures(x);
         if (_latentAtInput > 0)
             features = cat([features, z ?? throw new ArgumentException("this backbone was built with a latent input: pass z")], 1);
@@ -118,6 +135,7 @@ public sealed class MlpBackbone : Backbone
             var c = cond[i].call(embAct);
             if (inverse is not null) c = c.index_select(0, inverse);               // [U, h] → [B, h]
             if (zBias is not null) c = c + zBias.narrow(1, i * _options.HiddenDim, _options.HiddenDim);   // + A_i·w
+            if (joint is not null) c = c + z_joint![i].call(joint.narrow(1, i * _options.LatentEmbedDim, _options.LatentEmbedDim));
             var f = hidden[i].call(Activate(hcur + c));
             hcur = _options.Residual ? hcur + f : f;
         }

@@ -14,7 +14,7 @@ public sealed class MlpOptions : IValidatableOptions
     public static IReadOnlyList<string> Activations { get; } = ["silu", "leaky-relu"];
 
     /// <summary>The values <see cref="LatentInjection"/> accepts.</summary>
-    public static IReadOnlyList<string> LatentInjections { get; } = ["embedding", "bias", "input"];
+    public static IReadOnlyList<string> LatentInjections { get; } = ["embedding", "bias", "joint-bias", "input"];
 
     /// <summary>Width of each hidden layer.</summary>
     [Range(1, 65_536)]
@@ -41,13 +41,17 @@ public sealed class MlpOptions : IValidatableOptions
     /// each hidden layer through that layer's own linear map, added after the layer's t-only conditioning:
     /// c_i = cond_i(silu(e(t))) + A_i·w. Every layer still sees z, per sample, while the conditioning of t is computed
     /// once per distinct t as for DDPM; with a narrow w the latent path costs a fraction of one layer.</item>
+    /// <item><c>joint-bias</c>: as <c>bias</c>, but each layer's latent term passes through a w-wide bottleneck that also
+    /// sees t: c_i = cond_i(silu(e(t))) + A_i·silu(B_i·silu(e(t)) + w). The embedding mode's z–t interaction (z's effect
+    /// can differ between the first, multimodal chain step and the last, nearly unimodal one) at the width of w: B_i·e(t)
+    /// is computed once per distinct t, and the per-sample work is on w-wide rows plus one w → h product per layer.</item>
     /// </list>
     /// </summary>
     public string LatentInjection { get; set; } = "embedding";
 
     /// <summary>Size of the latent-z mapping network's hidden layers and, for <c>bias</c>, of its output w (DDGAN's
     /// z_emb_dim at 2-D scale); used by <c>latent_injection</c> <c>embedding</c> (whose last mapping layer then widens w to
-    /// <c>hidden_dim</c>) and <c>bias</c>.</summary>
+    /// <c>hidden_dim</c>), <c>bias</c> and <c>joint-bias</c>.</summary>
     [Range(1, 4096)]
     public int LatentEmbedDim { get; set; } = 128;
 

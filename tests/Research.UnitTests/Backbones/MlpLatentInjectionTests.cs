@@ -42,8 +42,22 @@ public sealed class MlpLatentInjectionTests
         Assert.That(embedding.named_parameters().Select(p => p.name), Has.None.StartsWith("z_bias."));
     }
 
+    [Test]
+    public void JointBiasInjection_GivesEveryLayerABottleneckThatSeesTAndZ()
+    {
+        manual_seed(0);
+        using var net = Build("joint-bias");
+        var shapes = net.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
+        Assert.That(shapes["z_map.4.weight"], Is.EqualTo(new long[] { 6, 6 }));          // w has latent_embed_dim entries
+        Assert.That(shapes["t_gate.weight"], Is.EqualTo(new long[] { 2 * 6, 8 }));      // B_i of both layers, stacked
+        Assert.That(shapes["z_joint.0.weight"], Is.EqualTo(new long[] { 8, 6 }));       // A_0: w → h
+        Assert.That(shapes["z_joint.1.weight"], Is.EqualTo(new long[] { 8, 6 }));
+        Assert.That(shapes.Keys, Has.None.StartsWith("z_bias."));
+    }
+
     [TestCase("input")]
     [TestCase("bias")]
+    [TestCase("joint-bias")]
     public void MixedTimestepsInOneBatchEqualOneSampleAtATime(string injection)
     {
         // The conditioning of t is computed once per distinct t and gathered back: each row must equal its own call.
@@ -64,6 +78,7 @@ public sealed class MlpLatentInjectionTests
 
     [TestCase("embedding")]
     [TestCase("bias")]
+    [TestCase("joint-bias")]
     [TestCase("input")]
     public void TheOutputDependsOnZAndAMissingZIsRefused(string injection)
     {
