@@ -107,7 +107,7 @@ public sealed class MlpBackbone : Backbone
     {
         // Unless class labels or a latent mapped into the embedding make it per sample, the conditioning depends on t
         // alone: compute it once per distinct t and gather. A sampler calls with one t for the whole batch, so this
-        // halves the cost of sampling.
+        // halves the cost of sampling; there the single row is broadcast in the sums instead of gathered (same values).
         Tensor tIn = t;
         Tensor? inverse = null;
         bool zInEmbedding = z_map is not null && z_bias is null && z_joint is null;
@@ -123,7 +123,7 @@ public sealed class MlpBackbone : Backbone
         if (t_gate is not null)
         {
             var gate = t_gate.call(embAct);                                       // [U, L·w], once per distinct t
-            if (inverse is not null) gate = gate.index_select(0, inverse);
+            if (inverse is not null && gate.shape[0] > 1) gate = gate.index_select(0, inverse);
             joint = nn.functional.silu(gate + w!.repeat(1, _options.NumLayers));
         }
         var features = FourierFeatures(x);
@@ -133,7 +133,7 @@ public sealed class MlpBackbone : Backbone
         for (int i = 0; i < hidden.Count; i++)
         {
             var c = cond[i].call(embAct);
-            if (inverse is not null) c = c.index_select(0, inverse);               // [U, h] → [B, h]
+            if (inverse is not null && c.shape[0] > 1) c = c.index_select(0, inverse);   // [U, h] → [B, h]; one t broadcasts
             if (zBias is not null) c = c + zBias.narrow(1, i * _options.HiddenDim, _options.HiddenDim);   // + A_i·w
             if (joint is not null) c = c + z_joint![i].call(joint.narrow(1, i * _options.LatentEmbedDim, _options.LatentEmbedDim));
             var f = hidden[i].call(Activate(hcur + c));
