@@ -124,15 +124,19 @@ public sealed class RunFolder : IDisposable
     /// Drops the <c>metrics.jsonl</c> lines of steps after <paramref name="step"/>: a run resumed from its checkpoint at that
     /// step trains and logs them again, so without this they would appear twice. Lines without a step, and lines that are
     /// not JSON objects, are kept as they are. The file is replaced atomically, under the same lock as
-    /// <see cref="WriteMetrics"/>. Returns the number of lines dropped.
+    /// <see cref="WriteMetrics"/>; a <c>metrics.jsonl</c> that is a link is left alone. Returns the number of lines dropped.
     /// </summary>
     public int RewindMetrics(long step)
     {
-        if (!File.Exists(_metricsPath)) return 0;
+        // Only a regular file is rewritten: a link (to a device such as /dev/full, or elsewhere) is left as it is, and the
+        // write errors, if any, come where they belong, at the next metrics line.
+        var info = new FileInfo(_metricsPath);
+        if (!info.Exists || info.LinkTarget is not null) return 0;
         string[] lines;
         using var gate = new FileStream(_metricsPath, FileMode.Open, FileAccess.Read, FileShare.None);   // no eval appends meanwhile
-        using (var reader = new StreamReader(gate, System.Text.Encoding.UTF8, leaveOpen: true))
-            lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var bytes = new byte[gate.Length];                                   // the size at open: never reads past it
+        gate.ReadExactly(bytes);
+        lines = System.Text.Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var kept = lines.Where(l => StepOf(l) is not { } s || s <= step).ToList();
         if (kept.Count == lines.Length) return 0;
         AtomicFile.WriteAllText(_metricsPath, kept.Count == 0 ? "" : string.Join("\n", kept) + "\n");

@@ -66,4 +66,26 @@ public sealed class RunFolderMetricsTests
             Directory.Delete(dir, true);
         }
     }
+
+    // A metrics.jsonl that is a link (here to /dev/full, which reads as endless zeros) is not read or replaced.
+    [Test]
+    public void RewindMetrics_OnALink_LeavesItAlone()
+    {
+        if (!File.Exists("/dev/full")) Assert.Ignore("needs /dev/full");
+        var dir = Directory.CreateTempSubdirectory("metrics-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "run");
+            using var folder = RunFolder.CreateAt(path, "{}", 0, LogEventLevel.Fatal);
+            var file = Path.Combine(path, "metrics.jsonl");
+            File.Delete(file);
+            File.CreateSymbolicLink(file, "/dev/full");
+            Assert.That(folder.RewindMetrics(0), Is.EqualTo(0));
+            Assert.That(new FileInfo(file).LinkTarget, Is.EqualTo("/dev/full"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }
