@@ -59,12 +59,15 @@ public sealed class Trainer
 
     // The NaN guard's one device→host read per term: the loss and, if there are gradients, their global norm, in one
     // transfer. A NaN or ±Inf anywhere in the gradients makes the norm non-finite.
+    // Both are float32 here (the loss is converted above; gradients are the fp32 masters'): the host decision of
+    // GradientClipping.Scales relies on it, and a norm of another dtype is clipped on the device instead.
     private static (float Loss, float Norm) ReadLossAndNorm(Tensor loss, Tensor? norm)
     {
         if (norm is null) return (loss.item<float>(), 0f);
         using var _ = no_grad();
-        using var both = stack([loss, norm]);
-        var values = both.data<float>().ToArray();
+        using var both = stack([loss, norm.to_type(ScalarType.Float32)]);
+        using var host = both.cpu();                                       // data<T>() reads host memory only (CUDA)
+        var values = host.data<float>().ToArray();
         return (values[0], values[1]);
     }
 
@@ -127,7 +130,8 @@ public sealed class Trainer
                                     step, term.Name, lossValue, normValue);
                                 continue;
                             }
-                            clip = clip && GradientClipping.Scales(normValue, o.GradClip);   // within bounds: the multiply by 1 is skipped
+                            // Within bounds, the multiply by 1 is skipped (decided in float32, the gradients' dtype).
+                            clip = clip && (norm!.dtype != ScalarType.Float32 || GradientClipping.Scales(normValue, o.GradClip));
                         }
                         if (clip) GradientClipping.Scale(grads, norm!, o.GradClip);
                         _s.Optimizers[term.Network].step();
