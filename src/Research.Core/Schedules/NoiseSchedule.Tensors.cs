@@ -1,3 +1,4 @@
+using Research.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -61,7 +62,7 @@ public sealed partial class NoiseSchedule
     {
         using var scope = NewDisposeScope();
         var mean = QPosteriorMean(x0, xt, t);
-        var std = Coef(ScheduleCoefficient.PosteriorLogVarianceClipped, t, xt).mul(0.5).exp_();
+        var std = Coef(ScheduleCoefficient.PosteriorLogVarianceClipped, t, xt).Times(0.5).exp_();
         var mask = t.ne(0L).to(xt.dtype).reshape(BroadcastShape(t.shape[0], xt.dim()));
         return mean.add(mask.mul(std).mul(noise)).MoveToOuterDisposeScope();
     }
@@ -105,7 +106,7 @@ public sealed partial class NoiseSchedule
     public Tensor DdimSigma(Tensor t, double eta, long rank)
     {
         using var scope = NewDisposeScope();
-        return Extract(ScheduleCoefficient.DdimSigmaAtEtaOne, t, rank).mul(eta).MoveToOuterDisposeScope();
+        return Extract(ScheduleCoefficient.DdimSigmaAtEtaOne, t, rank).Times(eta).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -118,7 +119,7 @@ public sealed partial class NoiseSchedule
         if (eta != 0 && noise is null) throw new ArgumentNullException(nameof(noise), "DDIM with eta > 0 needs noise");
         using var scope = NewDisposeScope();
         var alphaBarPrev = Coef(ScheduleCoefficient.AlphaBarsPrev, t, x0);
-        var sigma = Coef(ScheduleCoefficient.DdimSigmaAtEtaOne, t, x0).mul(eta);
+        var sigma = Coef(ScheduleCoefficient.DdimSigmaAtEtaOne, t, x0).Times(eta);
         // Clamp: 1 − ᾱ_{t−1} − σ² ≥ 0 exactly, but float32 rounding could make it a hair negative (→ NaN).
         var epsCoef = alphaBarPrev.neg().add(1.0).sub(sigma.square()).clamp_min(0.0).sqrt_();
         var xPrev = alphaBarPrev.sqrt().mul(x0).add(epsCoef.mul(eps));

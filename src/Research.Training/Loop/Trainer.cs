@@ -57,10 +57,10 @@ public sealed class Trainer
     /// <summary>Steps in which at least one term was skipped because it was not finite.</summary>
     public long SkippedSteps { get; private set; }
 
-    // The NaN guard's one device→host read per term: the loss and, if there are gradients, their global norm, in one
-    // transfer. A NaN or ±Inf anywhere in the gradients makes the norm non-finite.
-    // Both are float32 here (the loss is converted above; gradients are the fp32 masters'): the host decision of
-    // GradientClipping.Scales relies on it, and a norm of another dtype is clipped on the device instead.
+    // The NaN guard's one device→host read per term: the loss (float32, converted above) and, if there are gradients,
+    // their global norm, in one transfer. A NaN or ±Inf anywhere in the gradients makes the norm non-finite. The norm is
+    // float32 whenever the gradients are (the fp32 masters in every precision); only then does the caller let
+    // GradientClipping.Scales decide on the host.
     private static (float Loss, float Norm) ReadLossAndNorm(Tensor loss, Tensor? norm)
     {
         if (norm is null) return (loss.item<float>(), 0f);

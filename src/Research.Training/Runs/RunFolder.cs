@@ -112,7 +112,7 @@ public sealed class RunFolder : IDisposable
     public void WriteMetrics(IReadOnlyDictionary<string, object> values)
     {
         var line = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(values) + "\n");
-        using (var file = OpenExclusive(_metricsPath))
+        using (var file = OpenExclusive(_metricsPath, FileMode.Append, FileAccess.Write))
         {
             file.Write(line);
             file.Flush();
@@ -133,7 +133,7 @@ public sealed class RunFolder : IDisposable
         var info = new FileInfo(_metricsPath);
         if (!info.Exists || info.LinkTarget is not null) return 0;
         string[] lines;
-        using var gate = new FileStream(_metricsPath, FileMode.Open, FileAccess.Read, FileShare.None);   // no eval appends meanwhile
+        using var gate = OpenExclusive(_metricsPath, FileMode.Open, FileAccess.Read);   // no eval appends meanwhile
         var bytes = new byte[gate.Length];                                   // the size at open: never reads past it
         gate.ReadExactly(bytes);
         lines = System.Text.Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -158,13 +158,13 @@ public sealed class RunFolder : IDisposable
     }
 
     // FileShare.None takes an exclusive lock (flock on Unix); another process holding it for one line is waited for.
-    private static FileStream OpenExclusive(string path)
+    private static FileStream OpenExclusive(string path, FileMode mode, FileAccess access)
     {
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                return new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None);
+                return new FileStream(path, mode, access, FileShare.None);
             }
             catch (IOException) when (attempt < 400 && File.Exists(path))
             {
