@@ -20,7 +20,7 @@ public abstract class AdversarialOptions
         LazyReg = lazyReg;
     }
 
-    /// <summary>Latent size nz of z ~ N(0, I). Default 100: DDGAN's CIFAR-10 command (<c>--nz 100</c>, methods.md §5.3), on whose code SIDDM builds.</summary>
+    /// <summary>Latent size nz of z ~ N(0, I). Default 100: DDGAN's CIFAR-10 command (<c>--nz 100</c>, docs/methods.md §4.5), on whose code SIDDM builds.</summary>
     [Range(1, 4096)]
     public int Nz { get; set; } = 100;
 
@@ -34,14 +34,14 @@ public abstract class AdversarialOptions
     /// Squash the generator's x̂₀ with tanh into the data range [−1, 1] (default true: the official image generators).
     /// At 2-D the data touch ±1 (the grid's outer modes plus their clipped noise) and samples pushed into saturation
     /// get no gradient back and can pile up on the frame; false ends the generator in a linear layer, as SIDDM's 2-D
-    /// script does (methods.md §7.4); data in raw coordinates need it. Measured at 2-D in
+    /// script does (docs/methods.md §5.5); data in raw coordinates need it. Measured at 2-D in
     /// experiments/ddgan-ablation-2d/results.md ("Tuning").
     /// </summary>
     public bool TanhOutput { get; set; } = true;
 
     /// <summary>
     /// Group size of the minibatch standard-deviation feature appended to the discriminator's trunk (0 = off).
-    /// Default 4: DDGAN's official discriminator (minibatch-stddev with group 4, methods.md §5.4).
+    /// Default 4: DDGAN's official discriminator (minibatch-stddev with group 4, docs/methods.md §4.6).
     /// </summary>
     [Range(0, 1024)]
     public int MinibatchStdGroup { get; set; } = 4;

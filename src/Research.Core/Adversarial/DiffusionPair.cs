@@ -8,7 +8,7 @@ namespace Research.Core.Adversarial;
 /// A real training pair of the adversarial diffusion families at a random step: x_{t−1} ~ q(x_{t−1} | x₀) and
 /// x_t ~ q(x_t | x_{t−1}) (DDGAN arXiv 2112.07804 eq. 5, official <c>q_sample_pairs</c>; SIDDM arXiv 2306.12511
 /// §3 uses the same real chain). <see cref="T"/> is the code index of the less-noisy member, the time input of
-/// both networks (methods.md §5.2). Tensors live in the caller's dispose scope.
+/// both networks (docs/methods.md §4.2). Tensors live in the caller's dispose scope.
 /// </summary>
 /// <param name="T">Step indices <c>[B]</c> (int64), uniform on 0..T−1.</param>
 /// <param name="X0">The clean data <c>[B, ...]</c> the pair was drawn from (not a copy).</param>

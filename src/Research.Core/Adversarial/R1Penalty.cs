@@ -5,7 +5,7 @@ namespace Research.Core.Adversarial;
 
 /// <summary>
 /// The R1 gradient penalty on real data, R1 = (γ/2)·mean_b ‖∇ₓ Σ_b D(x)‖² (Mescheder et al., arXiv 1801.04406
-/// eq. 9), as DDGAN applies it (arXiv 2112.07804 §4; methods.md §5.2): only w.r.t. the x_{t−1} input, the penalty
+/// eq. 9), as DDGAN applies it (arXiv 2112.07804 §4; docs/methods.md §4.4): only w.r.t. the x_{t−1} input, the penalty
 /// not rescaled by the lazy interval. The gradient is built with <c>create_graph</c> so that backpropagating
 /// the penalty reaches D's parameters (a double backward).
 /// </summary>

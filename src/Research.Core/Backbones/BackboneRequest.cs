@@ -19,7 +19,7 @@ public sealed record BackboneRequest(string Role, int InChannels, int OutChannel
     /// <summary>
     /// Append the minibatch standard-deviation feature to the trunk's pooled features before every output: the std of
     /// each feature over groups of this many samples, averaged over features (Karras et al., arXiv 1710.10196 §3;
-    /// DDGAN's discriminator uses groups of 4, methods.md §5.4). Lets a discriminator see a batch's lack of diversity.
+    /// DDGAN's discriminator uses groups of 4, docs/methods.md §4.6). Lets a discriminator see a batch's lack of diversity.
     /// 0 = off. Discriminators only: it makes each output depend on the other samples of its group.
     /// </summary>
     public int MinibatchStdGroup { get; init; }

@@ -21,7 +21,7 @@ public sealed class ComponentSpec
     /// a <see cref="RoleComponent"/> with that type's options, bound from the type's defaults (the shared options belong to
     /// the other type). Otherwise: options per network role (<c>"roles": { "discriminator": { … } }</c>), each the shared
     /// <see cref="Options"/> with the role's keys bound on top. DDGAN, for example, gives its discriminator a wider
-    /// time embedding than its generator (methods.md §5.3). Empty when no role overrides anything.
+    /// time embedding than its generator (docs/methods.md §4.5). Empty when no role overrides anything.
     /// </summary>
     [ConfigurationKeyName("roles")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Research.Core.Experiments;
 
-/// <summary>How samples are scored (methods.md §9).</summary>
+/// <summary>How samples are scored (docs/methods.md §7).</summary>
 public sealed class EvaluationOptions
 {
     /// <summary>Real points used as the reference set for the Fréchet distance and MMD; 0 = all.</summary>

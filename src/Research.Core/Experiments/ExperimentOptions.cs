@@ -54,7 +54,7 @@ public sealed class ExperimentOptions : IValidatableOptions
     [Component(ComponentKind.Backbone)]
     public ComponentSpec Backbone { get; set; } = new() { Type = "mlp" };
 
-    /// <summary>The one noise schedule (methods.md §2).</summary>
+    /// <summary>The one noise schedule (docs/methods.md §2).</summary>
     public ScheduleOptions Schedule { get; set; } = new();
 
     /// <summary>The family (<c>parameterization.type</c>: ddpm-eps, ddgan, siddm, …).</summary>

@@ -5,7 +5,7 @@ namespace Research.Core.Experiments;
 
 /// <summary>
 /// The network whose features image samples are scored in (FID, KID, precision/recall; its class probabilities for
-/// the Inception Score). docs/metrics.md, methods.md §9.
+/// the Inception Score). docs/metrics.md, docs/methods.md §7.
 /// </summary>
 /// <remarks>
 /// The file is loaded when the session is built, before training: a missing or unreadable file is a configuration

@@ -10,7 +10,7 @@ public sealed class SamplingOptions : IValidatableOptions
     /// <summary>Row label, e.g. <c>1000 steps</c>; defaults to a description of the request.</summary>
     public string Label { get; set; } = "";
 
-    /// <summary>Respacing (methods.md §2.4): empty = the trained chain; <c>"100"</c>, <c>"ddim50"</c>, <c>"10,15,20"</c>.</summary>
+    /// <summary>Respacing (docs/methods.md §2.4): empty = the trained chain; <c>"100"</c>, <c>"ddim50"</c>, <c>"10,15,20"</c>.</summary>
     public string Steps { get; set; } = "";
 
     /// <summary><c>ancestral</c> or <c>ddim</c> (ε-models; GAN families ignore it).</summary>

@@ -4,7 +4,7 @@ namespace Research.Core.Layers;
 
 /// <summary>
 /// The minibatch standard-deviation feature of progressive GANs (Karras et al., arXiv 1710.10196 §3), as DDGAN's
-/// discriminator computes it (methods.md §5, "Minibatch-stddev feature (group 4)"): split the batch into
+/// discriminator computes it (docs/methods.md §4.6): split the batch into
 /// <c>g</c> groups of <c>B/g</c> samples, where sample i belongs to the group {i mod B/g, + B/g, …}; take each feature's
 /// standard deviation (population, +1e−8 under the root) across the g members; average it over all features
 /// (and positions). Every sample of a group gets that one number. It lets a discriminator see a batch's lack of

@@ -14,7 +14,7 @@ public sealed record SampleRequest
     public required Generator Generator { get; init; }
 
     /// <summary>
-    /// Respacing of the trained chain (methods.md §2.4): <c>null</c> or the trained T for the full chain,
+    /// Respacing of the trained chain (docs/methods.md §2.4): <c>null</c> or the trained T for the full chain,
     /// <c>"100"</c>, <c>"ddim50"</c>, <c>"10,15,20"</c>. GAN families accept only their trained T.
     /// </summary>
     public string? Steps { get; init; }

@@ -4,7 +4,7 @@ using TorchSharp;
 namespace Research.Core.Runtime;
 
 /// <summary>
-/// Process-wide TorchSharp set-up, done once before the first tensor (docs/toolchain.md §2):
+/// Process-wide TorchSharp set-up, done once before the first tensor (docs/toolchain.md, "Start-up"):
 /// glibc malloc tuning, NNPACK off (its warnings flood stderr on CPUs it does not support),
 /// oneDNN (mkldnn) on (fast; its wrong results for channel counts that are not multiples of 16 are avoided by
 /// <see cref="Layers.SafeConv2d"/>, docs/toolchain.md), optional deterministic algorithms and thread count.
@@ -43,7 +43,7 @@ public static partial class TorchRuntime
 
     /// <summary>
     /// glibc's default mmap threshold makes every large activation an mmap/munmap pair, which costs
-    /// 1.6–2× on the UNet here. Raise the threshold and keep freed memory (toolchain.md §2).
+    /// 1.6–2× on the UNet here. Raise the threshold and keep freed memory (docs/toolchain.md, "Start-up").
     /// </summary>
     private static void TuneMalloc()
     {

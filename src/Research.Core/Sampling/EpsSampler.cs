@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Research.Core.Sampling;
 
 /// <summary>
-/// The shared reverse processes for ε-models, on the trained chain or a respaced one (methods.md §2.4):
+/// The shared reverse processes for ε-models, on the trained chain or a respaced one (docs/methods.md §2.4):
 /// ancestral sampling (DDPM, arXiv 2006.11239, Algorithm 2) and DDIM (arXiv 2010.02502, eq. 12), with
 /// the classifier-guidance hook placed exactly as guided-diffusion does (arXiv 2105.05233, Algorithms 1–2).
 /// Any family with an ε-network samples through here, so guidance works with all of them.
@@ -70,7 +70,7 @@ public static class EpsSampler
         return x;
     }
 
-    /// <summary>x̂₀ from ε̂ (methods.md §1), clipped to [−1, 1] when requested (clip_denoised).</summary>
+    /// <summary>x̂₀ from ε̂ (docs/methods.md §1.3), clipped to [−1, 1] when requested (clip_denoised).</summary>
     private static Tensor PredictX0(NoiseSchedule s, Tensor x, Tensor eps, int i, bool clip)
     {
         var x0 = x.Times(s.SqrtRecipAlphaBars[i]) - eps.Times(s.SqrtRecipM1AlphaBars[i]);

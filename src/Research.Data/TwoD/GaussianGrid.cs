@@ -8,7 +8,7 @@ namespace Research.Data.TwoD;
 /// </summary>
 /// <remarks>
 /// Data of SIDDM's 2-D experiment (arXiv:2306.12511; code <c>Simulation_SIDDMs/Two_Dimensional_MOG_*.py</c>),
-/// docs/methods.md §9. Component k = i·GridSize + j has mean (Spacing·i, Spacing·j).
+/// docs/methods.md §7.5. Component k = i·GridSize + j has mean (Spacing·i, Spacing·j).
 /// </remarks>
 public static class GaussianGrid
 {

@@ -6,7 +6,7 @@ namespace Research.Data.TwoD;
 /// </summary>
 /// <remarks>
 /// The defaults reproduce the data of SIDDM's code (Xu et al. 2023, "Semi-Implicit Denoising Diffusion
-/// Models", arXiv:2306.12511), as summarised in docs/methods.md §9: means (5i, 5j) for i, j ∈ {0..4},
+/// Models", arXiv:2306.12511), as summarised in docs/methods.md §7.5: means (5i, 5j) for i, j ∈ {0..4},
 /// noise N(0, (1/3)²) per coordinate clipped to [−1, 1], 10,000 points per mode (250,000 in total),
 /// not re-centred. DDGAN (Xiao et al. 2022, arXiv:2112.07804) shows the same data set in figures only.
 /// </remarks>

@@ -9,7 +9,7 @@ namespace Research.Evaluation.Images;
 
 /// <summary>
 /// Scores image samples against real images in the feature space of one <see cref="IFeatureExtractor"/>: FID, KID,
-/// improved precision and recall (k = 3) and, on request, the Inception Score (methods.md §9). The reference set's
+/// improved precision and recall (k = 3) and, on request, the Inception Score (docs/methods.md §7). The reference set's
 /// features and statistics are computed once (on first use) and cached on disk by data set and extractor identity.
 /// </summary>
 /// <remarks>

@@ -2,7 +2,7 @@ using Research.Evaluation.Metrics;
 
 namespace Research.Evaluation.Images;
 
-/// <summary>Feature-space metrics of one set of image samples against the reference images (methods.md §9).</summary>
+/// <summary>Feature-space metrics of one set of image samples against the reference images (docs/methods.md §7).</summary>
 /// <param name="Fid">Fréchet distance of the feature Gaussians (Heusel et al. 2017).</param>
 /// <param name="Kid">KID, mean ± std over subsets (Bińkowski et al. 2018).</param>
 /// <param name="KidSubsetSize">Rows per KID subset: min(1000, reference count, sample count).</param>

@@ -8,7 +8,7 @@ namespace Research.Evaluation.Metrics;
 /// </summary>
 /// <remarks>
 /// <para>Heusel et al. 2017, "GANs Trained by a Two Time-Scale Update Rule…" (FID, arXiv:1706.08500), Eq. 6;
-/// docs/methods.md §9. The formula is Dowson &amp; Landau 1982.</para>
+/// docs/methods.md §7.1. The formula is Dowson &amp; Landau 1982.</para>
 /// <para>
 /// Matrix square root, in real arithmetic. pytorch-fid takes scipy's <c>sqrtm(Σ₁Σ₂)</c> of a non-symmetric product
 /// (Schur form, complex), retries with 1e-6·I added to both covariances when the result is not finite, and drops an

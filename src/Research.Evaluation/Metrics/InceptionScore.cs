@@ -7,7 +7,7 @@ namespace Research.Evaluation.Metrics;
 /// mean ± std over the splits.
 /// </summary>
 /// <remarks>
-/// Salimans et al. 2016, "Improved Techniques for Training GANs" (arXiv:1606.03498), §4; docs/methods.md §9.
+/// Salimans et al. 2016, "Improved Techniques for Training GANs" (arXiv:1606.03498), §4; docs/methods.md §7.3.
 /// Splits follow the reference code: N // splits consecutive samples each, the remainder dropped; p(y) is the mean
 /// of p(y|x) within a split. DDGAN reports 10 splits. 0·log 0 = 0. A classifier that puts all its mass on one class
 /// for every sample, spread uniformly over K classes, scores K; one class for every sample scores 1.

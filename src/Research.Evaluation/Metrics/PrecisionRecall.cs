@@ -7,7 +7,7 @@ namespace Research.Evaluation.Metrics;
 /// </summary>
 /// <remarks>
 /// <para>Kynkäänniemi et al. 2019, "Improved Precision and Recall Metric for Assessing Generative Models"
-/// (arXiv:1904.06991), §2, Eq. 1–2; docs/methods.md §9. For each real r the radius ρ(r) is the distance to its
+/// (arXiv:1904.06991), §2, Eq. 1–2; docs/methods.md §7.4. For each real r the radius ρ(r) is the distance to its
 /// k-th nearest other real point (k = 3); precision = fraction of generated g with ‖g − r‖ ≤ ρ(r) for some r;
 /// recall swaps the roles.</para>
 /// <para>As in the reference implementation, squared distances ‖a‖² − 2aᵀb + ‖b‖² are computed in float32 with

@@ -12,7 +12,7 @@ namespace Research.Evaluation.Reports;
 public static class TrilemmaPlot
 {
     private static readonly Color NoCoverage = Color.FromHex("#7F7F7F");
-    private const string FontName = "DejaVu Sans"; // installed with fonts-dejavu-core (docs/toolchain.md §3)
+    private const string FontName = "DejaVu Sans"; // installed with fonts-dejavu-core (docs/toolchain.md, "Plotting fonts")
 
     /// <summary>
     /// Draws every result that has a quality value and a positive time and saves a PNG at <paramref name="path"/>

@@ -5,7 +5,7 @@ namespace Research.Evaluation.TwoD;
 /// applied to raw coordinates): d² = ‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2(Σ₁Σ₂)^{1/2}).
 /// </summary>
 /// <remarks>
-/// Formula: Dowson &amp; Landau 1982; Heusel et al. 2017 (FID, arXiv:1706.08500); docs/methods.md §9.
+/// Formula: Dowson &amp; Landau 1982; Heusel et al. 2017 (FID, arXiv:1706.08500); docs/methods.md §7.5.
 /// <para>
 /// Closed form for 2×2: M = Σ₁Σ₂ is similar to Σ₁^{1/2}Σ₂Σ₁^{1/2}, which is symmetric positive semidefinite, so M
 /// has real eigenvalues λ₁, λ₂ ≥ 0 and its principal square root has eigenvalues √λ₁, √λ₂. Then

@@ -5,7 +5,7 @@ namespace Research.Evaluation.TwoD;
 
 /// <summary>
 /// Unbiased MMD² with the polynomial kernel k(x, y) = (⟨x, y⟩/2 + 1)² between 2-D point sets, as in SIDDM's 2-D
-/// evaluation (docs/methods.md §9): both sets are standardised with the real data's scalar mean and std, then
+/// evaluation (docs/methods.md §7.5): both sets are standardised with the real data's scalar mean and std, then
 /// m points are drawn with replacement from each and the unbiased estimator is applied.
 /// </summary>
 /// <remarks>
@@ -18,7 +18,7 @@ namespace Research.Evaluation.TwoD;
 /// </remarks>
 public static class Mmd
 {
-    /// <summary>Points drawn from each set. Default 10,000 (SIDDM's code, docs/methods.md §9).</summary>
+    /// <summary>Points drawn from each set. Default 10,000 (SIDDM's code, docs/methods.md §7.5).</summary>
     public const int DefaultNumPoints = 10_000;
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Research.Evaluation.TwoD;
 /// </summary>
 /// <remarks>
 /// The community convention of VEEGAN (Srivastava et al. 2017, arXiv:1705.07761) and PacGAN (Lin et al. 2018,
-/// arXiv:1712.04086), as docs/methods.md §9 prescribes; report it as "ours", see <see cref="ModeCoverageResult.Convention"/>.
+/// arXiv:1712.04086), as docs/methods.md §7.5 prescribes; report it as "ours", see <see cref="ModeCoverageResult.Convention"/>.
 /// For a 2-D isotropic Gaussian, P(‖x − μ‖ ≤ 3σ) = 1 − exp(−9/2) ≈ 0.9889, the ideal high-quality fraction.
 /// Distances are computed in float64, in chunks to bound memory.
 /// </remarks>

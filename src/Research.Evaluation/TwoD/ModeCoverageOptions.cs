@@ -3,7 +3,7 @@ namespace Research.Evaluation.TwoD;
 /// <summary>Settings of <see cref="ModeCoverage"/> (our VEEGAN / PacGAN-style mode-coverage metric).</summary>
 /// <remarks>
 /// The 3σ radius is the VEEGAN (arXiv:1705.07761) / PacGAN (arXiv:1712.04086) convention. The coverage
-/// threshold is ours (docs/methods.md §9 asks only for a fixed number, stated with the results).
+/// threshold is ours (docs/methods.md §7.5 asks only for a fixed number, stated with the results).
 /// </remarks>
 public sealed class ModeCoverageOptions
 {

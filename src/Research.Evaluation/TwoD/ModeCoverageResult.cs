@@ -4,7 +4,7 @@ namespace Research.Evaluation.TwoD;
 
 /// <summary>
 /// Mode coverage of a set of 2-D samples, with everything a table must state (σ, radius, threshold, n).
-/// Label it <see cref="Convention"/>: neither DDGAN nor SIDDM defines this metric (docs/methods.md §9).
+/// Label it <see cref="Convention"/>: neither DDGAN nor SIDDM defines this metric (docs/methods.md §7.5).
 /// </summary>
 /// <param name="ModesCovered">Modes with at least <paramref name="Threshold"/> high-quality samples.</param>
 /// <param name="NumModes">K, the number of modes.</param>

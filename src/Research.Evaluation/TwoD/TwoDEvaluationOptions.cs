@@ -3,7 +3,7 @@ namespace Research.Evaluation.TwoD;
 /// <summary>Settings of <see cref="TwoDEvaluator"/>.</summary>
 public sealed class TwoDEvaluationOptions
 {
-    /// <summary>Points drawn with replacement from each set for the MMD². Default 10,000 (SIDDM's code, docs/methods.md §9).</summary>
+    /// <summary>Points drawn with replacement from each set for the MMD². Default 10,000 (SIDDM's code, docs/methods.md §7.5).</summary>
     public int MmdNumPoints { get; init; } = Mmd.DefaultNumPoints;
 
     /// <summary>Mode-coverage settings (used only when the data set has Gaussian modes).</summary>

@@ -5,7 +5,7 @@ namespace Research.Evaluation.TwoD;
 
 /// <summary>
 /// Evaluates generated 2-D samples against a reference data set: mode coverage (when the data have Gaussian modes),
-/// the Fréchet distance of fitted Gaussians and the polynomial-kernel MMD², all in data space (docs/methods.md §9).
+/// the Fréchet distance of fitted Gaussians and the polynomial-kernel MMD², all in data space (docs/methods.md §7.5).
 /// </summary>
 /// <remarks>
 /// Metrics follow SIDDM's 2-D code (arXiv:2306.12511) for the Fréchet distance and MMD², and the VEEGAN

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Research.Models.Embeddings;
 
-/// <summary>The two sinusoidal timestep embeddings used by the reference code bases (methods.md §5.4, §8.4).</summary>
+/// <summary>The two sinusoidal timestep embeddings used by the reference code bases (docs/methods.md §4.6, §6.4).</summary>
 public enum SinusoidalStyle
 {
     /// <summary>guided-diffusion <c>timestep_embedding</c>: [cos, sin], frequencies exp(−ln(10⁴)·k/half).</summary>

@@ -9,7 +9,7 @@ namespace Research.Models.Gan;
 
 /// <summary>
 /// DDGAN's time-conditional discriminator D(x_{t−1}, x_t, t) (Xiao et al., arXiv 2112.07804 §4 and App. C; official
-/// <c>Discriminator_small</c>; methods.md §5 "Discriminator (CIFAR-10)"). The family passes the pair already
+/// <c>Discriminator_small</c>; docs/methods.md §4.6). The family passes the pair already
 /// concatenated on channels, so <c>x</c> is <c>[B, 2C, H, W]</c>.
 /// </summary>
 /// <remarks>

@@ -5,7 +5,7 @@ namespace Research.Models.Gan;
 
 /// <summary>
 /// Options of backbone <c>ddgan-discriminator</c>, DDGAN's time-conditional convolutional discriminator
-/// (official <c>Discriminator_small</c>; methods.md §5 "Discriminator (CIFAR-10)"). The defaults are the CIFAR-10
+/// (official <c>Discriminator_small</c>; docs/methods.md §4.6). The defaults are the CIFAR-10
 /// network: ngf 64, channels 128 → 128 → 256 → 512 → 512, a 256-wide time embedding.
 /// </summary>
 public sealed class DdganDiscriminatorOptions : IValidatableOptions

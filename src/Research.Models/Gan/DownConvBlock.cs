@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Research.Models.Gan;
 
 /// <summary>
-/// A residual down-block of DDGAN's discriminator (official <c>DownConvBlock</c>; methods.md §5):
+/// A residual down-block of DDGAN's discriminator (official <c>DownConvBlock</c>; docs/methods.md §4.6):
 /// h = conv3×3(LReLU(x)) + Linear(t_emb); h = LReLU(h); [FIR-downsample h and x]; h = conv3×3(h) (≈ zero init);
 /// out = (h + conv1×1(x)) / √2, the skip convolution without bias. State-dict keys as the reference:
 /// <c>conv1.0</c>, <c>conv2.0</c>, <c>dense_t1</c>, <c>skip.0</c>.

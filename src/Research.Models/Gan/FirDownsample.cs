@@ -4,7 +4,7 @@ namespace Research.Models.Gan;
 
 /// <summary>
 /// 2× downsampling with the FIR kernel [1, 3, 3, 1] (StyleGAN2 / NCSN++ <c>upfirdn2d.downsample2d</c>, the resampling of
-/// DDGAN's generator and discriminator, methods.md §5): the separable 4×4 kernel k⊗k/64, zero padding 1 on every side,
+/// DDGAN's generator and discriminator, docs/methods.md §4.6): the separable 4×4 kernel k⊗k/64, zero padding 1 on every side,
 /// stride 2, per channel. Output side ⌊S/2⌋.
 /// </summary>
 /// <remarks>

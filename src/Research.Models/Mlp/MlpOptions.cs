@@ -5,7 +5,7 @@ namespace Research.Models.Mlp;
 
 /// <summary>
 /// The 2-D backbone: an MLP conditioned on a sinusoidal time embedding (and optional class / latent).
-/// Defaults are a little wider than the 100-unit MLPs of SIDDM's 2-D script (methods.md §7.4) and
+/// Defaults are a little wider than the 100-unit MLPs of SIDDM's 2-D script (docs/methods.md §5.5) and
 /// match the 256-wide, 3-hidden-layer denoisers common in 2-D diffusion experiments.
 /// </summary>
 public sealed class MlpOptions : IValidatableOptions

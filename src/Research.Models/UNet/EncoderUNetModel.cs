@@ -13,7 +13,7 @@ namespace Research.Models.UNet;
 /// <c>out.2.qkv_proj</c>, <c>out.2.c_proj</c>) or adaptive average pooling with a zero-initialised 1×1 conv (<c>out.3</c>).
 /// </summary>
 /// <remarks>
-/// ADM, arXiv 2105.05233 §4 and methods.md §8.1 ("the UNet encoder trunk … followed by attention pooling at 8×8").
+/// ADM, arXiv 2105.05233 §4 and docs/methods.md §6.1 (the UNet encoder with attention pooling).
 /// Extras beyond the reference, present only when requested: <c>label_emb</c> (class input, e.g. a class-conditional
 /// discriminator) and <c>z_transform</c> (latent input). It has no extra heads and no minibatch-stddev feature
 /// (<see cref="BackboneRequest.MinibatchStdGroup"/> is not read, so its keys stay the reference's); a pooled request with

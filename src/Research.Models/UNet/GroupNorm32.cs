@@ -11,7 +11,7 @@ namespace Research.Models.UNet;
 /// </summary>
 /// <remarks>
 /// Written on <c>F.group_norm</c> rather than <c>nn.GroupNorm</c>: TorchSharp 0.107's <c>nn.GroupNorm</c> leaves its
-/// weight and bias uninitialised (docs/toolchain.md §2). The reference always uses 32 groups; here the group count is
+/// weight and bias uninitialised (docs/toolchain.md, "TorchSharp traps met so far"). The reference always uses 32 groups; here the group count is
 /// <c>min(numGroups, channels)</c> so that tiny test networks (8 channels) still build; at 32 channels and more it is
 /// exactly the reference.
 /// </remarks>

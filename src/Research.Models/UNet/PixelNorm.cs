@@ -5,7 +5,7 @@ namespace Research.Models.UNet;
 
 /// <summary>
 /// Pixel-wise feature normalisation x / √(mean(x², dim 1) + 1e-8) (StyleGAN's mapping-network input, used by DDGAN's
-/// generator on z: arXiv 2112.07804, code <c>PixelNorm</c>; methods.md §5.4).
+/// generator on z: arXiv 2112.07804, code <c>PixelNorm</c>; docs/methods.md §4.6).
 /// </summary>
 public sealed class PixelNorm : nn.Module<Tensor, Tensor>
 {

@@ -8,10 +8,10 @@ namespace Research.Models.UNet;
 /// <summary>
 /// The conditioning embedding shared by <see cref="UNetModel"/> and <see cref="EncoderUNetModel"/>:
 /// emb = time_embed(sinusoid(t)) [+ label_emb(y)] [+ z_transform(z)], 4·ch wide (ADM, arXiv 2105.05233 §3 and
-/// methods.md §8.4: the class embedding is <b>added</b> to the time embedding).
+/// docs/methods.md §6.4: the class embedding is <b>added</b> to the time embedding).
 /// </summary>
 /// <remarks>
-/// Latent z (DDGAN, arXiv 2112.07804; methods.md §5.4) goes through DDGAN's mapping network, <c>z_transform</c> =
+/// Latent z (DDGAN, arXiv 2112.07804; docs/methods.md §4.6) goes through DDGAN's mapping network, <c>z_transform</c> =
 /// PixelNorm, Linear(nz → 4ch), SiLU, n_mlp × [Linear(4ch → 4ch), SiLU], and its output w is <b>added</b> to the
 /// embedding like the class embedding. DDGAN instead feeds w to a separate affine map in every GroupNorm (AdaGN of z)
 /// and lets only z modulate the norms. Here each residual block's <c>emb_layers</c> Linear already is a per-block affine

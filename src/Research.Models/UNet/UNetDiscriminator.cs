@@ -15,7 +15,7 @@ namespace Research.Models.UNet;
 /// Built for pooled requests with heads; <see cref="Backbone.ForwardHeads"/> returns them all from one trunk pass.
 /// </summary>
 /// <remarks>
-/// <para>SIDDM (Xu et al., arXiv 2306.12511 §3.2–3.3; methods.md §7.2): one discriminator whose encoder gives the marginal
+/// <para>SIDDM (Xu et al., arXiv 2306.12511 §3.2–3.3; docs/methods.md §5.4): one discriminator whose encoder gives the marginal
 /// logit D(x_{t−1}, t), whose decoder gives the denoising regulariser's head D_den (real x_{t−1} → x₀) and, here, also
 /// the AFD regression head C_ψ (x′_{t−1} → x_t), so both heads share every layer of D. The trunk is ADM's
 /// (Dhariwal &amp; Nichol, arXiv 2105.05233 §3–4; <see cref="UNetTrunk"/>, <see cref="UNetConditioning"/>), with the same

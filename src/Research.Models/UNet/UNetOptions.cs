@@ -9,7 +9,7 @@ namespace Research.Models.UNet;
 /// arguments (ADM, arXiv 2105.05233; IDDPM, arXiv 2102.09672), snake_case as in the reference. Input/output channels,
 /// the class count and the latent size come from the family's <c>BackboneRequest</c>, not from here.
 /// Defaults are guided-diffusion's <c>script_util.model_and_diffusion_defaults()</c> unless a comment says otherwise;
-/// ADM's best configuration (methods.md §8.4) sets <c>num_head_channels: 64</c>, <c>resblock_updown: true</c> and
+/// ADM's best configuration (docs/methods.md §6.4) sets <c>num_head_channels: 64</c>, <c>resblock_updown: true</c> and
 /// <c>attention_resolutions: [32, 16, 8]</c>.
 /// </summary>
 public sealed class UNetOptions : IValidatableOptions
@@ -82,7 +82,7 @@ public sealed class UNetOptions : IValidatableOptions
 
     /// <summary>
     /// Hidden layers of the latent mapping network (only for requests with a latent z): PixelNorm, then
-    /// Linear(nz → 4ch) + SiLU, then <c>n_mlp</c> × [Linear(4ch → 4ch) + SiLU]. Default 4 (DDGAN CIFAR-10, methods.md §5.3).
+    /// Linear(nz → 4ch) + SiLU, then <c>n_mlp</c> × [Linear(4ch → 4ch) + SiLU]. Default 4 (DDGAN CIFAR-10, docs/methods.md §4.5).
     /// </summary>
     [Range(0, 64)]
     public int NMlp { get; set; } = 4;

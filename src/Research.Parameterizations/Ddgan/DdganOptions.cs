@@ -14,7 +14,7 @@ public sealed class DdganOptions : AdversarialOptions, IValidatableOptions
     /// <summary>
     /// DDGAN's defaults; the shared keys (nz, use_latent, tanh_output, minibatch_std_group, discriminator_steps, R1)
     /// are declared in <see cref="AdversarialOptions"/>. R1: γ = 0.02 every 15 steps, the CIFAR-10 command
-    /// (<c>--r1_gamma 0.02 --lazy_reg 15</c>, methods.md §5.3).
+    /// (<c>--r1_gamma 0.02 --lazy_reg 15</c>, docs/methods.md §4.5).
     /// </summary>
     public DdganOptions() : base(r1Gamma: 0.02, lazyReg: 15) { }
 
@@ -25,7 +25,7 @@ public sealed class DdganOptions : AdversarialOptions, IValidatableOptions
     public static IReadOnlyList<string> Modes { get; } = ["chain", "augmentation"];
 
     /// <summary>
-    /// What the generator outputs (arXiv 2112.07804 Table 2; methods.md §6): <c>x0</c> (default, DDGAN: x̂₀ with tanh,
+    /// What the generator outputs (arXiv 2112.07804 Table 2; docs/methods.md §4.7): <c>x0</c> (default, DDGAN: x̂₀ with tanh,
     /// then x_{t−1} ~ q(x_{t−1} | x_t, x̂₀)), <c>x_prev</c> ("direct denoising": x_{t−1} itself, no posterior) or
     /// <c>eps</c> ("noise generation": ε̂, then x̂₀ = (x_t − √(1−ᾱ_t) ε̂)/√ᾱ_t and the posterior).
     /// </summary>

@@ -11,7 +11,7 @@ namespace Research.Parameterizations.Ddgan;
 /// <summary>
 /// Denoising diffusion GAN (Xiao et al., arXiv 2112.07804): p_θ(x_{t−1} | x_t) = ∫ p(z) q(x_{t−1} | x_t, x₀ = G_θ(x_t, z, t)) dz
 /// (eq. 9), trained with a time-conditional discriminator D_φ(x_{t−1}, x_t, t) on the joint of each step, non-saturating
-/// losses (eqs. 6–7) and R1 on real x_{t−1} (§4; official <c>train_ddgan.py</c>, methods.md §5.2). Each training step
+/// losses (eqs. 6–7) and R1 on real x_{t−1} (§4; official <c>train_ddgan.py</c>, docs/methods.md §4.3). Each training step
 /// yields the D term, then the G term; each draws its own t and pair. Sampling runs the T-step chain, a fresh z per
 /// step, and returns x̂₀ at the last step (NFE = T). Table 2's ablations are options (<see cref="DdganOptions"/>).
 /// </summary>

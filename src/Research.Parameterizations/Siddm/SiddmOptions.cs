@@ -6,7 +6,7 @@ namespace Research.Parameterizations.Siddm;
 
 /// <summary>
 /// Options of the SIDDM family (Xu et al., "Semi-Implicit Denoising Diffusion Models", arXiv 2306.12511). Every
-/// reading of an ambiguity of the paper (methods.md §7.3, A1–A6) that is worth comparing is an option here; the
+/// reading of an ambiguity of the paper (docs/methods.md §5.3, A1–A6) that is worth comparing is an option here; the
 /// decisions and their reasons are in docs/siddm-decisions.md. T comes from the shared schedule; learning rates
 /// and Adam betas from <c>training.optimizers.generator/discriminator</c>.
 /// </summary>
@@ -27,14 +27,14 @@ public sealed class SiddmOptions : AdversarialOptions, IValidatableOptions
 
     /// <summary>
     /// λ_AFD, the weight of the auxiliary forward-diffusion (conditional KL) term. Default 1: the paper's best value
-    /// in its CIFAR-10 ablation (0, 0.1, 0.5, 1, 5; methods.md §7.2). 0 removes the term and the regression head.
+    /// in its CIFAR-10 ablation (0, 0.1, 0.5, 1, 5; docs/methods.md §5.2). 0 removes the term and the regression head.
     /// </summary>
     [Range(0.0, 1e6)]
     public double LambdaAfd { get; set; } = 1.0;
 
     /// <summary>
     /// A1, the cross-entropy's target: <c>x_t</c> (default) uses the conditioning x_t, ‖x_t − √(1−β_t) x′_{t−1}‖²
-    /// (methods.md's reading; the public 2-D script's re-noising loss in expectation); <c>x_prev</c> uses the paired
+    /// (docs/methods.md §5.2's reading; the public 2-D script's re-noising loss in expectation); <c>x_prev</c> uses the paired
     /// real x_{t−1}, (1−β_t)‖x′_{t−1} − x_{t−1}‖².
     /// </summary>
     public string AfdTarget { get; set; } = "x_t";

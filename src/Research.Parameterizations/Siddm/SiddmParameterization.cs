@@ -14,7 +14,7 @@ namespace Research.Parameterizations.Siddm;
 /// q(x_{t−1}) q(x_t | x_{t−1}) (§3.1, eq. 7): a marginal adversarial term with D(x_{t−1}, t), which never sees x_t,
 /// plus λ_AFD·KL(p_θ(x_t | x′_{t−1}) ‖ q(x_t | x_{t−1})) (the auxiliary forward diffusion, §3.2, eqs. 9–11): an
 /// explicit Gaussian cross-entropy minus an entropy estimated by a regression head C_ψ on D's trunk. D is
-/// regularised by a denoising head D_den on real samples (§3.3) instead of R1. Losses per methods.md §7.2; the
+/// regularised by a denoising head D_den on real samples (§3.3) instead of R1. Losses per docs/methods.md §5.2; the
 /// readings of A1–A6 are options, argued in docs/siddm-decisions.md. Sampling is DDGAN's chain: NFE = T.
 /// </summary>
 public sealed class SiddmParameterization : AdversarialDiffusionParameterization
@@ -61,7 +61,7 @@ public sealed class SiddmParameterization : AdversarialDiffusionParameterization
     }
 
     // L_{D,C} = softplus(−D(x_{t−1})) + softplus(D(x′_{t−1})) + λ_AFD·w_t‖x_t − C_ψ(x′_{t−1})‖²
-    //         + λ_reg‖D_den(x_{t−1}) − x₀‖² [+ R1], with x′_{t−1} detached (methods.md §7.2).
+    //         + λ_reg‖D_den(x_{t−1}) − x₀‖² [+ R1], with x′_{t−1} detached (docs/methods.md §5.2).
     /// <inheritdoc />
     protected override Tensor DiscriminatorLoss(Tensor x0, StepInfo step, Dictionary<string, Tensor> parts)
     {

@@ -58,7 +58,7 @@ public static class ComparisonTable
         foreach (var note in rows.Select(r => r.Metrics.GetValueOrDefault("mode_footnote") as string).Where(n => n != null).Distinct())
             table.AddFootnote("Mode metrics — " + note);
         if (anyTwoD && rows.Any(r => !IsImageRow(r)))
-            table.AddFootnote("Fréchet distance: on raw 2-D coordinates (SIDDM's \"FID\"); MMD²: unbiased, kernel (⟨x,y⟩/2+1)², standardised by the real data (methods.md §9).");
+            table.AddFootnote("Fréchet distance: on raw 2-D coordinates (SIDDM's \"FID\"); MMD²: unbiased, kernel (⟨x,y⟩/2+1)², standardised by the real data (docs/methods.md §7.5).");
         if (rows.Any(r => !IsImageRow(r) && r.Metrics.ContainsKey("guided_accuracy_pct")))
             table.AddFootnote("in requested mode %: samples whose nearest mode is the requested label (labels cycle over the 25 modes; chance 4 %).");
         if (anyImageGuided)
@@ -79,6 +79,6 @@ public static class ComparisonTable
         var m = r.Metrics;
         return $"fid / kid / precision / recall: features of {m[MetricKeys.FeatureExtractor]} ({m.GetValueOrDefault("feature_extractor_hash")}), " +
                $"{m.GetValueOrDefault("reference_images")} reference images vs the row's samples; KID over 100 subsets of {m.GetValueOrDefault("kid_subset_size")}, " +
-               "precision/recall with k = 3 (methods.md §9).";
+               "precision/recall with k = 3 (docs/methods.md §7.4).";
     }
 }

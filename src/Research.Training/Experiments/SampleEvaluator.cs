@@ -126,7 +126,7 @@ public static class SampleEvaluator
     /// <summary>
     /// Metrics of one request's samples: the 2-D suite for point sets (from <paramref name="dataSpace"/>), and FID,
     /// KID, precision/recall (k = 3) and optionally IS in feature space for images (from the model-space
-    /// <paramref name="modelSpace"/>, methods.md §9). Image data without <c>evaluation.features</c> get no metrics
+    /// <paramref name="modelSpace"/>, docs/methods.md §7). Image data without <c>evaluation.features</c> get no metrics
     /// (the runner warned once); their rows say <c>feature_extractor = none</c>.
     /// </summary>
     public static Dictionary<string, object> Score(TrainingSession s, Tensor dataSpace, SamplingOptions spec, Tensor? modelSpace = null)

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace Research.UnitTests.Backbones;
 
 /// <summary>
-/// Backbone <c>ddgan-discriminator</c> (DDGAN's official <c>Discriminator_small</c>, methods.md §5) and the per-role
+/// Backbone <c>ddgan-discriminator</c> (DDGAN's official <c>Discriminator_small</c>, docs/methods.md §4.6) and the per-role
 /// backbone type that puts it beside a UNet generator.
 /// </summary>
 [NonParallelizable]

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Research.UnitTests.Contracts;
 
 /// <summary>
-/// The contract every registered family must keep (style.md "Contract tests"); runs over every registry
+/// The contract every registered family must keep (docs/architecture.md, "Contracts"); runs over every registry
 /// key, so a new family is covered as soon as it registers.
 /// </summary>
 [NonParallelizable]

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Research.UnitTests.Schedules;
 
-/// <summary><see cref="NoiseSchedule.ForwardPair"/>: DDGAN's training pair (methods.md §2.3 item 4).</summary>
+/// <summary><see cref="NoiseSchedule.ForwardPair"/>: DDGAN's training pair (docs/methods.md §2.3 item 1).</summary>
 public sealed class NoiseScheduleForwardPairTests
 {
     private static NoiseSchedule Make(string type, int steps) =>

@@ -2,7 +2,7 @@ using Research.Core.Schedules;
 
 namespace Research.UnitTests.Schedules;
 
-/// <summary><see cref="NoiseSchedule.SpaceTimesteps"/> and <see cref="NoiseSchedule.Respace"/> (methods.md §2.4).</summary>
+/// <summary><see cref="NoiseSchedule.SpaceTimesteps"/> and <see cref="NoiseSchedule.Respace"/> (docs/methods.md §2.4).</summary>
 public sealed class NoiseScheduleRespacingTests
 {
     [Test]

@@ -3,7 +3,7 @@ using Research.Core.Schedules;
 namespace Research.UnitTests.Schedules;
 
 /// <summary>
-/// Hand-checkable values and identities from methods.md §1–§2.3 (the paper-level reference, independent of the
+/// Hand-checkable values and identities from docs/methods.md §1–§2.3 (the paper-level reference, independent of the
 /// golden file). Tolerances are half a unit in the last digit quoted there.
 /// </summary>
 public sealed class NoiseScheduleSpotValueTests
@@ -118,7 +118,7 @@ public sealed class NoiseScheduleSpotValueTests
     [Test]
     public void Ddgan_ForwardSigmaAtStep0_IsExactlyZeroInFloat32()
     {
-        // methods.md §2.3 lists σ_0 = 1e-4 (float64 arithmetic). The official code rounds 1 − 1e-8 to 1.0f, so
+        // docs/methods.md §2.3 lists σ_0 = 1e-4 (float64 arithmetic). The official code rounds 1 − 1e-8 to 1.0f, so
         // a_0 = 1 and σ_0 = 0: the clean side of the pair at index 0 is x0 itself.
         using var s = NoiseSchedule.Create(new ScheduleOptions { Type = "ddgan-vp", NumTimesteps = 4 });
         Assert.That((s.ForwardA[0], s.ForwardSigma[0]), Is.EqualTo((1.0, 0.0)));
