@@ -1,13 +1,16 @@
 namespace Research.UnitTests;
 
-/// <summary>Locates the repository root and the shared reference data (<c>../shared/data</c> next to it).</summary>
+/// <summary>Locates the repository root and the reference data committed under <c>tests/data/reference</c>.</summary>
 public static class TestPaths
 {
     /// <summary>The folder holding <c>Research.sln</c>.</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    /// <summary><c>../shared/data</c> beside the repository (reference values from the official code).</summary>
-    public static string SharedData => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data"));
+    /// <summary>
+    /// <c>tests/data/reference</c>: values computed by the official Python code, written by its <c>generate.py</c>
+    /// (its README says which code, commit and command).
+    /// </summary>
+    public static string ReferenceData => Path.Combine(RepoRoot, "tests", "data", "reference");
 
     private static string FindRepoRoot()
     {

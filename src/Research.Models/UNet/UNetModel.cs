@@ -16,7 +16,7 @@ namespace Research.Models.UNet;
 /// improvements); Nichol &amp; Dhariwal, "Improved DDPM", arXiv 2102.09672 (the UNet it extends). Parameter names equal the
 /// reference state-dict keys (<c>time_embed.*</c>, <c>label_emb.*</c>, <c>input_blocks.N.M.*</c>, <c>middle_block.*</c>,
 /// <c>output_blocks.*</c>, <c>out.*</c>) so guided-diffusion weights load without a mapping table (tested against
-/// ../shared/data/parity). <c>z_transform.*</c> exists only for latent requests, <c>heads.*</c> only for requests with
+/// tests/data/reference/parity). <c>z_transform.*</c> exists only for latent requests, <c>heads.*</c> only for requests with
 /// extra heads (<see cref="UNetHeads"/>: dense heads on the decoder's features, pooled heads on the bottleneck). The
 /// output convolution and every block's last convolution are zero-initialised.
 /// </remarks>

@@ -5,7 +5,7 @@ namespace Research.UnitTests.Schedules;
 
 /// <summary>
 /// Reads <c>golden/schedules.json</c> (values produced by the official Python code) and compares arrays at the
-/// reference data's tolerances: float64 values to 1e-12, DDGAN's float32 quantities to about 1e-6 relative.
+/// tolerances of <c>tests/data/reference/README.md</c>.
 /// </summary>
 internal static class ScheduleGolden
 {
@@ -36,7 +36,7 @@ internal static class ScheduleGolden
         };
 
     private static readonly Lazy<JsonDocument> Document = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.SharedData, "golden", "schedules.json"))));
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.ReferenceData, "golden", "schedules.json"))));
 
     public static JsonElement Root => Document.Value.RootElement;
 

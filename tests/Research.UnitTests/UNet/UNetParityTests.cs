@@ -10,13 +10,13 @@ namespace Research.UnitTests.UNet;
 
 /// <summary>
 /// Weight compatibility with guided-diffusion: the networks built from the reference constructor arguments load the
-/// reference state dicts by key (strict) and reproduce the reference float32 outputs within 1e-5 (the reference's own float32-vs-float64 gap is at most 1.3e-6).
+/// reference state dicts by key (strict) and reproduce the reference float32 outputs within 1e-5 (tests/data/reference/README.md).
 /// </summary>
 public class UNetParityTests
 {
     private const double Tolerance = 1e-5;
 
-    private static string Parity(string file) => Path.Combine(TestPaths.SharedData, "parity", file);
+    private static string Parity(string file) => Path.Combine(TestPaths.ReferenceData, "parity", file);
 
     /// <summary>Our options from the reference <c>constructor_kwargs</c> (attention_resolutions there are downsampling factors).</summary>
     private static (UNetOptions Options, BackboneRequest Request) FromConfig(string name)
