@@ -99,11 +99,12 @@ public sealed class DdganDiscriminator : Backbone
     }
 
     /// <summary>The main logits and every pooled head from one trunk pass.</summary>
-    public override IReadOnlyDictionary<string, Tensor> ForwardHeads(Tensor x, Tensor t, Tensor? y, Tensor? z)
+    protected override IReadOnlyDictionary<string, Tensor> ForwardHeadsCore(Tensor x, Tensor t, Tensor? y, Tensor? z,
+                                                                            IReadOnlyCollection<string> detachTrunk)
     {
         using var scope = NewDisposeScope();
         var features = Trunk(x, t, y);
-        return WithHeads(end_linear.call(features), features, (head, f) => heads[head.Name].call(f));
+        return WithHeads(end_linear.call(features), features, detachTrunk, (head, f) => heads[head.Name].call(f));
     }
 
     // Summed features [B, C_last] in the caller's scope.
