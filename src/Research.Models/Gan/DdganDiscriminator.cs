@@ -26,6 +26,10 @@ namespace Research.Models.Gan;
 /// requested: <c>label_emb</c> (class input added to the t-embedding) and pooled heads <c>heads.&lt;name&gt;</c>, each a
 /// linear layer on the summed features beside <c>end_linear</c>. Pooled requests only: there is no decoder for dense output.
 /// </para>
+/// <para>
+/// Initialisation as the reference computes it (<see cref="VarianceScaling.DdganUniform"/>: fan_out, although the reference
+/// names the mode fan_avg); the heads are initialised as <c>end_linear</c>, the layer they sit beside.
+/// </para>
 /// </remarks>
 public sealed class DdganDiscriminator : Backbone
 {
@@ -57,14 +61,14 @@ public sealed class DdganDiscriminator : Backbone
         int e = options.TEmbDim;
         var t0 = nn.Linear(e, e);
         var t2 = nn.Linear(e, e);
-        VarianceScaling.FanAvgUniform(t0.weight!, t0.bias);
-        VarianceScaling.FanAvgUniform(t2.weight!, t2.bias);
+        VarianceScaling.DdganUniform(t0.weight!, t0.bias);
+        VarianceScaling.DdganUniform(t2.weight!, t2.bias);
         t_embed = nn.Sequential(("main", nn.Sequential(t0, nn.LeakyReLU(0.2), t2)));
         if (request.NumClasses > 0) label_emb = nn.Embedding(request.NumClasses, e);
         var mult = options.ChannelMult;
         int ch = options.Ngf * mult[0];
         var start = new SafeConv2d(request.InChannels, ch, 1);
-        VarianceScaling.FanAvgUniform(start.Weight, start.Bias);
+        VarianceScaling.DdganUniform(start.Weight, start.Bias);
         start_conv = start;
         for (int i = 0; i < mult.Count; i++)
         {
@@ -74,14 +78,14 @@ public sealed class DdganDiscriminator : Backbone
         }
         int withStd = ch + (request.MinibatchStdGroup > 0 ? 1 : 0);
         final_conv = new SafeConv2d(withStd, ch, 3, padding: 1);
-        VarianceScaling.FanAvgUniform(final_conv.Weight, final_conv.Bias, scale: 0);
+        VarianceScaling.DdganUniform(final_conv.Weight, final_conv.Bias, scale: 0);
         end_linear = nn.Linear(ch, request.OutChannels);
-        VarianceScaling.FanAvgUniform(end_linear.weight!, end_linear.bias);
+        VarianceScaling.DdganUniform(end_linear.weight!, end_linear.bias);
         heads = new ModuleDict<Linear>();
         foreach (var head in request.Heads)
         {
             var linear = nn.Linear(ch, head.Channels);
-            VarianceScaling.FanAvgUniform(linear.weight!, linear.bias);
+            VarianceScaling.DdganUniform(linear.weight!, linear.bias);
             heads.Add((head.Name, linear));
         }
         RegisterComponents();
@@ -99,11 +103,12 @@ public sealed class DdganDiscriminator : Backbone
     }
 
     /// <summary>The main logits and every pooled head from one trunk pass.</summary>
-    public override IReadOnlyDictionary<string, Tensor> ForwardHeads(Tensor x, Tensor t, Tensor? y, Tensor? z)
+    protected override IReadOnlyDictionary<string, Tensor> ForwardHeadsCore(Tensor x, Tensor t, Tensor? y, Tensor? z,
+                                                                            IReadOnlyCollection<string> detachTrunk)
     {
         using var scope = NewDisposeScope();
         var features = Trunk(x, t, y);
-        return WithHeads(end_linear.call(features), features, (head, f) => heads[head.Name].call(f));
+        return WithHeads(end_linear.call(features), features, detachTrunk, (head, f) => heads[head.Name].call(f));
     }
 
     // Summed features [B, C_last] in the caller's scope.

@@ -24,10 +24,10 @@ public sealed class DownConvBlock : nn.Module<Tensor, Tensor, Tensor>
         var c2 = new SafeConv2d(outChannels, outChannels, 3, padding: 1);
         var sk = new SafeConv2d(inChannels, outChannels, 1, hasBias: false);
         dense_t1 = nn.Linear(tEmbDim, outChannels);
-        VarianceScaling.FanAvgUniform(c1.Weight, c1.Bias);
-        VarianceScaling.FanAvgUniform(c2.Weight, c2.Bias, scale: 0);
-        VarianceScaling.FanAvgUniform(sk.Weight, null);
-        VarianceScaling.FanAvgUniform(dense_t1.weight!, dense_t1.bias);
+        VarianceScaling.DdganUniform(c1.Weight, c1.Bias);
+        VarianceScaling.DdganUniform(c2.Weight, c2.Bias, scale: 0);
+        VarianceScaling.DdganUniform(sk.Weight, null);
+        VarianceScaling.DdganUniform(dense_t1.weight!, dense_t1.bias);
         conv1 = nn.Sequential(c1);
         conv2 = nn.Sequential(c2);
         skip = nn.Sequential(sk);

@@ -88,11 +88,12 @@ public sealed class MlpBackbone : Backbone
     }
 
     /// <summary>Main output <c>[B, out]</c> and each head <c>[B, channels]</c> from one trunk pass.</summary>
-    public override IReadOnlyDictionary<string, Tensor> ForwardHeads(Tensor x, Tensor t, Tensor? y, Tensor? z)
+    protected override IReadOnlyDictionary<string, Tensor> ForwardHeadsCore(Tensor x, Tensor t, Tensor? y, Tensor? z,
+                                                                            IReadOnlyCollection<string> detachTrunk)
     {
         using var scope = NewDisposeScope();
         var features = Trunk(x, t, y, z);                                          // [B, h(+1)], activated
-        return WithHeads(Main(features), features, (head, f) => heads[head.Name].call(f));
+        return WithHeads(Main(features), features, detachTrunk, (head, f) => heads[head.Name].call(f));
     }
 
     private Tensor Main(Tensor features)

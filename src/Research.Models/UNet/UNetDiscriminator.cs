@@ -80,7 +80,7 @@ public sealed class UNetDiscriminator : Backbone
 
     /// <summary>
     /// The logit only (the decoder is skipped): x <c>[B, C_in, S, S]</c>, t <c>[B]</c>, y <c>[B]</c>?, z <c>[B, nz]</c>? →
-    /// <c>[B, C_out]</c>; bit-identical to <see cref="ForwardHeads"/>'s main output.
+    /// <c>[B, C_out]</c>; bit-identical to <see cref="Backbone.ForwardHeads"/>'s main output.
     /// </summary>
     public override Tensor forward(Tensor x, Tensor t, Tensor? y, Tensor? z)
     {
@@ -94,11 +94,12 @@ public sealed class UNetDiscriminator : Backbone
     /// <summary>
     /// One trunk pass giving the logit under <see cref="BackboneHead.Main"/> (<c>[B, C_out]</c>), each dense head
     /// <c>[B, channels, S, S]</c> and each pooled head <c>[B, channels]</c>; heads never get tanh, and a head with
-    /// <see cref="BackboneHead.DetachTrunk"/> reads detached features. Fresh tensors in the caller's scope.
+    /// its name in <paramref name="detachTrunk"/> reads detached features. Fresh tensors in the caller's scope.
     /// </summary>
-    public override IReadOnlyDictionary<string, Tensor> ForwardHeads(Tensor x, Tensor t, Tensor? y, Tensor? z)
+    protected override IReadOnlyDictionary<string, Tensor> ForwardHeadsCore(Tensor x, Tensor t, Tensor? y, Tensor? z,
+                                                                            IReadOnlyCollection<string> detachTrunk)
     {
-        if (heads is null) return base.ForwardHeads(x, t, y, z);
+        if (heads is null) return base.ForwardHeadsCore(x, t, y, z, detachTrunk);
         UNetFactory.CheckInput(x, _request.InChannels, _options.ImageSize);
         using var scope = NewDisposeScope();
         var emb = Embed(x, t, y, z);                                                       // [B, 4ch]
@@ -106,7 +107,7 @@ public sealed class UNetDiscriminator : Backbone
         var h = WithMinibatchStd(UNetTrunk.Encode(input_blocks, middle_block, x, emb, skips));
         var outputs = new Dictionary<string, Tensor> { [BackboneHead.Main] = Main(h) };
         var decoded = output_blocks is null ? null : UNetTrunk.Decode(output_blocks, h, skips!, emb);   // [B, C_0, S, S]
-        heads.AddOutputs(outputs, decoded, h);
+        heads.AddOutputs(outputs, decoded, h, detachTrunk);
         foreach (var v in outputs.Values) v.MoveToOuterDisposeScope();
         return outputs;
     }

@@ -12,8 +12,9 @@ namespace Research.Models.UNet;
 /// </summary>
 /// <remarks>
 /// SIDDM (Xu et al., arXiv 2306.12511 §3.2–3.3): the discriminator's regression head C_ψ and its denoising decoder head
-/// D_den are dense heads of one UNet discriminator (<see cref="UNetDiscriminator"/>). A head with
-/// <see cref="BackboneHead.DetachTrunk"/> reads detached features, so its loss trains its own layers only.
+/// D_den are dense heads of one UNet discriminator (<see cref="UNetDiscriminator"/>). A head the caller names in
+/// <see cref="Backbone.ForwardHeads"/>'s <c>detachTrunk</c> reads detached features in that pass, so a loss on it then
+/// trains its own layers only.
 /// </remarks>
 public sealed class UNetHeads : nn.Module
 {
@@ -45,16 +46,17 @@ public sealed class UNetHeads : nn.Module
 
     /// <summary>
     /// Adds every head's output to <paramref name="outputs"/> under its name; tensors in the caller's scope.
-    /// decoded <c>[B, C_dec, S, S]</c> (null when no head is dense), bottleneck <c>[B, C_mid, S/ds, S/ds]</c>.
+    /// decoded <c>[B, C_dec, S, S]</c> (null when no head is dense), bottleneck <c>[B, C_mid, S/ds, S/ds]</c>; a head named
+    /// in <paramref name="detachTrunk"/> reads them detached.
     /// </summary>
-    public void AddOutputs(IDictionary<string, Tensor> outputs, Tensor? decoded, Tensor bottleneck)
+    public void AddOutputs(IDictionary<string, Tensor> outputs, Tensor? decoded, Tensor bottleneck, IReadOnlyCollection<string> detachTrunk)
     {
         foreach (var head in _heads)
         {
             var features = head.Output == BackboneOutput.Dense
                 ? decoded ?? throw new InvalidOperationException($"head '{head.Name}' is dense but no decoder features were computed")
                 : bottleneck;
-            outputs[head.Name] = _layers[head.Name].call(head.DetachTrunk ? features.detach() : features);
+            outputs[head.Name] = _layers[head.Name].call(detachTrunk.Contains(head.Name) ? features.detach() : features);
         }
     }
 }

@@ -83,16 +83,17 @@ public sealed class UNetModel : Backbone
     /// <summary>
     /// The main output and every requested head from one pass: a dense head reads the decoder's final features
     /// (<c>[B, channels, S, S]</c>), a pooled head the bottleneck (<c>[B, channels]</c>); heads never get tanh.
-    /// Fresh tensors in the caller's scope.
+    /// A head named in <paramref name="detachTrunk"/> reads detached features. Fresh tensors in the caller's scope.
     /// </summary>
-    public override IReadOnlyDictionary<string, Tensor> ForwardHeads(Tensor x, Tensor t, Tensor? y, Tensor? z)
+    protected override IReadOnlyDictionary<string, Tensor> ForwardHeadsCore(Tensor x, Tensor t, Tensor? y, Tensor? z,
+                                                                            IReadOnlyCollection<string> detachTrunk)
     {
-        if (heads is null) return base.ForwardHeads(x, t, y, z);
+        if (heads is null) return base.ForwardHeadsCore(x, t, y, z, detachTrunk);
         UNetFactory.CheckInput(x, _request.InChannels, _options.ImageSize);
         using var scope = NewDisposeScope();
         var (decoded, bottleneck) = Trunk(x, t, y, z);
         var outputs = new Dictionary<string, Tensor> { [BackboneHead.Main] = Main(decoded) };
-        heads.AddOutputs(outputs, decoded, bottleneck);
+        heads.AddOutputs(outputs, decoded, bottleneck, detachTrunk);
         foreach (var v in outputs.Values) v.MoveToOuterDisposeScope();
         return outputs;
     }

@@ -54,7 +54,8 @@ public sealed class SiddmOptions : AdversarialOptions, IValidatableOptions
 
     /// <summary>
     /// A3: the regression head's loss also trains D's shared trunk. Default true (the paper says C_ψ shares layers
-    /// with D; sharing without training them jointly would be a separate network on frozen features).
+    /// with D; sharing without training them jointly would be a separate network on frozen features). False detaches
+    /// the trunk under C_ψ in D's step only; in G's step the entropy estimate Ĥ reaches G through D's trunk either way.
     /// </summary>
     public bool AfdTrainsTrunk { get; set; } = true;
 

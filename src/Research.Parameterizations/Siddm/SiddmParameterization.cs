@@ -26,12 +26,14 @@ public sealed class SiddmParameterization : AdversarialDiffusionParameterization
     public const string DenoisingHead = "denoiser";
 
     private readonly SiddmOptions _options;
+    private readonly string[] _detachInDiscriminatorStep;   // [RegressionHead] when afd_trains_trunk is false (A3)
 
     /// <summary>Builds G and D (with the heads the options use) from the shared backbone.</summary>
     public SiddmParameterization(SiddmOptions options, BuildContext context)
         : base("siddm", context, CreateGenerator(Validated(options), context), CreateDiscriminator(options, context), options.DiscriminatorSteps)
     {
         _options = options;
+        _detachInDiscriminatorStep = options.HasRegressionHead && !options.AfdTrainsTrunk ? [RegressionHead] : [];
     }
 
     private static SiddmOptions Validated(SiddmOptions options)
@@ -51,7 +53,7 @@ public sealed class SiddmParameterization : AdversarialDiffusionParameterization
     private static Backbone CreateDiscriminator(SiddmOptions options, BuildContext context)
     {
         var heads = new List<BackboneHead>();
-        if (options.HasRegressionHead) heads.Add(new BackboneHead(RegressionHead, context.Channels) { DetachTrunk = !options.AfdTrainsTrunk });
+        if (options.HasRegressionHead) heads.Add(new BackboneHead(RegressionHead, context.Channels));
         if (options.LambdaReg > 0) heads.Add(new BackboneHead(DenoisingHead, context.Channels));
         return context.Backbones.Create(new BackboneRequest("discriminator", context.Channels, 1, BackboneOutput.Pooled)
         {
@@ -61,7 +63,8 @@ public sealed class SiddmParameterization : AdversarialDiffusionParameterization
     }
 
     // L_{D,C} = softplus(−D(x_{t−1})) + softplus(D(x′_{t−1})) + λ_AFD·w_t‖x_t − C_ψ(x′_{t−1})‖²
-    //         + λ_reg‖D_den(x_{t−1}) − x₀‖² [+ R1], with x′_{t−1} detached (docs/methods.md §5.2).
+    //         + λ_reg‖D_den(x_{t−1}) − x₀‖² [+ R1], with x′_{t−1} detached (docs/methods.md §5.2). With afd_trains_trunk false
+    //         C_ψ reads D's trunk detached in this term only, so its regression error trains C_ψ's own layers (A3).
     /// <inheritdoc />
     protected override Tensor DiscriminatorLoss(Tensor x0, StepInfo step, Dictionary<string, Tensor> parts)
     {
@@ -72,7 +75,7 @@ public sealed class SiddmParameterization : AdversarialDiffusionParameterization
         var real = DiscriminatorNetwork.ForwardHeads(xPrev, pair.T, null, null);
         Tensor xPrevFake;
         using (no_grad()) xPrevFake = ReverseStep(pair.XT, pair.T, step.Generator);  // G is not trained by this term
-        var fake = DiscriminatorNetwork.ForwardHeads(xPrevFake, pair.T, null, null);
+        var fake = DiscriminatorNetwork.ForwardHeads(xPrevFake, pair.T, null, null, _detachInDiscriminatorStep);
         var lossReal = GanLosses.DiscriminatorReal(real[BackboneHead.Main]);
         var lossFake = GanLosses.DiscriminatorFake(fake[BackboneHead.Main]);
         parts["d_real"] = lossReal;
@@ -104,6 +107,7 @@ public sealed class SiddmParameterization : AdversarialDiffusionParameterization
 
     // L_G = softplus(−D(x′_{t−1})) + λ_AFD·(CE − Ĥ) with CE = w_t‖x_t − √(1−β_t) x′_{t−1}‖² (A1: x_t) or
     // w_t(1−β_t)‖x′_{t−1} − x_{t−1}‖² (A1: x_prev), and Ĥ = w_t‖x_t − C_ψ(x′_{t−1})‖² (eqs. 9–11; D, C_ψ frozen).
+    // No head is detached here whatever afd_trains_trunk says: Ĥ's gradient reaches G through D's frozen trunk.
     /// <inheritdoc />
     protected override Tensor GeneratorLoss(Tensor x0, StepInfo step, Dictionary<string, Tensor> parts)
     {

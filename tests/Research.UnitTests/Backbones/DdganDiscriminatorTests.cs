@@ -54,12 +54,35 @@ public sealed class DdganDiscriminatorTests
         Assert.That(p["conv2.conv1.0.weight"].shape, Is.EqualTo(new long[] { 16, 8, 3, 3 }));
         Assert.That(p["final_conv.weight"].shape, Is.EqualTo(new long[] { 16, 17, 3, 3 }), "one minibatch-std channel");
         Assert.That(p.ContainsKey("conv1.skip.0.bias"), Is.False, "the skip convolution has no bias");
-        // default_init: U(±√(3·scale/fan_avg)), zero biases; "zero" layers use scale 1e-10.
-        double limit = Math.Sqrt(3.0 / ((8 * 9 + 16 * 9) / 2.0));
+        // The reference's dense_layer init: U(±√(3·scale/fan_out)) (its "fan_avg" mode computes fan_out), zero biases;
+        // "zero" layers use scale 1e-10. conv2.conv1: 8 → 16, 3×3, fan_out 144 (a true fan-avg would be 108).
+        double limit = Math.Sqrt(3.0 / (16 * 9));
         Assert.That(p["conv2.conv1.0.weight"].abs().max().item<float>(), Is.LessThanOrEqualTo(limit).And.GreaterThan(0.8 * limit));
+        // end_linear: 16 → 1, fan_out 1, so its bound is √3; a fan-avg bound, √(3/8.5) ≈ 0.59, could not be exceeded.
+        Assert.That(p["end_linear.weight"].abs().max().item<float>(), Is.LessThanOrEqualTo(Math.Sqrt(3)).And.GreaterThan(Math.Sqrt(3 / 8.5)));
         Assert.That(p["conv2.conv2.0.weight"].abs().max().item<float>(), Is.LessThan(1e-4).And.GreaterThan(0));
         Assert.That(p["final_conv.weight"].abs().max().item<float>(), Is.LessThan(1e-4).And.GreaterThan(0));
         Assert.That(p["conv2.conv1.0.bias"].abs().max().item<float>(), Is.Zero);
+    }
+
+    // dense_layer.py's variance scaling as the official code computes it: v = scale / fan_out (its "fan_avg" mode
+    // returns fan_out), bound √(3v), whatever fan_in is.
+    [TestCase(new long[] { 1, 512 }, 1.0)]              // end_linear at CIFAR-10 width: ≈ 16× a fan-avg bound
+    [TestCase(new long[] { 128, 6, 1, 1 }, 128.0)]       // start_conv
+    [TestCase(new long[] { 64, 16, 3, 3 }, 576.0)]       // a 3×3 conv: fan_out = out × kernel area
+    public void DdganUniform_BoundIsFanOut(long[] shape, double fanOut)
+    {
+        manual_seed(6);
+        using var scope = NewDisposeScope();
+        var w = empty(shape);
+        var b = ones([shape[0]]);
+        VarianceScaling.DdganUniform(w, b);
+        double bound = Math.Sqrt(3 / fanOut);
+        Assert.That(VarianceScaling.FanOut(w), Is.EqualTo(fanOut));
+        Assert.That(w.abs().max().item<float>(), Is.LessThanOrEqualTo(bound * (1 + 1e-6)).And.GreaterThan(0.95 * bound));
+        Assert.That(b.abs().max().item<float>(), Is.Zero);
+        VarianceScaling.DdganUniform(w, null, scale: 0);
+        Assert.That(w.abs().max().item<float>(), Is.LessThanOrEqualTo(Math.Sqrt(3e-10 / fanOut) * (1 + 1e-6)).And.GreaterThan(0));
     }
 
     [Test]

@@ -10,10 +10,10 @@ public sealed class MlpHeadsTests
 {
     private static readonly MlpOptions Tiny = new() { HiddenDim = 8, NumLayers = 2, TimeEmbedDim = 4 };
 
-    private static MlpBackbone Discriminator(bool detachRegression = false) => new(Tiny,
+    private static MlpBackbone Discriminator() => new(Tiny,
         new BackboneRequest("discriminator", 2, 1, BackboneOutput.Pooled)
         {
-            Heads = [new BackboneHead("regression", 2) { DetachTrunk = detachRegression }, new BackboneHead("denoiser", 3)],
+            Heads = [new BackboneHead("regression", 2), new BackboneHead("denoiser", 3)],
         });
 
     [Test]
@@ -36,13 +36,38 @@ public sealed class MlpHeadsTests
     public void ForwardHeads_HeadLoss_ReachesTrunkUnlessDetached(bool detach, bool trunkGetsGradient)
     {
         manual_seed(1);
-        using var d = Discriminator(detach);
+        using var d = Discriminator();
         using (var scope = NewDisposeScope())
-            d.ForwardHeads(randn([5, 2]), zeros([5], dtype: int64), null, null)["regression"].square().sum().backward();
+            d.ForwardHeads(randn([5, 2]), zeros([5], dtype: int64), null, null, detach ? ["regression"] : null)["regression"].square().sum().backward();
         var grads = d.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad is { } g && g.abs().sum().item<float>() > 0);
         Assert.That(grads["heads.regression.weight"], Is.True);
         Assert.That(grads["input.weight"], Is.EqualTo(trunkGetsGradient));
         Assert.That(grads["output.weight"], Is.False, "the main head takes no part in the head's loss");
+    }
+
+    [Test]
+    public void ForwardHeads_DetachIsPerPass_TheNextPassReachesTheInputAgain()
+    {
+        // The detach is the caller's choice for one pass, not a property of the network: SIDDM detaches C_ψ in D's step
+        // and needs C_ψ's gradient to reach x′_{t−1} (hence G) in G's step.
+        manual_seed(1);
+        using var d = Discriminator();
+        using var scope = NewDisposeScope();
+        var x = randn([5, 2]).requires_grad_(true);
+        var t = zeros([5], dtype: int64);
+        d.ForwardHeads(x, t, null, null, ["regression"])["regression"].square().sum().backward();
+        Assert.That(x.grad, Is.Null, "a detached head's loss reaches neither the trunk nor the input");
+        d.ForwardHeads(x, t, null, null)["regression"].square().sum().backward();
+        Assert.That(x.grad!.abs().sum().item<float>(), Is.GreaterThan(0f), "without the detach the head's loss reaches the input");
+    }
+
+    [Test]
+    public void ForwardHeads_DetachAnUnknownHead_ThrowsNamingIt()
+    {
+        using var d = Discriminator();
+        using var scope = NewDisposeScope();
+        var e = Assert.Throws<ArgumentException>(() => d.ForwardHeads(randn([5, 2]), zeros([5], dtype: int64), null, null, ["regresion"]));
+        Assert.That(e!.Message, Does.Contain("'regresion'").And.Contain("regression, denoiser"));
     }
 
     [Test]

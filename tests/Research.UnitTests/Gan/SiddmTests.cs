@@ -1,5 +1,8 @@
 using Research.Core.Backbones;
+using Research.Core.Parameterizations;
 using Research.Parameterizations.Siddm;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Research.UnitTests.Gan;
 
@@ -58,6 +61,50 @@ public sealed class SiddmTests
         var names = d.named_parameters().Select(p => p.name).ToList();
         Assert.That(names.Contains("heads.regression.weight"), Is.EqualTo(o.HasRegressionHead));
         Assert.That(names.Contains("heads.denoiser.weight"), Is.EqualTo(o.LambdaReg > 0));
+    }
+
+    // A3 (afd_trains_trunk) decides only whether C_ψ's regression error in D's step shapes D's trunk. In G's step the
+    // entropy estimate Ĥ must reach G through D's frozen trunk under both settings: without that gradient G never
+    // raises C_ψ's error and "afd_trains_trunk: false" trains as "use_entropy_head: false" while still logging g_ent.
+    [TestCase(true)]
+    [TestCase(false)]
+    public void GeneratorLoss_AfdTrainsTrunkEitherWay_EntropyTermGivesTheGeneratorAGradient(bool trainsTrunk)
+    {
+        using var s = GanTestKit.Session("siddm", $"afd_trains_trunk={trainsTrunk.ToString().ToLowerInvariant()}");
+        var generator = s.Parameterization.Networks["generator"];
+        using var scope = NewDisposeScope();
+        var batch = s.Data.NextBatch(16, s.DataGenerator);
+        var terms = s.Parameterization.LossTerms(batch, new StepInfo(0, s.TrainGenerator)).ToList();
+        terms[0].Compute();                                    // D's term first, as the loop runs them (same draws)
+        foreach (var o in s.Optimizers.Values) o.zero_grad();
+        terms[1].Compute();
+        var entropy = terms[1].Parts["g_ent"];
+        Assert.That(entropy.requires_grad, Is.True, "Ĥ hangs on G's graph");
+        entropy.backward();                                    // Ĥ alone
+        var norm = generator.parameters().Select(p => p.grad is { } g ? g.square().sum().item<float>() : 0f).Sum();
+        Assert.That(norm, Is.GreaterThan(0f), "∂Ĥ/∂θ_G");
+        Assert.That(s.Parameterization.Networks["discriminator"].parameters().All(p => p.grad is null || p.grad.abs().sum().item<float>() == 0),
+            Is.True, "D (and C_ψ) are frozen in G's step");
+    }
+
+    // The other half of A3: in D's step C_ψ's regression error trains the trunk only when afd_trains_trunk is true; its
+    // own layer learns either way.
+    [TestCase(true)]
+    [TestCase(false)]
+    public void DiscriminatorLoss_AfdTrainsTrunk_DecidesWhetherTheRegressionErrorReachesTheTrunk(bool trainsTrunk)
+    {
+        using var s = GanTestKit.Session("siddm", $"afd_trains_trunk={trainsTrunk.ToString().ToLowerInvariant()}");
+        var d = s.Parameterization.Networks["discriminator"];
+        using var scope = NewDisposeScope();
+        var batch = s.Data.NextBatch(16, s.DataGenerator);
+        var term = s.Parameterization.LossTerms(batch, new StepInfo(0, s.TrainGenerator)).First();
+        foreach (var o in s.Optimizers.Values) o.zero_grad();
+        term.Compute();
+        term.Parts["d_afd"].backward();                        // C_ψ's regression error alone
+        var grads = d.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad is { } g && g.abs().sum().item<float>() > 0);
+        Assert.That(grads["heads.regression.weight"], Is.True, "C_ψ's own layer");
+        Assert.That(grads["input.weight"], Is.EqualTo(trainsTrunk), "D's shared trunk");
+        Assert.That(grads["output.weight"], Is.False, "the logit's layer takes no part");
     }
 
     [Test]

@@ -24,10 +24,10 @@ public class UNetDiscriminatorTests
     }
 
     // SIDDM's request: a pooled logit with a regression head C_ψ and a denoising head D_den, both dense with C channels.
-    private static BackboneRequest Siddm(bool detachRegression = false, int minibatchStd = 0, params BackboneHead[] more) =>
+    private static BackboneRequest Siddm(int minibatchStd = 0, params BackboneHead[] more) =>
         new("discriminator", 2, 1, BackboneOutput.Pooled)
         {
-            Heads = [new BackboneHead("regression", 2) { DetachTrunk = detachRegression }, new BackboneHead("denoiser", 2), .. more],
+            Heads = [new BackboneHead("regression", 2), new BackboneHead("denoiser", 2), .. more],
             MinibatchStdGroup = minibatchStd,
         };
 
@@ -78,12 +78,12 @@ public class UNetDiscriminatorTests
     [TestCase(true, false)]
     public void ForwardHeads_RegressionLoss_ReachesTrunkUnlessDetached(bool detach, bool trunkGetsGradient)
     {
-        using var d = UNetFactory.Create(Tiny(), Siddm(detachRegression: detach, minibatchStd: 2));
+        using var d = UNetFactory.Create(Tiny(), Siddm(minibatchStd: 2));
         TinyUNet.Perturb(d);   // un-zero the heads' output convs, which would otherwise stop every gradient into the trunk
         var (x, t) = Inputs();
         using (x) using (t)
         using (var scope = NewDisposeScope())
-            d.ForwardHeads(x, t, null, null)["regression"].square().sum().backward();
+            d.ForwardHeads(x, t, null, null, detach ? ["regression"] : null)["regression"].square().sum().backward();
         var grads = d.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad is { } g && g.abs().sum().item<float>() > 0);
         Assert.That(grads["heads.regression.2.weight"], Is.True, "the head's own output conv");
         Assert.That(grads["heads.regression.0.weight"], Is.True, "the head's own norm");
@@ -92,6 +92,24 @@ public class UNetDiscriminatorTests
             Assert.That(grads[trunk], Is.EqualTo(trunkGetsGradient), trunk);
         Assert.That(grads.Where(p => p.Key.StartsWith("out.", StringComparison.Ordinal) || p.Key.StartsWith("heads.denoiser.", StringComparison.Ordinal))
             .Select(p => p.Value), Is.All.False, "the logit and the other head take no part in this loss");
+    }
+
+    [Test]
+    public void ForwardHeads_DetachIsPerPass_TheNextPassReachesTheInputAgain()
+    {
+        // SIDDM detaches C_ψ in D's step only; in G's step C_ψ's output must pass a gradient back to its input x′_{t−1}.
+        using var d = UNetFactory.Create(Tiny(), Siddm(minibatchStd: 2));
+        TinyUNet.Perturb(d);
+        var (x, t) = Inputs();
+        using (x) using (t)
+        using (var scope = NewDisposeScope())
+        {
+            var input = x.clone().requires_grad_(true);
+            d.ForwardHeads(input, t, null, null, ["regression"])["regression"].square().sum().backward();
+            Assert.That(input.grad, Is.Null, "a detached head's loss reaches neither the trunk nor the input");
+            d.ForwardHeads(input, t, null, null)["regression"].square().sum().backward();
+            Assert.That(input.grad!.abs().sum().item<float>(), Is.GreaterThan(0f), "without the detach the head's loss reaches the input");
+        }
     }
 
     [TestCase("attention")]
