@@ -50,6 +50,10 @@ public static class CommandErrors
                 stderr.WriteLine("cancelled");
                 exit = ExitCodes.Failure;
                 break;
+            case Training.Loop.TrainingDivergedException:
+                stderr.WriteLine($"error: {e.Message}");      // a known way for a run to end; the message says which checkpoint is intact
+                exit = ExitCodes.Failure;
+                break;
             case IOException or UnauthorizedAccessException:
                 // .NET names the path in these messages ("No space left on device : '<path>'", "Access to the path '<path>' is denied.").
                 stderr.WriteLine($"error: {FirstLine(e.Message)}");
