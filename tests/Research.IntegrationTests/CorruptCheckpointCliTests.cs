@@ -9,7 +9,7 @@ namespace Research.IntegrationTests;
 
 /// <summary>
 /// Every kind of corrupt checkpoint the checks know, given to each command that reads one: <c>research eval</c>, <c>research
-/// sample</c>, <c>research train --resume</c> and <c>training.init</c>. Each is refused with exit code 2, one error naming the
+/// sample</c>, <c>research train --resume</c>, <c>training.init</c> and <c>research weights export</c>. Each is refused with exit code 2, one error naming the
 /// file, the tensor or key and a byte offset, no stack trace, and nothing written: the run folder stays byte-identical and
 /// no new run folder appears.
 /// </summary>
@@ -145,7 +145,7 @@ public class CorruptCheckpointCliTests
         }),
     };
 
-    private static readonly string[] Commands = ["eval", "sample", "train --resume", "training.init"];
+    private static readonly string[] Commands = ["eval", "sample", "train --resume", "training.init", "weights export"];
 
     private static IEnumerable<TestCaseData> Cases() =>
         from kind in Kinds.Keys from command in Commands select new TestCaseData(kind, command).SetName($"{command}: {kind}");
@@ -162,6 +162,7 @@ public class CorruptCheckpointCliTests
             "eval" => Cli.Run("eval", _run),
             "sample" => Cli.Run("sample", _run, "--num-samples", "8"),
             "train --resume" => Cli.Run("train", "--resume", _run, "--set", "training.steps=6"),
+            "weights export" => Cli.Run("weights", "export", _run, "denoiser", Path.Combine(_dir, "exported.safetensors")),
             _ => TrainWithInit(latest),
         };
         TestContext.Out.WriteLine(err);
@@ -181,6 +182,33 @@ public class CorruptCheckpointCliTests
         Assert.That(exit, Is.EqualTo(0), err);
         (exit, _, err) = Cli.Run("train", "--resume", _run, "--set", "training.steps=6");
         Assert.That(exit, Is.EqualTo(0), err);
+    }
+
+    // A plain state dict (as weights export writes it) with one NaN: refused by weights import and by training.init.
+    [Test]
+    public void StateDictWithNaN_IsRefusedByWeightsImportAndTrainingInit_NothingWritten()
+    {
+        var exported = Path.Combine(_dir, "denoiser.safetensors");
+        var (exit, _, err) = Cli.Run("weights", "export", _run, "denoiser", exported);
+        Assert.That(exit, Is.EqualTo(0), err);
+        string key = Rewrite(exported, (t, _) =>
+        {
+            var k = FirstMatrix(t, "");
+            using var last = t[k][-1, -1];
+            last.fill_(float.NaN);
+            return k;
+        });
+        var before = Snapshot(_dir);
+
+        (exit, _, err) = Cli.Run("weights", "import", _run, "denoiser", exported);
+        TestContext.Out.WriteLine(err);
+        Assert.That(exit, Is.EqualTo(2), err);
+        Assert.That(err, Does.Contain(exported).And.Contain(key).And.Contain("NaN").And.Contain("byte "));
+        (exit, _, err) = TrainWithInit(exported);
+        TestContext.Out.WriteLine(err);
+        Assert.That(exit, Is.EqualTo(2), err);
+        Assert.That(err, Does.Contain(exported).And.Contain(key).And.Contain("NaN"));
+        Assert.That(Snapshot(_dir), Is.EqualTo(before));
     }
 
     // tests/data/checkpoints/legacy-sha256: a 2-step run written before the checksum covered the header (its checksum is
