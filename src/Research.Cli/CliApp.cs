@@ -6,7 +6,8 @@ namespace Research.Cli;
 /// <summary>
 /// The <c>research</c> command line: <c>run</c>, <c>train</c>, <c>sample</c>, <c>eval</c>, <c>validate</c>, <c>list</c>, <c>sweep</c>,
 /// <c>data fetch</c>, <c>weights export|import</c>, <c>table</c>, <c>plot</c>, <c>train-features</c>, <c>bench</c>.
-/// Usage errors and invalid input exit with 2 and write nothing.
+/// Usage errors and invalid input exit with 2 and write nothing. No failure prints a stack trace unless the global option
+/// <c>--debug</c> is given (<see cref="CommandErrors"/>).
 /// </summary>
 public static class CliApp
 {
@@ -14,6 +15,8 @@ public static class CliApp
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("Research: fast diffusion families (DDPM, DDGAN, SIDDM, classifier guidance) side by side.");
+        var debug = new Option<bool>("--debug") { Description = "On a failure, print the whole exception with its stack trace", Recursive = true };
+        root.Options.Add(debug);
         foreach (var command in new[]
                  {
                      RunCommand.Create(stdout, stderr), TrainCommand.Create(stdout, stderr), SampleCommand.Create(stdout, stderr),
@@ -25,13 +28,27 @@ public static class CliApp
                  })
             root.Subcommands.Add(command);
         var parse = root.Parse(args);
-        var config = new InvocationConfiguration { Output = stdout, Error = stderr };
+        // Exceptions reach CommandErrors, never System.CommandLine's handler (which prints the stack trace).
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors) stderr.WriteLine($"error: {e.Message}");
             stderr.WriteLine("Run 'research --help' for usage.");
             return ExitCodes.BadInput;
         }
-        return parse.Invoke(config);
+        bool previous = CommandErrors.Debug;
+        CommandErrors.Debug = parse.GetValue(debug);
+        try
+        {
+            return parse.Invoke(config);
+        }
+        catch (Exception e)
+        {
+            return CommandErrors.Report(stderr, e);
+        }
+        finally
+        {
+            CommandErrors.Debug = previous;
+        }
     }
 }

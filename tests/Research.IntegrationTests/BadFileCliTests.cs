@@ -155,6 +155,7 @@ public class BadFileCliTests
         Assert.That(exit, Is.EqualTo(1), err);
         Assert.That(err, Does.Contain(metrics).Or.Contain("/dev/full"));
         Assert.That(err, Does.Contain("space").IgnoreCase);
+        NoStackTrace(err);
         Assert.That(Hashes(run), Is.EqualTo(before));
     }
 
@@ -190,6 +191,7 @@ public class BadFileCliTests
             TestContext.Out.WriteLine(err);
             Assert.That(exit, Is.EqualTo(1), err);
             Assert.That(err, Does.Contain(run).And.Contain(failingFile).And.Contain("space").IgnoreCase);
+            NoStackTrace(err);
             Assert.That(Hashes(run), Is.EqualTo(before), "the last good checkpoint must survive a full disk");
             // resolved.json is rewritten (with the --set) before training, atomically: old or new, never torn.
             var after = File.ReadAllText(Path.Combine(run, "resolved.json"));
@@ -218,12 +220,59 @@ public class BadFileCliTests
             TestContext.Out.WriteLine(err);
             Assert.That(exit, Is.EqualTo(1), err);
             Assert.That(err, Does.Contain(checkpoints).And.Contain("Read-only").IgnoreCase);
+            NoStackTrace(err);
             Assert.That(Hashes(run), Is.EqualTo(before));
         }
         finally
         {
             Tool("umount", checkpoints);
         }
+    }
+
+    // An I/O fault is one line naming the path and the cause (exit 1); --debug adds the stack trace. /sys refuses new files even
+    // to root, so table.md pointing there is a read-only destination without a mount.
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Eval_TableOnReadOnlyFileSystem_ExitCode1OneLineNamingPathAndCause_StackTraceOnlyWithDebug(bool debug)
+    {
+        var run = TrainedRun();
+        var target = $"/sys/research-table-{Guid.NewGuid():N}.md";
+        File.CreateSymbolicLink(Path.Combine(run, "table.md"), target);
+        var before = Hashes(run);
+
+        var (exit, _, err) = debug ? Cli.Run("eval", run, "--debug") : Cli.Run("eval", run);
+        TestContext.Out.WriteLine(err);
+        Assert.That(exit, Is.EqualTo(1), err);
+        Assert.That(err, Does.Contain(Path.Combine(run, "table.md")).And.Contain("denied").IgnoreCase);
+        if (debug) Assert.That(err, Does.Contain("   at "), "--debug shows where it happened");
+        else
+        {
+            NoStackTrace(err);
+            Assert.That(err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("error:", StringComparison.Ordinal)), Is.EqualTo(1));
+        }
+        Assert.That(Hashes(run), Is.EqualTo(before));
+    }
+
+    [Test]
+    public void Eval_TableOnFullDisk_ExitCode1OneLineNamingPathAndCause()
+    {
+        if (!File.Exists("/dev/full")) Assert.Ignore("no /dev/full on this system");
+        var run = TrainedRun();
+        File.CreateSymbolicLink(Path.Combine(run, "table.md"), "/dev/full");
+
+        var (exit, _, err) = Cli.Run("eval", run);
+        TestContext.Out.WriteLine(err);
+        Assert.That(exit, Is.EqualTo(1), err);
+        Assert.That(err, Does.Contain("table.md").Or.Contain("/dev/full"));
+        Assert.That(err, Does.Contain("space").IgnoreCase);
+        NoStackTrace(err);
+    }
+
+    // No managed frames ("   at Namespace.Type.Method") and no native libtorch frames ("frame #0").
+    private static void NoStackTrace(string err)
+    {
+        Assert.That(err, Does.Not.Contain("   at "), "no .NET stack trace without --debug");
+        Assert.That(err, Does.Not.Contain("frame #"), "no libtorch stack trace without --debug");
     }
 
     // Runs mount or umount with the arguments; true on exit code 0.

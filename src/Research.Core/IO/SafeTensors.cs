@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,24 +9,18 @@ namespace Research.Core.IO;
 /// <summary>
 /// Reader and writer of the safetensors format (8-byte little-endian header length, a JSON header
 /// <c>{name: {dtype, shape, data_offsets}, "__metadata__": {…}}</c>, then raw little-endian bytes).
-/// Loading never executes code. Malformed files raise <see cref="InvalidDataException"/> naming the
-/// file and the byte offset.
+/// Loading never executes code and checks the whole layout before any tensor exists (<see cref="SafeTensorsLayout"/>).
+/// Malformed files raise <see cref="InvalidDataException"/> naming the file, the byte offset and the tensor or key.
 /// </summary>
 public static class SafeTensors
 {
-    private static readonly Dictionary<ScalarType, string> DtypeNames = new()
-    {
-        [ScalarType.Float32] = "F32", [ScalarType.Float64] = "F64", [ScalarType.Float16] = "F16",
-        [ScalarType.BFloat16] = "BF16", [ScalarType.Int64] = "I64", [ScalarType.Int32] = "I32",
-        [ScalarType.Int16] = "I16", [ScalarType.Int8] = "I8", [ScalarType.Byte] = "U8", [ScalarType.Bool] = "BOOL",
-    };
-
-    /// <summary>Metadata key of the SHA-256 of the data section; when present, <see cref="Read(byte[], string)"/> verifies it.</summary>
-    public const string ChecksumKey = "sha256";
+    /// <summary>Metadata key of the checksum <see cref="Write(Stream, IEnumerable{KeyValuePair{string, Tensor}}, IReadOnlyDictionary{string, string}?, bool)"/> stores (<see cref="SafeTensorsChecksum.HeaderAndData"/>).</summary>
+    public const string ChecksumKey = SafeTensorsLayout.FileChecksumKey;
 
     /// <summary>
-    /// Writes <paramref name="tensors"/> (any device; copied to CPU) and string metadata to a stream.
-    /// With <paramref name="checksum"/>, the SHA-256 of the data section is stored in the metadata.
+    /// Writes <paramref name="tensors"/> (any device; copied to CPU) and string metadata to a stream. With
+    /// <paramref name="checksum"/>, the SHA-256 of the whole file (header included, its own 64 hex digits read as <c>0</c>s) is
+    /// stored as <c>__metadata__.sha256_file</c> (<see cref="SafeTensorsChecksum.HeaderAndData"/>).
     /// </summary>
     public static void Write(Stream stream, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null, bool checksum = false)
     {
@@ -36,8 +29,8 @@ public static class SafeTensors
         long offset = 0;
         foreach (var (name, tensor) in tensors)
         {
-            if (!DtypeNames.TryGetValue(tensor.dtype, out var dtypeName))
-                throw new NotSupportedException($"safetensors: tensor '{name}' has unsupported dtype {tensor.dtype}");
+            var dtypeName = SafeTensorsLayout.DtypeName(tensor.dtype)
+                ?? throw new NotSupportedException($"safetensors: tensor '{name}' has unsupported dtype {tensor.dtype}");
             using var cpu = tensor.detach().cpu().contiguous();
             var bytes = cpu.bytes.ToArray();
             header[name] = new JsonObject
@@ -50,13 +43,10 @@ public static class SafeTensors
             blobs.Add(bytes);
         }
         var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>());
-        meta.Remove(ChecksumKey);                    // a copied-over hash of other data would be wrong; recomputed below if asked
-        if (checksum)
-        {
-            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-            foreach (var b in blobs) sha.AppendData(b);
-            meta[ChecksumKey] = Convert.ToHexString(sha.GetHashAndReset());
-        }
+        // A copied-over hash of other content would be wrong; recomputed below if asked.
+        meta.Remove(SafeTensorsLayout.DataChecksumKey);
+        meta.Remove(SafeTensorsLayout.FileChecksumKey);
+        if (checksum) meta[SafeTensorsLayout.FileChecksumKey] = new string('0', 64);
         if (meta.Count > 0)
         {
             var metaNode = new JsonObject();
@@ -68,12 +58,29 @@ public static class SafeTensors
         }
         var json = Encoding.UTF8.GetBytes(header.ToJsonString());
         int pad = (8 - json.Length % 8) % 8; // align the data section to 8 bytes, padded with spaces as the reference writer does
-        Span<byte> len = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)(json.Length + pad));
-        stream.Write(len);
-        stream.Write(json);
-        for (int i = 0; i < pad; i++) stream.WriteByte((byte)' ');
+        var prefix = new byte[8 + json.Length + pad];
+        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)(json.Length + pad));
+        json.CopyTo(prefix, 8);
+        prefix.AsSpan(8 + json.Length).Fill((byte)' ');
+        if (checksum)
+        {
+            int at = 8 + ChecksumValueAt(json);
+            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            sha.AppendData(prefix);                              // the placeholder is the 64 zeros the reader substitutes
+            foreach (var b in blobs) sha.AppendData(b);
+            Encoding.ASCII.GetBytes(Convert.ToHexString(sha.GetHashAndReset())).CopyTo(prefix, at);
+        }
+        stream.Write(prefix);
         foreach (var b in blobs) stream.Write(b);
+    }
+
+    // Offset in the header JSON of the first digit of the sha256_file placeholder (written once by the writer above).
+    private static int ChecksumValueAt(byte[] json)
+    {
+        var key = Encoding.UTF8.GetBytes($"\"{SafeTensorsLayout.FileChecksumKey}\":\"");
+        int at = json.AsSpan().IndexOf(key);
+        if (at < 0 || json.AsSpan(at + 1).IndexOf(key) >= 0) throw new InvalidOperationException("safetensors: checksum placeholder not found once");
+        return at + key.Length;
     }
 
     /// <summary>Writes a file (not atomically; see <see cref="AtomicFile"/> for that).</summary>
@@ -90,53 +97,27 @@ public static class SafeTensors
         return Read(bytes, path);
     }
 
-    /// <summary>Reads from a byte buffer; <paramref name="source"/> names it in errors.</summary>
+    /// <summary>
+    /// Reads from a byte buffer; <paramref name="source"/> names it in errors. The whole layout is checked first
+    /// (<see cref="SafeTensorsLayout.Parse"/>), so a malformed file creates no tensor.
+    /// </summary>
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(byte[] bytes, string source)
     {
-        if (bytes.Length < 8) throw Bad(source, 0, $"file is {bytes.Length} bytes, shorter than the 8-byte header length: truncated?");
-        ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLen > (ulong)(bytes.Length - 8)) throw Bad(source, 0, $"header length {headerLen} runs past the end of the file ({bytes.Length} bytes): truncated?");
-        JsonObject header;
-        try
-        {
-            header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLen))?.AsObject() ?? throw Bad(source, 8, "header is not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw Bad(source, 8 + (e.BytePositionInLine ?? 0), "header is not valid JSON: " + e.Message);
-        }
-        long dataStart = 8 + (long)headerLen, dataLen = bytes.Length - dataStart;
-        if (header["__metadata__"]?[ChecksumKey]?.GetValue<string>() is { } expectedHash)
-        {
-            var actual = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes.AsSpan((int)dataStart)));
-            if (!string.Equals(actual, expectedHash, StringComparison.OrdinalIgnoreCase))
-                throw Bad(source, dataStart, $"checksum mismatch: the data section ({dataLen} bytes) does not hash to the stored SHA-256; the file is corrupt or truncated");
-        }
-        var metadata = new Dictionary<string, string>();
+        var layout = SafeTensorsLayout.Parse(bytes, source);
+        return (Materialize(bytes, layout), new Dictionary<string, string>(layout.Metadata));
+    }
+
+    /// <summary>The tensors (CPU) of a file whose <paramref name="layout"/> was parsed from <paramref name="bytes"/>. The caller owns them.</summary>
+    public static Dictionary<string, Tensor> Materialize(byte[] bytes, SafeTensorsLayout layout)
+    {
         var tensors = new Dictionary<string, Tensor>();
         try
         {
-            foreach (var (name, node) in header)
+            foreach (var e in layout.Entries)
             {
-                if (name == "__metadata__")
-                {
-                    foreach (var (k, v) in node!.AsObject()) metadata[k] = v?.GetValue<string>() ?? "";
-                    continue;
-                }
-                var entry = node as JsonObject ?? throw Bad(source, 8, $"entry '{name}' is not an object");
-                var dtypeName = entry["dtype"]?.GetValue<string>() ?? throw Bad(source, 8, $"entry '{name}' has no dtype");
-                var dtype = DtypeNames.FirstOrDefault(p => p.Value == dtypeName).Key;
-                if (!DtypeNames.ContainsKey(dtype) || DtypeNames[dtype] != dtypeName) throw Bad(source, 8, $"entry '{name}': unsupported dtype {dtypeName}");
-                var shape = entry["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-                var offs = entry["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-                long expected = shape.Aggregate(1L, (a, b) => a * b) * ElementSize(dtype);
-                if (offs.Length != 2 || offs[0] < 0 || offs[1] < offs[0] || offs[1] - offs[0] != expected)
-                    throw Bad(source, 8, $"entry '{name}': data_offsets [{string.Join(", ", offs)}] do not hold {expected} bytes for shape [{string.Join(", ", shape)}] {dtypeName}");
-                if (offs[1] > dataLen)
-                    throw Bad(source, dataStart + offs[0], $"entry '{name}' ends at byte {dataStart + offs[1]}, past the end of the file ({bytes.Length} bytes): truncated?");
-                var t = empty(shape, dtype);
-                t.bytes = bytes.AsSpan((int)(dataStart + offs[0]), (int)expected);
-                tensors[name] = t;
+                var t = empty(e.Shape, e.Dtype);
+                tensors[e.Name] = t;
+                if (e.End > e.Begin) t.bytes = bytes.AsSpan((int)layout.FileOffset(e), (int)(e.End - e.Begin));
             }
         }
         catch
@@ -144,17 +125,6 @@ public static class SafeTensors
             foreach (var t in tensors.Values) t.Dispose();
             throw;
         }
-        return (tensors, metadata);
+        return tensors;
     }
-
-    private static long ElementSize(ScalarType dtype) => dtype switch
-    {
-        ScalarType.Float64 or ScalarType.Int64 => 8,
-        ScalarType.Float32 or ScalarType.Int32 => 4,
-        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
-        _ => 1,
-    };
-
-    private static InvalidDataException Bad(string source, long offset, string message) =>
-        new($"{source}: byte {offset}: {message}");
 }

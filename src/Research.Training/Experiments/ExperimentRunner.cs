@@ -26,6 +26,8 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
     public (TrainingSession Session, RunFolder Folder) Train(ResolvedRun run, string? parentFolder = null, string? resumeFrom = null,
         bool evaluateLastStep = false)
     {
+        if (resumeFrom is not null && File.Exists(LatestCheckpoint(resumeFrom)))
+            ValidateCheckpoint(LatestCheckpoint(resumeFrom), run.Options);   // before the run folder's log or any file is touched
         var session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot, run.KeySources);
         RunFolder? folder = null;
         try
@@ -93,6 +95,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         var ckpt = File.Exists(checkpoint) ? checkpoint : Path.Combine(runFolder, "checkpoints", checkpoint + ".safetensors");
         if (!File.Exists(ckpt)) throw new FileNotFoundException($"{ckpt}: no such checkpoint");
         var run = ExperimentLoader.Load(resolvedPath, overrides ?? [], registry).Runs[0];
+        ValidateCheckpoint(ckpt, run.Options);
         var session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot, run.KeySources);
         RunFolder? folder = null;
         try
@@ -127,6 +130,16 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
             if (!f.Enabled || !seen.Add($"{f.Type}|{Path.GetFullPath(f.Path)}|{f.Quantize}")) continue;
             using var extractor = ImageScoring.LoadExtractor(f, run.KeySources);
         }
+    }
+
+    private static string LatestCheckpoint(string runFolder) => Path.Combine(runFolder, "checkpoints", "latest.safetensors");
+
+    // Reads and checks the whole checkpoint (Checkpoint.Validate) before a session is built: a corrupt one is refused with
+    // nothing built and nothing written. Checkpoint.Load checks it again against the built session before copying anything.
+    private static void ValidateCheckpoint(string path, Core.Experiments.ExperimentOptions options)
+    {
+        Core.Runtime.TorchRuntime.Initialize(options.Deterministic, options.Threads > 0 ? options.Threads : null);
+        Checkpoint.Validate(path, CheckpointExpectations.For(Core.Runtime.DeviceSpec.Resolve(options.Device)));
     }
 
     // Loads the run folder's latest checkpoint into a freshly built session, if there is one.

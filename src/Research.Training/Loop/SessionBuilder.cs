@@ -30,11 +30,13 @@ public static class SessionBuilder
     /// Where each key came from (<see cref="Core.Configuration.ResolvedRun.KeySources"/>), to name the file in errors about
     /// <c>evaluation.features</c>; without it they name <c>resolved configuration</c>.
     /// </param>
-    /// <exception cref="ConfigException">The feature extractor's file is missing or unreadable, or does not fit the data.</exception>
+    /// <exception cref="ConfigException">The feature extractor's file is missing or unreadable, or does not fit the data; a
+    /// <c>training.init</c> file is corrupt or does not fit its network.</exception>
     public static TrainingSession Build(ExperimentOptions o, string resolvedJson, ComponentRegistry registry, string dataRoot,
         IReadOnlyDictionary<string, string>? keySources = null)
     {
         TorchRuntime.Initialize(o.Deterministic, o.Threads > 0 ? o.Threads : null);
+        NetworkInitializer.Check(o.Training.Init, keySources);   // every training.init file checked before anything is built
         var device = DeviceSpec.Resolve(o.Device);
         var family = registry.Get(ComponentKind.Parameterization, o.Parameterization.Type);
         var data = registry.Create<IDataSource>(ComponentKind.Dataset, o.Data.Type, o.Data.Options!, new DatasetContext(dataRoot, o.Seed));

@@ -9,8 +9,9 @@ namespace Research.Training.Runs;
 /// <summary>
 /// A whole training state in one safetensors file: every network's weights (<c>net.&lt;network&gt;.*</c>),
 /// EMA weights (<c>ema.*</c>), generator states (<c>rng.*</c>), and in the metadata the step, the resolved
-/// configuration and each optimizer's state, and a SHA-256 of the data. Written atomically (temporary file,
-/// flush, rename); loading verifies the checksum and never executes code.
+/// configuration and each optimizer's state, and a SHA-256 of the whole file, header included. Written atomically
+/// (temporary file, flush, rename); loading checks everything (<see cref="CheckpointValidator"/>) before it changes
+/// anything, and never executes code.
 /// </summary>
 public static class Checkpoint
 {
@@ -44,42 +45,55 @@ public static class Checkpoint
         AtomicFile.Write(path, stream => SafeTensors.Write(stream, tensors, meta, checksum: true));
     }
 
-    /// <summary>Reads only the metadata (step, resolved configuration) of a checkpoint.</summary>
+    /// <summary>Reads only the metadata (step, resolved configuration) of a checkpoint, after checking all of it (<see cref="Validate"/>).</summary>
     public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
     {
-        var (tensors, meta) = SafeTensors.Read(path);
-        foreach (var t in tensors.Values) t.Dispose();
-        if (!meta.TryGetValue("format", out var f) || f != Format)
-            throw new InvalidDataException($"{path}: not a research checkpoint (format '{f}')");
-        return meta;
+        var (_, layout) = Validate(path, CheckpointExpectations.WeightsOnly());
+        return layout.Metadata;
     }
 
     /// <summary>
-    /// Restores weights, EMAs, optimizers, generators and step into <paramref name="s"/>. Refuses a checkpoint
-    /// whose shapes or names differ from the session's networks.
+    /// Reads and checks the whole checkpoint before anything is built: its layout and checksum (<see cref="SafeTensorsLayout"/>),
+    /// then <see cref="CheckpointValidator"/>. Returns its bytes and layout.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Naming the file, the tensor or key and the byte offset.</exception>
+    public static (byte[] File, SafeTensorsLayout Layout) Validate(string path, CheckpointExpectations expect)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var layout = SafeTensorsLayout.Parse(bytes, path);
+        CheckpointValidator.Validate(bytes, layout, expect);
+        return (bytes, layout);
+    }
+
+    /// <summary>
+    /// Restores weights, EMAs, optimizers, generators and step into <paramref name="s"/>. Everything is checked before the
+    /// first tensor is copied: the file (<see cref="Validate"/>), then its match with the session (architecture sections, every
+    /// tensor's name, shape and dtype, the generator states' sizes, each optimizer's type and parameter shapes).
     /// </summary>
     public static void Load(TrainingSession s, string path, bool weightsOnly = false)
     {
-        var (tensors, meta) = SafeTensors.Read(path);
+        var (bytes, layout) = Validate(path, new CheckpointExpectations(
+            CheckpointExpectations.StateBytes(s.DataGenerator.device), CheckpointExpectations.StateBytes(s.TrainGenerator.device)));
+        var meta = layout.Metadata;
+        RequireSameArchitecture(layout, s.ResolvedJson);
+        var targets = new List<(SafeTensorsEntry Entry, Tensor Target)>();
+        foreach (var (name, net) in s.Parameterization.Networks)
+        {
+            targets.AddRange(Match(layout, $"net.{name}.", net.state_dict()));
+            RequireOptimizerFits(layout, name, s.Optimizers.GetValueOrDefault(name), net, weightsOnly);
+        }
+        foreach (var (name, ema) in s.Emas) targets.AddRange(Match(layout, $"ema.{name}.", ema.State()));
+        var tensors = SafeTensors.Materialize(bytes, layout);
         try
         {
-            if (!meta.TryGetValue("format", out var f) || f != Format)
-                throw new InvalidDataException($"{path}: not a research checkpoint (format '{f}')");
-            RequireSameArchitecture(meta.GetValueOrDefault("resolved_config"), s.ResolvedJson, path);
-            using var _ = no_grad();
-            foreach (var (name, net) in s.Parameterization.Networks)
-                foreach (var (k, v) in net.state_dict())
-                    CopyChecked(tensors, $"net.{name}.{k}", v, path);
-            foreach (var (name, ema) in s.Emas)
-                ema.Load(ema.State().ToDictionary(p => p.Key, p => Find(tensors, $"ema.{name}.{p.Key}", p.Value, path)));
+            using (no_grad())
+                foreach (var (entry, target) in targets) target.copy_(tensors[entry.Name]);
             if (weightsOnly) return;
-            s.DataGenerator.set_state(Find(tensors, "rng.data", null, path));
-            s.TrainGenerator.set_state(Find(tensors, "rng.train", null, path));
+            s.DataGenerator.set_state(tensors["rng.data"]);
+            s.TrainGenerator.set_state(tensors["rng.train"]);
             foreach (var (name, opt) in s.Optimizers)
             {
-                if (!meta.TryGetValue($"optimizer.{name}", out var b64))
-                    throw new InvalidDataException($"{path}: no optimizer state for network '{name}'");
-                using var r = new BinaryReader(new MemoryStream(Convert.FromBase64String(b64)));
+                using var r = new BinaryReader(new MemoryStream(Convert.FromBase64String(meta[CheckpointValidator.OptimizerKeyPrefix + name])));
                 opt.load_state_dict(r);
             }
             s.Step = long.Parse(meta["step"], CultureInfo.InvariantCulture);
@@ -90,20 +104,58 @@ public static class Checkpoint
         }
     }
 
+    // Every tensor of the module under prefix, with its shape and dtype; no tensor under prefix that the module lacks.
+    private static List<(SafeTensorsEntry, Tensor)> Match(SafeTensorsLayout layout, string prefix, IEnumerable<KeyValuePair<string, Tensor>> module)
+    {
+        var matched = new List<(SafeTensorsEntry, Tensor)>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, target) in module)
+        {
+            string name = prefix + key;
+            names.Add(name);
+            var e = layout.Find(name) ?? throw layout.Error(8, $"missing tensor '{name}'");
+            if (!e.Shape.SequenceEqual(target.shape))
+                throw layout.Error(e.HeaderOffset, $"tensor '{name}' has shape [{e.ShapeText}], the network expects [{string.Join(", ", target.shape)}]");
+            if (e.Dtype != target.dtype)
+                throw layout.Error(e.HeaderOffset, $"tensor '{name}' is {SafeTensorsLayout.DtypeName(e.Dtype)}, the network expects {SafeTensorsLayout.DtypeName(target.dtype)}");
+            matched.Add((e, target));
+        }
+        if (layout.Entries.FirstOrDefault(e => e.Name.StartsWith(prefix, StringComparison.Ordinal) && !names.Contains(e.Name)) is { } extra)
+            throw layout.Error(extra.HeaderOffset, $"tensor '{extra.Name}' belongs to no tensor of the network");
+        return matched;
+    }
+
+    // The stored state is that of this optimizer type over exactly these parameters (TorchSharp's loader would stop half-way).
+    private static void RequireOptimizerFits(SafeTensorsLayout layout, string network, TorchSharp.Modules.OptimizerHelper? optimizer, nn.Module module, bool weightsOnly)
+    {
+        if (weightsOnly || optimizer is null) return;
+        string key = CheckpointValidator.OptimizerKeyPrefix + network;
+        if (!layout.Metadata.TryGetValue(key, out var base64)) throw layout.Error(8, $"__metadata__ has no '{key}' (the optimizer state of network '{network}')");
+        var state = CheckpointValidator.Decode(layout, key, base64);
+        if (state.Type != optimizer.GetType().Name)
+            throw layout.Error(layout.OffsetOf(key), $"__metadata__.{key} is the state of {state.Type}; this configuration trains '{network}' with {optimizer.GetType().Name}");
+        var parameters = module.parameters().ToList();
+        if (state.States.Count != parameters.Count)
+            throw layout.Error(layout.OffsetOf(key), $"__metadata__.{key} holds {state.States.Count} parameter states; network '{network}' has {parameters.Count} parameters");
+        for (int i = 0; i < parameters.Count; i++)
+            if (!state.States[i].Shape.SequenceEqual(parameters[i].shape) || state.States[i].Dtype != parameters[i].dtype)
+                throw layout.Error(layout.OffsetOf(key), $"__metadata__.{key}: the state of parameter {i} is [{state.States[i].ShapeText}] {state.States[i].Dtype}; " +
+                                                        $"the parameter is [{string.Join(", ", parameters[i].shape)}] {parameters[i].dtype}");
+    }
+
     /// <summary>Sections that fix the networks' shapes and meaning; a resume or load refuses if any differs.</summary>
     public static readonly string[] ArchitectureSections = ["data", "backbone", "schedule", "parameterization"];
 
     // Compares the architecture sections key by key. A key only one side has is not a difference: an option added
     // since the checkpoint was written is absent from its configuration, and an option's default keeps the behaviour
     // from before the option existed (the rule for adding options, docs/adding-a-parameterization.md).
-    private static void RequireSameArchitecture(string? saved, string current, string path)
+    private static void RequireSameArchitecture(SafeTensorsLayout layout, string current)
     {
-        if (saved is null) throw new InvalidDataException($"{path}: checkpoint has no resolved_config");
-        var a = System.Text.Json.Nodes.JsonNode.Parse(saved)!.AsObject();
+        var a = System.Text.Json.Nodes.JsonNode.Parse(layout.Metadata["resolved_config"])!.AsObject();   // a JSON object: validated
         var b = System.Text.Json.Nodes.JsonNode.Parse(current)!.AsObject();
         var differing = ArchitectureSections.SelectMany(k => Differences(a[k], b[k], k)).ToList();
         if (differing.Count > 0)
-            throw new InvalidDataException($"{path}: the checkpoint was trained with different settings than this configuration "
+            throw layout.Error(layout.OffsetOf("resolved_config"), "the checkpoint was trained with different settings than this configuration "
                 + $"({string.Join("; ", differing.Take(5))}); refusing to load");
     }
 
@@ -119,19 +171,5 @@ public static class Checkpoint
         }
         if (!System.Text.Json.Nodes.JsonNode.DeepEquals(saved, current))
             yield return $"{at}: {saved?.ToJsonString() ?? "null"} in the checkpoint, {current?.ToJsonString() ?? "null"} now";
-    }
-
-    private static void CopyChecked(Dictionary<string, Tensor> tensors, string key, Tensor target, string path)
-    {
-        var src = Find(tensors, key, target, path);
-        target.copy_(src);
-    }
-
-    private static Tensor Find(Dictionary<string, Tensor> tensors, string key, Tensor? like, string path)
-    {
-        if (!tensors.TryGetValue(key, out var t)) throw new InvalidDataException($"{path}: missing tensor '{key}'");
-        if (like is not null && !t.shape.SequenceEqual(like.shape))
-            throw new InvalidDataException($"{path}: tensor '{key}' has shape [{string.Join(", ", t.shape)}], the network expects [{string.Join(", ", like.shape)}]");
-        return t;
     }
 }

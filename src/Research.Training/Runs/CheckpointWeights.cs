@@ -57,10 +57,11 @@ public static class CheckpointWeights
     public static int Import(string checkpointPath, string network, string inPath, string outPath, bool keepEma = false)
     {
         var (tensors, meta) = ReadCheckpoint(checkpointPath);
-        var (incoming, _) = SafeTensors.Read(inPath);
+        var incoming = new Dictionary<string, Tensor>();
         var converted = new List<Tensor>();
         try
         {
+            incoming = ReadStateDict(inPath);
             var prefix = $"net.{network}.";
             var expected = tensors.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(p => p.Key[prefix.Length..], p => p.Value);
             if (expected.Count == 0)
@@ -95,12 +96,20 @@ public static class CheckpointWeights
         }
     }
 
+    // The checkpoint's tensors and metadata after every check of Checkpoint.Validate.
     private static (Dictionary<string, Tensor>, Dictionary<string, string>) ReadCheckpoint(string path)
     {
-        var (tensors, meta) = SafeTensors.Read(path);
-        if (meta.GetValueOrDefault("format") == Checkpoint.Format) return (tensors, meta);
-        foreach (var t in tensors.Values) t.Dispose();
-        throw new InvalidDataException($"{path}: not a research checkpoint (format '{meta.GetValueOrDefault("format")}')");
+        var (bytes, layout) = Checkpoint.Validate(path, CheckpointExpectations.WeightsOnly());
+        return (SafeTensors.Materialize(bytes, layout), new Dictionary<string, string>(layout.Metadata));
+    }
+
+    // A plain state dict, its layout checked and its floating-point tensors finite.
+    private static Dictionary<string, Tensor> ReadStateDict(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var layout = SafeTensorsLayout.Parse(bytes, path);
+        StateDictMatch.RequireFinite(bytes, layout);
+        return SafeTensors.Materialize(bytes, layout);
     }
 
     private static IEnumerable<string> Networks(IEnumerable<string> keys, string prefix) =>

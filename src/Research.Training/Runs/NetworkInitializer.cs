@@ -16,6 +16,21 @@ namespace Research.Training.Runs;
 public static class NetworkInitializer
 {
     /// <summary>
+    /// Reads and checks every file of <paramref name="init"/> before anything is built: its layout and checksum, and for a
+    /// research checkpoint every rule of <see cref="CheckpointValidator"/>, for a plain state dict the finiteness of its
+    /// floating-point tensors. A problem is a <see cref="ConfigException"/> naming the configuration file and key, and the
+    /// checkpoint, tensor or key and byte offset.
+    /// </summary>
+    public static void Check(IReadOnlyDictionary<string, NetworkInitOptions> init, IReadOnlyDictionary<string, string>? keySources)
+    {
+        foreach (var (name, spec) in init)
+        {
+            var (tensors, _) = Read(name, spec, keySources);
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>
     /// Loads every entry of <paramref name="init"/> into <paramref name="networks"/>; returns one line per network saying
     /// what was loaded (for the run log).
     /// </summary>
@@ -25,28 +40,16 @@ public static class NetworkInitializer
         var lines = new List<string>();
         foreach (var (name, spec) in init)
         {
-            string key = $"training.init.{name}.path";
-            string source = keySources?.GetValueOrDefault(key) ?? keySources?.GetValueOrDefault($"training.init.{name}") ?? "resolved configuration";
-            ConfigException Error(string message) => new([new ConfigError(source, key, message)]);
-            if (!networks.TryGetValue(name, out var network)) throw Error($"'{name}' is not a network of this family");
+            var error = Error(name, keySources);
+            if (!networks.TryGetValue(name, out var network)) throw error($"'{name}' is not a network of this family");
             var file = Path.GetFullPath(spec.Path);
-            if (!File.Exists(file)) throw Error($"{file}: no such file");
-            Dictionary<string, Tensor> tensors;
-            Dictionary<string, string> meta;
+            var (tensors, meta) = Read(name, spec, keySources);
             try
             {
-                (tensors, meta) = SafeTensors.Read(file);
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-            {
-                throw Error($"{file}: not readable as safetensors: {e.Message}");
-            }
-            try
-            {
-                var (selected, what) = Select(tensors, meta, spec.Network.Length > 0 ? spec.Network : name, spec.Weights, file, Error);
+                var (selected, what) = Select(tensors, meta, spec.Network.Length > 0 ? spec.Network : name, spec.Weights, file, error);
                 var expected = network.state_dict().ToDictionary(p => p.Key, p => p.Value);
                 var problems = StateDictMatch.Problems(expected, selected, name);
-                if (problems.Count > 0) throw Error($"{file}: {what} do not fit network '{name}': {StateDictMatch.Summarize(problems)}");
+                if (problems.Count > 0) throw error($"{file}: {what} do not fit network '{name}': {StateDictMatch.Summarize(problems)}");
                 using (no_grad())
                     foreach (var (k, target) in expected)
                     {
@@ -61,6 +64,44 @@ public static class NetworkInitializer
             }
         }
         return lines;
+    }
+
+    private static Func<string, ConfigException> Error(string name, IReadOnlyDictionary<string, string>? keySources)
+    {
+        string key = $"training.init.{name}.path";
+        string source = keySources?.GetValueOrDefault(key) ?? keySources?.GetValueOrDefault($"training.init.{name}") ?? "resolved configuration";
+        return message => new ConfigException([new ConfigError(source, key, message)]);
+    }
+
+    // The file's tensors and metadata, after every check (see Check).
+    private static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(string name, NetworkInitOptions spec,
+        IReadOnlyDictionary<string, string>? keySources)
+    {
+        var error = Error(name, keySources);
+        var file = Path.GetFullPath(spec.Path);
+        if (!File.Exists(file)) throw error($"{file}: no such file");
+        byte[] bytes;
+        SafeTensorsLayout layout;
+        try
+        {
+            bytes = File.ReadAllBytes(file);
+            layout = SafeTensorsLayout.Parse(bytes, file);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw error($"not readable as safetensors: {e.Message}");
+        }
+        try
+        {
+            if (layout.Metadata.GetValueOrDefault("format") == Checkpoint.Format)
+                CheckpointValidator.Validate(bytes, layout, CheckpointExpectations.WeightsOnly());
+            else StateDictMatch.RequireFinite(bytes, layout);
+        }
+        catch (InvalidDataException e)
+        {
+            throw error($"not usable as initial weights: {e.Message}");
+        }
+        return (SafeTensors.Materialize(bytes, layout), new Dictionary<string, string>(layout.Metadata));
     }
 
     private static (Dictionary<string, Tensor> Selected, string What) Select(Dictionary<string, Tensor> tensors, Dictionary<string, string> meta,

@@ -27,6 +27,21 @@ public static class StateDictMatch
     public static string Summarize(IReadOnlyList<string> problems) =>
         string.Join("; ", problems.Take(20)) + (problems.Count > 20 ? $"; … and {problems.Count - 20} more" : "");
 
+    /// <summary>
+    /// Refuses a state dict (read from <paramref name="file"/>, laid out as <paramref name="layout"/>) with a NaN or ±Inf in a
+    /// floating-point tensor, naming the file, the tensor and the byte offset of the element.
+    /// </summary>
+    public static void RequireFinite(byte[] file, Research.Core.IO.SafeTensorsLayout layout)
+    {
+        foreach (var e in layout.Entries)
+        {
+            var (index, what) = layout.FirstNonFinite(file, e);
+            if (index >= 0)
+                throw layout.Error(layout.FileOffset(e) + index * Research.Core.IO.SafeTensorsLayout.ElementSize(e.Dtype),
+                    $"tensor '{e.Name}' [{e.ShapeText}] holds {what} at element {index}: weights must be finite");
+        }
+    }
+
     /// <summary>A tensor's shape as <c>a, b, c</c>.</summary>
     public static string Shape(Tensor t) => string.Join(", ", t.shape);
 }

@@ -1,0 +1,124 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using Research.Core.IO;
+using static TorchSharp.torch;
+
+namespace Research.Training.Optimization;
+
+/// <summary>
+/// Reads the binary state that TorchSharp's <c>OptimizerHelper.save_state_dict</c> writes for <see cref="Adam"/> and
+/// <see cref="AdamW"/>, without an optimizer, so a checkpoint's optimizer state is checked before anything is built (TorchSharp's
+/// own loader fails half-way with an <see cref="ArgumentException"/> or reads past the end). The layout (TorchSharp 0.107):
+/// the type name (a length-prefixed UTF-8 string); the group count and the state count (LEB128); per group the options
+/// (initial learning rate, learning rate, β₁, β₂, ε, weight decay as float64; amsgrad, maximize as one byte each); per parameter
+/// the step (int64) and the tensors exp_avg, exp_avg_sq (dtype, rank and dims as LEB128, then the raw bytes), then a flag byte
+/// and, if set, max_exp_avg_sq. Nothing may follow.
+/// </summary>
+public static class OptimizerStateFormat
+{
+    /// <summary>The optimizer types whose state this reads (the <see cref="OptimizerFactory"/> ones).</summary>
+    public static readonly IReadOnlyList<string> Types = [nameof(Adam), nameof(AdamW)];
+
+    private const int OptionsBytes = 6 * 8 + 2;
+
+    /// <summary>
+    /// Decodes <paramref name="state"/>. Throws <see cref="InvalidDataException"/> whose message starts with the byte offset in
+    /// <paramref name="state"/>: a wrong type, a count or shape out of range, a truncated or over-long state, a non-finite moment.
+    /// </summary>
+    public static OptimizerStateInfo Decode(ReadOnlySpan<byte> state)
+    {
+        int at = 0;
+        int nameLength = (int)Leb128(state, ref at, "the type name's length", 64);
+        if (at + nameLength > state.Length) throw Bad(at, "the type name runs past the end: truncated?");
+        string type = Encoding.UTF8.GetString(state.Slice(at, nameLength));
+        if (!Types.Contains(type)) throw Bad(0, $"optimizer type '{type}' is not one of {string.Join(", ", Types)}");
+        at += nameLength;
+        int groups = (int)Leb128(state, ref at, "the group count", 1 << 16);
+        long count = Leb128(state, ref at, "the state count", state.Length);
+        if (groups < 1) throw Bad(at, "no parameter group");
+        for (int g = 0; g < groups; g++)
+        {
+            if (at + OptionsBytes > state.Length) throw Bad(at, $"the options of group {g} run past the end: truncated?");
+            for (int i = 0; i < 6; i++)
+            {
+                double v = BinaryPrimitives.ReadDoubleLittleEndian(state.Slice(at + 8 * i, 8));
+                if (!double.IsFinite(v)) throw Bad(at + 8 * i, $"option {i} of group {g} is {v}");
+            }
+            Flag(state, at + 48, $"amsgrad of group {g}");
+            Flag(state, at + 49, $"maximize of group {g}");
+            at += OptionsBytes;
+        }
+        var states = new List<OptimizerParameterState>();
+        for (long p = 0; p < count; p++)
+        {
+            if (at + 8 > state.Length) throw Bad(at, $"the step of parameter {p} runs past the end: truncated?");
+            long step = BinaryPrimitives.ReadInt64LittleEndian(state.Slice(at, 8));
+            if (step < 0) throw Bad(at, $"parameter {p} has step {step}");
+            at += 8;
+            var (dtype, shape) = Moment(state, ref at, p, "exp_avg", null);
+            Moment(state, ref at, p, "exp_avg_sq", shape);
+            if (Flag(state, at++, $"the max_exp_avg_sq flag of parameter {p}")) Moment(state, ref at, p, "max_exp_avg_sq", shape);
+            states.Add(new OptimizerParameterState(step, dtype, shape));
+        }
+        if (at != state.Length) throw Bad(at, $"{state.Length - at} bytes follow the last parameter's state");
+        return new OptimizerStateInfo(type, groups, states);
+    }
+
+    // One moment tensor: dtype, rank, dims, raw bytes; floating point, finite, and of the shape of the first moment.
+    private static (ScalarType Dtype, long[] Shape) Moment(ReadOnlySpan<byte> state, ref int at, long p, string name, long[]? like)
+    {
+        int start = at;
+        var dtype = (ScalarType)Leb128(state, ref at, $"the dtype of {name} of parameter {p}", 64);
+        if (dtype is not (ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16))
+            throw Bad(start, $"{name} of parameter {p} has dtype {dtype}, not floating point");
+        int rank = (int)Leb128(state, ref at, $"the rank of {name} of parameter {p}", 16);
+        var shape = new long[rank];
+        long numel = 1;
+        for (int i = 0; i < rank; i++)
+        {
+            shape[i] = Leb128(state, ref at, $"dimension {i} of {name} of parameter {p}", state.Length);
+            numel *= shape[i];                           // each factor ≤ the state's length: a product past it fails below
+            if (numel > state.Length) throw Bad(start, $"{name} of parameter {p} has shape [{string.Join(", ", shape[..(i + 1)])}…], larger than the state");
+        }
+        if (like is not null && !shape.SequenceEqual(like))
+            throw Bad(start, $"{name} of parameter {p} has shape [{string.Join(", ", shape)}], exp_avg has [{string.Join(", ", like)}]");
+        long bytes = numel * SafeTensorsLayout.ElementSize(dtype);
+        if (at + bytes > state.Length) throw Bad(at, $"the data of {name} of parameter {p} runs past the end: truncated?");
+        var (index, what) = SafeTensorsLayout.FirstNonFinite(state.Slice(at, (int)bytes), dtype);
+        if (index >= 0) throw Bad(at + index * SafeTensorsLayout.ElementSize(dtype), $"{name} of parameter {p} holds {what} at element {index}");
+        at += (int)bytes;
+        return (dtype, shape);
+    }
+
+    private static bool Flag(ReadOnlySpan<byte> state, int at, string what)
+    {
+        if (at >= state.Length) throw Bad(at, $"{what} runs past the end: truncated?");
+        return state[at] switch
+        {
+            0 => false,
+            1 => true,
+            var b => throw Bad(at, $"{what} is byte {b}, not a boolean"),
+        };
+    }
+
+    // An unsigned LEB128 number (TorchSharp's BinaryWriter.Encode) no larger than max.
+    private static long Leb128(ReadOnlySpan<byte> state, ref int at, string what, long max)
+    {
+        int start = at;
+        long value = 0;
+        for (int shift = 0; ; shift += 7)
+        {
+            if (at >= state.Length) throw Bad(start, $"{what} runs past the end: truncated?");
+            if (shift > 56) throw Bad(start, $"{what} is longer than 9 bytes");
+            byte b = state[at++];
+            value |= (long)(b & 0x7f) << shift;
+            if ((b & 0x80) == 0) break;
+        }
+        if (value > max) throw Bad(start, $"{what} is {value}, more than {max}");
+        return value;
+    }
+
+    private static InvalidDataException Bad(long at, string message) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"byte {at}: {message}"));
+}
