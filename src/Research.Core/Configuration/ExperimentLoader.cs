@@ -52,7 +52,7 @@ public static class ExperimentLoader
         {
             var (options, problems) = RunBinder.Bind(merged, file, registry);
             perRun.Add((null, problems));
-            runs.Add(new ResolvedRun(options.Name, null, options, Serialize(options, problems)) { KeySources = merged.Sources() });
+            runs.Add(new ResolvedRun(options.Name, null, options, Serialize(options, problems)) { KeySources = Sources(merged, problems) });
         }
         foreach (var v in variants)
         {
@@ -64,7 +64,7 @@ public static class ExperimentLoader
             problems.AddRange(bindProblems);
             perRun.Add((v.Name, problems));
             options.Name = $"{options.Name}-{v.Name}";
-            runs.Add(new ResolvedRun(options.Name, v.Name, options, Serialize(options, problems)) { KeySources = run.Sources() });
+            runs.Add(new ResolvedRun(options.Name, v.Name, options, Serialize(options, problems)) { KeySources = Sources(run, problems) });
         }
         errors.AddRange(MergeRunErrors(perRun));
         if (errors.Count > 0) throw new ConfigException(errors.Distinct().ToList());
@@ -98,6 +98,10 @@ public static class ExperimentLoader
     // Options that failed to bind are thrown away with the errors; don't serialize half-bound values.
     private static string Serialize(ExperimentOptions options, List<ConfigError> problems) =>
         problems.Count == 0 ? ExperimentJson.Serialize(options) : "";
+
+    // A run with problems is thrown away with the errors; don't walk its tree (it may hold a huge unknown key).
+    internal static IReadOnlyDictionary<string, string> Sources(MergedConfig config, List<ConfigError> problems) =>
+        problems.Count == 0 ? config.Sources() : new Dictionary<string, string>();
 
     private static IEnumerable<ConfigError> MergeRunErrors(List<(string? Variant, List<ConfigError> Errors)> perRun)
     {

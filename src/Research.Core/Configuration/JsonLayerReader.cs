@@ -30,8 +30,13 @@ internal static partial class JsonLayerReader
     public static ConfigNode? ReadFile(string fullPath, List<ConfigError> errors, string? askedBy = null, string askedPath = "")
     {
         byte[] bytes;
+        (DateTime, long) stamp;
         try
         {
+            var info = new FileInfo(fullPath);
+            stamp = (info.LastWriteTimeUtc, info.Length);
+            lock (Cache)
+                if (Cache.TryGetValue(fullPath, out var cached) && cached.Stamp == stamp) return cached.Root;
             bytes = File.ReadAllBytes(fullPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -44,8 +49,20 @@ internal static partial class JsonLayerReader
         }
         var utf8 = bytes.AsMemory();
         if (utf8.Span.StartsWith(Encoding.UTF8.Preamble)) utf8 = utf8[Encoding.UTF8.Preamble.Length..];
-        return Parse(utf8, fullPath, errors, "");
+        var root = Parse(utf8, fullPath, errors, "");
+        if (root is not null)
+            lock (Cache)
+            {
+                // Bounded: a long-lived process (the test host) must not keep every file it ever read.
+                if (Cache.Count >= 64 || Cache.Values.Sum(c => c.Stamp.Item2) + bytes.Length > 256 << 20) Cache.Clear();
+                Cache[fullPath] = (stamp, root);
+            }
+        return root;
     }
+
+    // One parse per file per command: the plugin loader, the experiment loader and the sweep loader all read the chain.
+    // Trees are immutable, so sharing them is safe; a file changed since (time or length) is read again.
+    private static readonly Dictionary<string, ((DateTime, long) Stamp, ConfigNode Root)> Cache = new(StringComparer.Ordinal);
 
     /// <summary>An in-memory document: its top-level object, or null after adding an error at <paramref name="path"/>.</summary>
     public static ConfigNode? ReadString(string json, string source, List<ConfigError> errors, string path = "") =>
@@ -75,7 +92,9 @@ internal static partial class JsonLayerReader
         }
         catch (JsonException e)
         {
-            errors.Add(ToError(source, path, e));
+            errors.Add(FindDuplicate(utf8.Span) is { } duplicate
+                ? new ConfigError(source, duplicate.Path, $"duplicate key (line {duplicate.Line}; each key may appear once in an object)")
+                : ToError(source, path, e));
             return null;
         }
         if (document.RootElement.ValueKind != JsonValueKind.Object)
@@ -92,6 +111,59 @@ internal static partial class JsonLayerReader
         var line = (json.LineNumber ?? 0) + 1;
         var reason = PositionSuffix().Replace(json.Message, "").Trim();
         return new ConfigError(source, path, $"invalid JSON at line {line}, byte offset {json.BytePositionInLine ?? 0}: {reason}");
+    }
+
+    // System.Text.Json refuses a duplicate key without saying where: find the first one, its JSON path and line.
+    private static (string Path, int Line)? FindDuplicate(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions
+        {
+            CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = MaxDepth,
+        });
+        var scopes = new Stack<(string Path, HashSet<string>? Keys, int Index)>();
+        var path = "";
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        var at = ValuePath(scopes, path);
+                        scopes.Push((at, reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null, 0));
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        scopes.Pop();
+                        Advance(scopes);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString()!;
+                        var scope = scopes.Peek();
+                        path = ConfigKeys.Child(scope.Path, name);
+                        if (!scope.Keys!.Add(name))
+                            return (path, utf8[..(int)reader.TokenStartIndex].Count((byte)'\n') + 1);
+                        break;
+                    default:
+                        Advance(scopes);
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
+
+        // Where the value starting now sits: under the last key read, or at the array's next index.
+        static string ValuePath(Stack<(string Path, HashSet<string>? Keys, int Index)> scopes, string lastKey) =>
+            scopes.Count == 0 ? "" : scopes.Peek().Keys is null ? ConfigKeys.Item(scopes.Peek().Path, scopes.Peek().Index) : lastKey;
+
+        static void Advance(Stack<(string Path, HashSet<string>? Keys, int Index)> scopes)
+        {
+            if (scopes.Count == 0 || scopes.Peek().Keys is not null) return;
+            var array = scopes.Pop();
+            scopes.Push(array with { Index = array.Index + 1 });
+        }
     }
 
     [GeneratedRegex(@"\s*(LineNumber|Path):.*$", RegexOptions.Singleline)]

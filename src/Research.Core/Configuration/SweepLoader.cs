@@ -53,7 +53,7 @@ public static class SweepLoader
                 perPoint.Add((label, problems));
                 if (v is not null) options.Name = $"{options.Name}-{v.Name}";
                 var json = problems.Count == 0 ? ExperimentJson.Serialize(options) : "";
-                var resolved = new ResolvedRun(options.Name, v?.Name, options, json) { KeySources = run.Sources() };
+                var resolved = new ResolvedRun(options.Name, v?.Name, options, json) { KeySources = ExperimentLoader.Sources(run, problems) };
                 points.Add(new SweepPoint(PointId(v, combo.Values, combo.Seed, sweep), combo.Values, options.Seed, resolved));
             }
         foreach (var error in perPoint.SelectMany(p => p.Errors).Distinct())
