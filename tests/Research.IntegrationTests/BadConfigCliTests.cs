@@ -70,4 +70,22 @@ public class BadConfigCliTests
         Assert.That(exit, Is.EqualTo(2));
         Assert.That(err, Does.Contain("--set: training.steps"));
     }
+
+    [Test]
+    public void Validate_DeepExtendsChain_ExitCode2NamesTheFile()
+    {
+        var dir = Directory.CreateTempSubdirectory("deep-extends-").FullName;
+        try
+        {
+            for (var i = 0; i < 100; i++)
+                File.WriteAllText(Path.Combine(dir, $"p{i}.json"), i < 99 ? $"{{ \"extends\": \"p{i + 1}.json\" }}" : "{ \"name\": \"deep\" }");
+            var (exit, _, err) = Cli.Run("validate", Path.Combine(dir, "p0.json"));
+            Assert.That(exit, Is.EqualTo(2), err);
+            Assert.That(err, Does.Contain("p31.json: extends: 'extends' chain deeper than 32 files"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

@@ -2,7 +2,6 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Configuration;
@@ -10,9 +9,8 @@ using Microsoft.Extensions.Configuration;
 namespace Research.Core.Configuration;
 
 /// <summary>
-/// Key naming (snake_case, <see cref="ConfigurationKeyNameAttribute"/> overrides), the two path
-/// syntaxes (JSON <c>sampling[0].steps</c>, configuration <c>sampling:0:steps</c>) and "did you mean"
-/// suggestions, shared by the binder, the validator and the serializer so they always agree.
+/// Key naming (snake_case, <see cref="ConfigurationKeyNameAttribute"/> overrides), building JSON paths
+/// (<c>sampling[0].steps</c>) and "did you mean" suggestions, shared by the binder, the validator and the serializer so they always agree.
 /// </summary>
 internal static class ConfigKeys
 {
@@ -43,26 +41,6 @@ internal static class ConfigKeys
 
     /// <summary><c>a</c> + 2 → <c>a[2]</c>.</summary>
     public static string Item(string path, int index) => $"{path}[{index.ToString(CultureInfo.InvariantCulture)}]";
-
-    /// <summary>A canonical array index as the JSON provider writes it (<c>0</c>, <c>12</c>; not <c>01</c>).</summary>
-    public static bool IsIndex(string segment) =>
-        segment.Length is > 0 and < 10 && segment.All(char.IsAsciiDigit) && (segment.Length == 1 || segment[0] != '0');
-
-    /// <summary><c>sampling[0].steps</c> → <c>sampling:0:steps</c>.</summary>
-    public static string ToConfigKey(string jsonPath) =>
-        jsonPath.Replace("]", "", StringComparison.Ordinal).Replace('[', ':').Replace('.', ':');
-
-    /// <summary><c>sampling:0:steps</c> → <c>sampling[0].steps</c>.</summary>
-    public static string ToJsonPath(string configKey)
-    {
-        var sb = new StringBuilder();
-        foreach (var segment in configKey.Split(':'))
-        {
-            if (IsIndex(segment) && sb.Length > 0) sb.Append('[').Append(segment).Append(']');
-            else sb.Append(sb.Length > 0 ? "." : "").Append(segment);
-        }
-        return sb.ToString();
-    }
 
     /// <summary><c>unknown key; did you mean 'x'? (known keys: …)</c>.</summary>
     public static string UnknownKey(string key, IReadOnlyCollection<string> known) =>

@@ -5,7 +5,7 @@ namespace Research.Core.Configuration;
 
 /// <summary>
 /// Loads an experiment file strictly: its <c>extends</c> presets, the file, then <c>--set</c> overrides,
-/// layered with Microsoft.Extensions.Configuration.Json (arrays replace whole); bound with snake_case keys
+/// layered as one JSON tree (<see cref="MergedConfig"/>: objects merge, arrays replace whole); bound with snake_case keys
 /// (unknown keys are errors); validated; expanded into one run per variant. Every problem is collected
 /// and thrown together as a <see cref="ConfigException"/>, before any tensor exists.
 /// </summary>
@@ -28,23 +28,23 @@ public static class ExperimentLoader
     {
         var file = Path.GetFullPath(path);
         var errors = new List<ConfigError>();
-        var layers = ExtendsChain.Load(file, errors);
+        var root = ExtendsChain.Load(file, errors);
         var overrides = SetOverrideParser.Parse(setOverrides, errors);
         // A file that could not be read leaves its keys out; binding the rest would only add misleading errors.
-        if (errors.Count > 0) throw new ConfigException(errors);
+        if (errors.Count > 0 || root is null) throw new ConfigException(errors);
 
-        var merged = new MergedConfig();
-        foreach (var layer in layers) merged.Apply(layer);
-        merged.Apply(overrides);
+        var merged = new MergedConfig(root);
+        merged.Apply(overrides, errors);
         var variants = VariantExpander.Extract(merged, file, errors);
         if (onlyVariants is { Count: > 0 } && errors.Count == 0)
         {
-            errors.AddRange(LoadedExperiment.UnknownVariants(file, variants.Select(v => v.Variant.Name).ToList(), onlyVariants));
+            errors.AddRange(LoadedExperiment.UnknownVariants(file, variants.Select(v => v.Name).ToList(), onlyVariants));
             if (errors.Count > 0) throw new ConfigException(errors);
-            variants = variants.Where(v => onlyVariants.Contains(v.Variant.Name, StringComparer.Ordinal)).ToList();
+            variants = variants.Where(v => onlyVariants.Contains(v.Name, StringComparer.Ordinal)).ToList();
         }
         // A sweep is expanded by SweepLoader ('research sweep'); loaded as one experiment, the file is its base point.
-        merged.RemoveSubtree(SweepExpander.Key, includeSelf: true);
+        merged.Take(SweepExpander.Key);
+        var variantOverrides = overrides.Where(a => a.TopKey is not ("variants" or SweepExpander.Key)).ToList();
 
         var runs = new List<ResolvedRun>();
         var perRun = new List<(string? Variant, List<ConfigError> Errors)>();
@@ -52,17 +52,19 @@ public static class ExperimentLoader
         {
             var (options, problems) = RunBinder.Bind(merged, file, registry);
             perRun.Add((null, problems));
-            runs.Add(new ResolvedRun(options.Name, null, options, Serialize(options, problems)) { KeySources = merged.Sources() });
+            runs.Add(new ResolvedRun(options.Name, null, options, Serialize(options, problems)) { KeySources = Sources(merged, problems) });
         }
         foreach (var v in variants)
         {
             var run = merged.Clone();
             v.ApplyTo(run);
-            run.Apply(overrides.Without("variants"));
-            var (options, problems) = RunBinder.Bind(run, file, registry);
-            perRun.Add((v.Variant.Name, problems));
-            options.Name = $"{options.Name}-{v.Variant.Name}";
-            runs.Add(new ResolvedRun(options.Name, v.Variant.Name, options, Serialize(options, problems)) { KeySources = run.Sources() });
+            var problems = new List<ConfigError>();
+            run.Apply(variantOverrides, problems);
+            var (options, bindProblems) = RunBinder.Bind(run, file, registry);
+            problems.AddRange(bindProblems);
+            perRun.Add((v.Name, problems));
+            options.Name = $"{options.Name}-{v.Name}";
+            runs.Add(new ResolvedRun(options.Name, v.Name, options, Serialize(options, problems)) { KeySources = Sources(run, problems) });
         }
         errors.AddRange(MergeRunErrors(perRun));
         if (errors.Count > 0) throw new ConfigException(errors.Distinct().ToList());
@@ -80,12 +82,11 @@ public static class ExperimentLoader
     public static ExperimentOptions LoadResolved(string json, ComponentRegistry registry, string source = "resolved.json")
     {
         var errors = new List<ConfigError>();
-        var data = JsonLayerReader.ReadString(json, source, errors);
-        if (data is null) throw new ConfigException(errors);
-        foreach (var (target, keyPath) in ExtendsChain.TakeExtends(data, source, errors))
+        var root = JsonLayerReader.ReadString(json, source, errors);
+        if (root is null) throw new ConfigException(errors);
+        foreach (var (target, keyPath) in ExtendsChain.Targets(root.Child("extends"), source, "extends", errors))
             errors.Add(new ConfigError(source, keyPath, $"a resolved configuration cannot extend '{target}'"));
-        var merged = new MergedConfig();
-        merged.Apply(ConfigLayer.FromFlat(data, new KeyOrigin(source)));
+        var merged = new MergedConfig(root.Without("extends"));
         if (VariantExpander.Extract(merged, source, errors).Count > 0)
             errors.Add(new ConfigError(source, "variants", "a resolved configuration is one run; variants must be empty"));
         var (options, problems) = RunBinder.Bind(merged, source, registry);
@@ -97,6 +98,10 @@ public static class ExperimentLoader
     // Options that failed to bind are thrown away with the errors; don't serialize half-bound values.
     private static string Serialize(ExperimentOptions options, List<ConfigError> problems) =>
         problems.Count == 0 ? ExperimentJson.Serialize(options) : "";
+
+    // A run with problems is thrown away with the errors; don't walk its tree (it may hold a huge unknown key).
+    internal static IReadOnlyDictionary<string, string> Sources(MergedConfig config, List<ConfigError> problems) =>
+        problems.Count == 0 ? config.Sources() : new Dictionary<string, string>();
 
     private static IEnumerable<ConfigError> MergeRunErrors(List<(string? Variant, List<ConfigError> Errors)> perRun)
     {

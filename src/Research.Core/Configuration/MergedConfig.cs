@@ -1,94 +1,51 @@
 namespace Research.Core.Configuration;
 
 /// <summary>
-/// The flattened result of applying layers in order, with the origin of every key. Objects merge key by
-/// key; an array or a scalar written by a later layer replaces the earlier subtree whole (guarding the
-/// stock provider's merge-by-index); keys are compared ordinally, so a differently-cased key stays
-/// visible to the strict binder as an unknown key.
+/// The layered configuration of one run: a <see cref="ConfigNode"/> tree whose nodes remember the file (or
+/// <c>--set</c>) that wrote them, so every error names its source. Layers apply in order; objects merge key by key,
+/// arrays and scalars replace whole; keys are case-sensitive, so a differently-cased key stays visible to the strict
+/// binder as an unknown key.
 /// </summary>
-internal sealed class MergedConfig
+internal sealed class MergedConfig(ConfigNode root)
 {
-    private readonly Dictionary<string, ConfigEntry> _entries;
-    private int _layer;
+    /// <summary>The tree so far.</summary>
+    public ConfigNode Root { get; private set; } = root;
 
-    public MergedConfig() : this(new Dictionary<string, ConfigEntry>(StringComparer.Ordinal), 0) { }
+    /// <summary>An independent copy (one per variant); nodes are immutable, so this is free.</summary>
+    public MergedConfig Clone() => new(Root);
 
-    private MergedConfig(Dictionary<string, ConfigEntry> entries, int layer)
+    /// <summary>Layers <paramref name="layer"/> (an object: a preset, a variant's <c>set</c>) on top.</summary>
+    public void Apply(ConfigNode layer) => Root = ConfigNode.Merge(Root, layer);
+
+    /// <summary>Layers each assignment on top (<c>--set</c>, a sweep point's values), adding an error per one that cannot apply.</summary>
+    public void Apply(IEnumerable<ConfigAssignment> assignments, List<ConfigError> errors)
     {
-        _entries = entries;
-        _layer = layer;
-    }
-
-    /// <summary>Configuration key → value and origin.</summary>
-    public IReadOnlyDictionary<string, ConfigEntry> Entries => _entries;
-
-    /// <summary>JSON path → source of every key, for <see cref="ResolvedRun.KeySources"/>.</summary>
-    public IReadOnlyDictionary<string, string> Sources() => _entries
-        .OrderBy(kv => kv.Key, StringComparer.Ordinal)
-        .ToDictionary(kv => ConfigKeys.ToJsonPath(kv.Key), kv => kv.Value.Origin.Source, StringComparer.Ordinal);
-
-    /// <summary>An independent copy (one per variant).</summary>
-    public MergedConfig Clone() => new(new Dictionary<string, ConfigEntry>(_entries, StringComparer.Ordinal), _layer);
-
-    /// <summary>Layers <paramref name="layer"/> on top.</summary>
-    public void Apply(ConfigLayer layer)
-    {
-        _layer++;
-        // A component whose `type` changes drops the options written for the old type (a variant that
-        // switches ddpm-eps → ddgan must not inherit ddpm-eps options).
-        foreach (var (key, entry) in layer.Entries)
-            if (key.EndsWith(":type", StringComparison.Ordinal) && _entries.TryGetValue(key, out var old) && old.Value != entry.Value)
-                RemoveSubtree(key[..^"type".Length] + "options", includeSelf: true);
-
-        var skipped = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in layer.ReplacePaths)
+        foreach (var a in assignments)
         {
-            // The provider writes both JSON null and {} as null; {} over an object must merge (a no-op), not erase it.
-            if (layer.Entries.TryGetValue(path, out var e) && e.Value is null && HasDescendants(path))
-            {
-                skipped.Add(path);
-                continue;
-            }
-            RemoveSubtree(path, includeSelf: false);
-        }
-        foreach (var (key, entry) in layer.Entries)
-        {
-            if (skipped.Contains(key)) continue;
-            for (var i = key.IndexOf(':'); i >= 0; i = key.IndexOf(':', i + 1))
-                _entries.Remove(key[..i]); // an object replaces a scalar written earlier
-            _entries[key] = entry with { Layer = _layer };
+            if (ConfigNode.Assign(Root, a.Segments, a.Value, out var problem) is { } root) Root = root;
+            else errors.Add(new ConfigError(a.Value.Origin.Source, a.Value.Origin.PathPrefix + a.Path, problem!));
         }
     }
 
-    /// <summary>Removes <paramref name="prefix"/>'s descendants (and the key itself if asked).</summary>
-    public void RemoveSubtree(string prefix, bool includeSelf)
+    /// <summary>Removes the top-level <paramref name="key"/> and returns what it held (null when absent).</summary>
+    public ConfigNode? Take(string key)
     {
-        foreach (var key in _entries.Keys.Where(k => ConfigLayer.IsAtOrUnder(k, prefix) && (includeSelf || k != prefix)).ToList())
-            _entries.Remove(key);
+        var node = Root.Child(key);
+        Root = Root.Without(key);
+        return node;
     }
 
-    /// <summary>Origin of a key: its own entry, else the latest entry below it, else the nearest entry above it.</summary>
-    public KeyOrigin? OriginOf(string configKey)
-    {
-        if (configKey.Length == 0) return null;
-        if (_entries.TryGetValue(configKey, out var own)) return own.Origin;
-        var below = _entries.Where(kv => ConfigLayer.IsAtOrUnder(kv.Key, configKey))
-            .OrderByDescending(kv => kv.Value.Layer).Select(kv => kv.Value.Origin).FirstOrDefault();
-        if (below is not null) return below;
-        for (var i = configKey.LastIndexOf(':'); i > 0; i = configKey.LastIndexOf(':', i - 1))
-            if (_entries.TryGetValue(configKey[..i], out var above)) return above.Origin;
-        return null;
-    }
+    /// <summary>JSON path → source of every key written (scalars, null, empty arrays and objects), for <see cref="ResolvedRun.KeySources"/>.</summary>
+    public IReadOnlyDictionary<string, string> Sources() =>
+        Root.Leaves().ToDictionary(l => l.Path, l => l.Node.Origin.Source, StringComparer.Ordinal);
 
     /// <summary>
-    /// The error for a JSON path, naming the file the key came from (<paramref name="fallbackSource"/> for a
-    /// default value) and prefixing <c>variants[i].set.</c> when a variant's set wrote it.
+    /// The error for a JSON path, naming the file the key came from (<paramref name="fallbackSource"/> for a key left at
+    /// its default) and prefixing <c>variants[i].set.</c> when a variant's set wrote it.
     /// </summary>
     public ConfigError ErrorAt(string jsonPath, string message, string fallbackSource)
     {
-        var origin = OriginOf(ConfigKeys.ToConfigKey(jsonPath));
+        var origin = jsonPath.Length == 0 || ConfigPath.Parse(jsonPath) is not { } path ? null : Root.Find(path)?.Origin;
         return new ConfigError(origin?.Source ?? fallbackSource, (origin?.PathPrefix ?? "") + jsonPath, message);
     }
-
-    private bool HasDescendants(string path) => _entries.Keys.Any(k => k != path && ConfigLayer.IsAtOrUnder(k, path));
 }

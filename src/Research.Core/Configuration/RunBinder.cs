@@ -13,7 +13,7 @@ internal static class RunBinder
     public static (ExperimentOptions Options, List<ConfigError> Errors) Bind(MergedConfig merged, string fallbackSource, ComponentRegistry registry)
     {
         var binder = new StrictBinder(registry);
-        var options = binder.Bind<ExperimentOptions>(ConfigNode.Build(merged.Entries));
+        var options = binder.Bind<ExperimentOptions>(merged.Root);
         var failed = binder.Errors.Select(e => e.Path).ToList();
         var problems = binder.Errors
             .Concat(OptionsValidator.Validate(options, registry).Where(e => !failed.Any(f => IsAtOrUnder(e.Path, f))))

@@ -4,8 +4,10 @@ using System.Text.Json;
 namespace Research.Core.Configuration;
 
 /// <summary>
-/// Parses the JSON provider's scalar text into a property's type, strictly: integers have no fraction or
-/// exponent, numbers are finite and culture-invariant, booleans are true/false, enums are named.
+/// Binds a scalar node into a property's type, strictly: a string property takes a JSON string, a number property a
+/// JSON number (integers without fraction or exponent, finite, culture-invariant), a boolean true/false, an enum its
+/// name as a string. A JSON string never stands for a number or boolean (<c>"64"</c>, <c>"true"</c> are errors);
+/// command-line text (<see cref="ConfigKind.Text"/>) binds as whatever the property needs.
 /// </summary>
 internal static class ScalarParser
 {
@@ -24,11 +26,17 @@ internal static class ScalarParser
         : type.IsEnum ? "one of " + string.Join(", ", EnumNames(type))
         : type.Name;
 
-    /// <summary>Parses <paramref name="text"/>; on failure <paramref name="expected"/> says what would have fit.</summary>
-    public static bool TryParse(Type type, string text, out object? value, out string expected)
+    /// <summary>Binds <paramref name="node"/>; on failure <paramref name="expected"/> says what would have fit.</summary>
+    public static bool TryParse(Type type, ConfigNode node, out object? value, out string expected)
     {
         expected = Expected(type);
         value = null;
+        var fits = node.Kind == ConfigKind.Text
+                   || node.Kind == ConfigKind.String && (type == typeof(string) || type.IsEnum)
+                   || node.Kind == ConfigKind.Number && IsNumber(type)
+                   || node.Kind == ConfigKind.Bool && type == typeof(bool);
+        if (!fits) return false;
+        var text = node.Text!;
         const NumberStyles integer = NumberStyles.AllowLeadingSign;
         var inv = CultureInfo.InvariantCulture;
         if (type == typeof(string)) value = text;
@@ -46,6 +54,16 @@ internal static class ScalarParser
             expected = "a finite number" + (type == typeof(float) ? " within single precision" : "");
         return false;
     }
+
+    /// <summary>
+    /// <c>" (a JSON string: write 64 without quotes)"</c> for a string that would have fit as a number or boolean; else empty.
+    /// </summary>
+    public static string Hint(Type type, ConfigNode node) =>
+        node.Kind == ConfigKind.String && (IsNumber(type) || type == typeof(bool))
+        && TryParse(type, ConfigNode.Scalar(ConfigKind.Text, node.Text, node.Origin), out _, out _)
+            ? $" (a JSON string: write {node.Text} without quotes)" : "";
+
+    private static bool IsNumber(Type type) => type == typeof(int) || type == typeof(long) || type == typeof(double) || type == typeof(float);
 
     /// <summary>The JSON (snake_case) names of an enum's members.</summary>
     public static IEnumerable<string> EnumNames(Type type) =>

@@ -1,25 +1,24 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Research.Core.Configuration;
 
 /// <summary>
-/// Turns <c>--set key=value</c> overrides into the last layer. Keys use JSON paths
-/// (<c>training.steps</c>, <c>sampling[0].steps</c>); a value that parses as JSON (number, true/false,
-/// null, <c>[..]</c>, <c>{..}</c>, a quoted string) is read as JSON, anything else is a plain string.
-/// An indexed key edits that element; an array value replaces the whole array.
+/// Turns <c>--set key=value</c> overrides into assignments applied last. Keys use JSON paths (<c>training.steps</c>,
+/// <c>sampling[0].steps</c>). A value that parses as a JSON array or object is read as JSON (an array replaces, an object
+/// merges); any other value is command-line text, which binds as a string, a number or a boolean alike
+/// (<c>training.steps=64</c>, <c>deterministic=false</c>, <c>description=64</c>; a quoted JSON string loses its quotes).
+/// An indexed key edits that element.
 /// </summary>
-internal static partial class SetOverrideParser
+internal static class SetOverrideParser
 {
     /// <summary>The <see cref="ConfigError.Source"/> of keys set on the command line.</summary>
     public const string Source = "--set";
 
-    /// <summary>The layer of all overrides (later ones win), adding an error per malformed override.</summary>
-    public static ConfigLayer Parse(IReadOnlyList<string> overrides, List<ConfigError> errors)
+    /// <summary>The assignments in command-line order (later ones win), adding an error per malformed override.</summary>
+    public static List<ConfigAssignment> Parse(IReadOnlyList<string> overrides, List<ConfigError> errors)
     {
         var origin = new KeyOrigin(Source);
-        var entries = new Dictionary<string, ConfigEntry>(StringComparer.Ordinal);
-        var replace = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<ConfigAssignment>();
         foreach (var item in overrides)
         {
             var eq = item.IndexOf('=');
@@ -29,53 +28,41 @@ internal static partial class SetOverrideParser
                 continue;
             }
             var path = item[..eq].Trim();
-            if (!KeySyntax().IsMatch(path))
+            if (!ConfigPath.IsKeyPath(path) || ConfigPath.Parse(path) is not { } segments)
             {
                 errors.Add(new ConfigError(Source, path, "not a key path (write e.g. training.steps or sampling[0].steps)"));
                 continue;
             }
-            var key = ConfigKeys.ToConfigKey(path);
-            if (ConfigLayer.IsAtOrUnder(key, "extends"))
+            if (segments[0].Name == "extends")
             {
                 errors.Add(new ConfigError(Source, path, "presets are chosen in the file, not on the command line"));
                 continue;
             }
-            if (Flatten(item[(eq + 1)..], key, path, errors) is not { } flat) continue;
-            foreach (var k in entries.Keys.Where(k => ConfigLayer.IsAtOrUnder(k, key)).ToList()) entries.Remove(k);
-            replace.RemoveWhere(k => ConfigLayer.IsAtOrUnder(k, key));
-            foreach (var (k, v) in flat.Data) entries[k] = new ConfigEntry(v, origin);
-            replace.UnionWith(flat.Replace);
+            if (Value(item[(eq + 1)..], origin, path, errors) is { } value) result.Add(new ConfigAssignment(path, segments, value));
         }
-        return new ConfigLayer(entries, replace);
+        return result;
     }
 
-    /// <summary>A JSON path a <c>--set</c> or a sweep may name (<c>training.steps</c>, <c>sampling[0].steps</c>).</summary>
-    public static bool IsKeyPath(string path) => KeySyntax().IsMatch(path);
-
-    private static (Dictionary<string, string?> Data, IEnumerable<string> Replace)? Flatten(string text, string key, string path, List<ConfigError> errors)
+    private static ConfigNode? Value(string text, KeyOrigin origin, string path, List<ConfigError> errors)
     {
-        if (!IsJson(text))
-            return (new Dictionary<string, string?>(StringComparer.Ordinal) { [key] = text }, [key]);
-        // Read through the same JSON provider as files, as the value of a stand-in key "v", then re-root.
-        var data = JsonLayerReader.ReadString("{\"v\":" + text + "}", Source, errors, path);
-        if (data is null) return null;
-        var rooted = data.ToDictionary(kv => key + kv.Key[1..], kv => kv.Value, StringComparer.Ordinal);
-        return (rooted, ConfigLayer.InferReplacePaths(data.Keys).Select(k => key + k[1..]));
-    }
-
-    private static bool IsJson(string text)
-    {
+        JsonValueKind kind;
+        string? scalar;
         try
         {
-            using var _ = JsonDocument.Parse(text);
-            return true;
+            using var document = JsonDocument.Parse(text);
+            kind = document.RootElement.ValueKind;
+            scalar = kind == JsonValueKind.String ? document.RootElement.GetString() : null;
         }
         catch (JsonException)
         {
-            return false;
+            return ConfigNode.Scalar(ConfigKind.Text, text, origin);
         }
+        return kind switch
+        {
+            JsonValueKind.Object or JsonValueKind.Array => JsonLayerReader.ReadValue(text, Source, errors, path),
+            JsonValueKind.Null => ConfigNode.Scalar(ConfigKind.Null, null, origin),
+            JsonValueKind.String => ConfigNode.Scalar(ConfigKind.Text, scalar, origin),
+            _ => ConfigNode.Scalar(ConfigKind.Text, text.Trim(), origin),
+        };
     }
-
-    [GeneratedRegex(@"^[A-Za-z0-9_-]+(\[[0-9]+\])*(\.[A-Za-z0-9_-]+(\[[0-9]+\])*)*$")]
-    private static partial Regex KeySyntax();
 }

@@ -32,22 +32,21 @@ internal sealed class StrictBinder(ComponentRegistry registry)
     private void BindObject(Type type, ConfigNode? node, object target, string path, string? reservedKey = null)
     {
         var properties = ConfigKeys.Bindable(type);
-        if (node is { HasValue: true })
+        if (node is { Kind: not ConfigKind.Object })
         {
-            // JSON null and {} both arrive as null: keep the defaults.
-            if (node.Value is not null) Fail(path, $"expected an object, got {node.Describe()}");
+            // JSON null keeps the defaults.
+            if (node.Kind != ConfigKind.Null)
+            {
+                Fail(path, $"expected an object, got {node.Describe()}");
+                if (node.Kind == ConfigKind.Array) return;
+            }
             node = null;
-        }
-        else if (node is { IsArray: true })
-        {
-            Fail(path, "expected an object, got an array");
-            return;
         }
         if (node is not null)
         {
             var names = properties.Select(ConfigKeys.JsonName).ToList();
-            foreach (var child in node.Children.Where(c => !names.Contains(c.Name) && c.Name != reservedKey))
-                Fail(ConfigKeys.Child(path, child.Name), ConfigKeys.UnknownKey(child.Name, names));
+            foreach (var (name, _) in node.Properties.Where(p => !names.Contains(p.Key) && p.Key != reservedKey))
+                Fail(ConfigKeys.Child(path, name), ConfigKeys.UnknownKey(name, names));
         }
         foreach (var property in properties)
         {
@@ -102,54 +101,28 @@ internal sealed class StrictBinder(ComponentRegistry registry)
     private bool TryBindScalar(Type type, ConfigNode node, string path, bool allowNull, out object? value)
     {
         value = null;
-        if (!node.HasValue)
-        {
-            Fail(path, $"expected {ScalarParser.Expected(type)}, got {node.Describe()}");
-            return false;
-        }
-        if (node.Value is null)
-        {
-            if (allowNull) return true;
-            Fail(path, $"expected {ScalarParser.Expected(type)}, got null");
-            return false;
-        }
-        if (ScalarParser.TryParse(type, node.Value, out value, out var expected)) return true;
-        Fail(path, $"expected {expected}, got {node.Describe()}");
+        if (node.Kind == ConfigKind.Null && allowNull) return true;
+        if (ScalarParser.TryParse(type, node, out value, out var expected)) return true;
+        Fail(path, $"expected {expected}, got {node.Describe()}{ScalarParser.Hint(type, node)}");
         return false;
     }
 
     private bool TryBindList(Type type, ConfigNode node, string path, bool allowNull, out object? value)
     {
         value = null;
+        if (node.Kind == ConfigKind.Null && allowNull) return true;
+        if (node.Kind != ConfigKind.Array)
+        {
+            Fail(path, $"expected an array, got {node.Describe()}");
+            return false;
+        }
         var element = type.GenericTypeArguments[0];
-        if (node.HasValue)
-        {
-            if (node.Value is null && allowNull) return true;
-            if (node.Value is { Length: 0 })
-            {
-                value = Activator.CreateInstance(type); // [] (the provider writes it as an empty value)
-                return true;
-            }
-            Fail(path, $"expected an array, got {(node.Value is null ? "null or {}" : node.Describe())}");
-            return false;
-        }
-        if (!node.IsArray)
-        {
-            Fail(path, "expected an array, got an object");
-            return false;
-        }
         var list = (IList)Activator.CreateInstance(type)!;
         var ok = true;
-        for (var i = 0; i < node.Children.Count; i++)
+        for (var i = 0; i < node.Items.Count; i++)
         {
-            var item = node.Children[i];
-            if (item.Name != i.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            {
-                Fail($"{path}[{item.Name}]", $"array index {item.Name} leaves a gap: the array has {i} element(s)");
-                return false;
-            }
             var fresh = ConfigKeys.IsOptionsClass(element) ? Activator.CreateInstance(element) : null;
-            if (TryBind(element, item, fresh, ConfigKeys.Item(path, i), false, out var v)) list.Add(v);
+            if (TryBind(element, node.Items[i], fresh, ConfigKeys.Item(path, i), false, out var v)) list.Add(v);
             else ok = false;
         }
         value = list;
@@ -160,13 +133,13 @@ internal sealed class StrictBinder(ComponentRegistry registry)
     {
         value = null;
         var valueType = type.GenericTypeArguments[1];
-        if (node.HasValue)
+        if (node.Kind == ConfigKind.Null)
         {
-            if (node.Value is null)
-            {
-                value = current ?? Activator.CreateInstance(type);
-                return true;
-            }
+            value = current ?? Activator.CreateInstance(type);
+            return true;
+        }
+        if (node.Kind != ConfigKind.Object)
+        {
             Fail(path, $"expected an object, got {node.Describe()}");
             return false;
         }
@@ -174,11 +147,12 @@ internal sealed class StrictBinder(ComponentRegistry registry)
         if (current is IDictionary existing)
             foreach (DictionaryEntry e in existing) dict[e.Key] = e.Value;
         var ok = true;
-        foreach (var child in node.Children)
+        // Ordinal key order, whatever the layers' order: a dictionary binds (and is written back) the same way every time.
+        foreach (var (name, child) in node.Properties.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            var existingValue = dict.Contains(child.Name) ? dict[child.Name] : null;
+            var existingValue = dict.Contains(name) ? dict[name] : null;
             existingValue ??= ConfigKeys.IsOptionsClass(valueType) ? Activator.CreateInstance(valueType) : null;
-            if (TryBind(valueType, child, existingValue, ConfigKeys.Child(path, child.Name), false, out var v)) dict[child.Name] = v;
+            if (TryBind(valueType, child, existingValue, ConfigKeys.Child(path, name), false, out var v)) dict[name] = v;
             else ok = false;
         }
         value = dict;
@@ -188,16 +162,16 @@ internal sealed class StrictBinder(ComponentRegistry registry)
     private void BindComponent(ComponentKind kind, ConfigNode? node, ComponentSpec spec, string path)
     {
         ConfigNode? optionsNode = null;
-        if (node is { HasValue: true } && node.Value is not null || node is { IsArray: true })
+        if (node is { Kind: not (ConfigKind.Object or ConfigKind.Null) })
         {
             Fail(path, $"expected an object {{ \"type\": …, \"options\": {{ … }} }}, got {node.Describe()}");
             return;
         }
-        if (node is { HasValue: false })
+        if (node is { Kind: ConfigKind.Object })
         {
             string[] known = kind == ComponentKind.Backbone ? ["type", "options", "roles"] : ["type", "options"];
-            foreach (var child in node.Children.Where(c => !known.Contains(c.Name)))
-                Fail(ConfigKeys.Child(path, child.Name), ConfigKeys.UnknownKey(child.Name, known));
+            foreach (var (name, _) in node.Properties.Where(p => !known.Contains(p.Key)))
+                Fail(ConfigKeys.Child(path, name), ConfigKeys.UnknownKey(name, known));
             if (node.Child("type") is { } typeNode)
             {
                 if (!TryBindScalar(typeof(string), typeNode, ConfigKeys.Child(path, "type"), false, out var type)) return;
@@ -221,18 +195,18 @@ internal sealed class StrictBinder(ComponentRegistry registry)
         if (node?.Child("roles") is not { } rolesNode) return;
         spec.RoleOptions = new Dictionary<string, object>(StringComparer.Ordinal);
         var rolesPath = ConfigKeys.Child(path, "roles");
-        if (rolesNode.HasValue || rolesNode.IsArray)
+        if (rolesNode.Kind != ConfigKind.Object)
         {
             Fail(rolesPath, $"expected an object {{ \"<network role>\": {{ option overrides }} }}, got {rolesNode.Describe()}");
             return;
         }
-        foreach (var role in rolesNode.Children)
+        foreach (var (roleName, role) in rolesNode.Properties.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             // A role may pick another registered backbone ("type"; DDGAN's own discriminator beside a UNet generator).
             // Same type: the shared options first, then the role's keys on top. Another type: its defaults, then the
             // role's keys (the shared options belong to the other type). The same strict binding either way, so unknown
             // keys and wrong types are reported at backbone.roles.<role>.<key>.
-            var rolePath = ConfigKeys.Child(rolesPath, role.Name);
+            var rolePath = ConfigKeys.Child(rolesPath, roleName);
             var roleRegistration = registration;
             if (role.Child("type") is { } roleTypeNode)
             {
@@ -250,7 +224,7 @@ internal sealed class StrictBinder(ComponentRegistry registry)
             var roleOptions = Activator.CreateInstance(roleRegistration.OptionsType)!;
             if (sameType) BindObject(registration.OptionsType, optionsNode, roleOptions, ConfigKeys.Child(path, "options"));
             BindObject(roleRegistration.OptionsType, role, roleOptions, rolePath, reservedKey: "type");
-            spec.RoleOptions[role.Name] = sameType ? roleOptions : new RoleComponent(roleRegistration.Key, roleOptions);
+            spec.RoleOptions[roleName] = sameType ? roleOptions : new RoleComponent(roleRegistration.Key, roleOptions);
         }
     }
 }

@@ -21,18 +21,19 @@ public static class SweepLoader
     {
         var file = Path.GetFullPath(path);
         var errors = new List<ConfigError>();
-        var layers = ExtendsChain.Load(file, errors);
+        var root = ExtendsChain.Load(file, errors);
         var overrides = SetOverrideParser.Parse(setOverrides, errors);
-        if (errors.Count > 0) throw new ConfigException(errors);
+        if (errors.Count > 0 || root is null) throw new ConfigException(errors);
 
-        var merged = new MergedConfig();
-        foreach (var layer in layers) merged.Apply(layer);
-        merged.Apply(overrides);
+        var merged = new MergedConfig(root);
+        merged.Apply(overrides, errors);
         var sweep = SweepExpander.Extract(merged, file, errors);
         var variants = VariantExpander.Extract(merged, file, errors);
         if (errors.Count > 0) throw new ConfigException(errors.Distinct().ToList());
         sweep ??= new SweepSection(null, [], [], new Dictionary<string, string>());
-        var name = sweep.Name ?? merged.Entries.GetValueOrDefault("name").Value ?? Path.GetFileNameWithoutExtension(file);
+        var name = sweep.Name ?? (merged.Root.Child("name") is { Kind: ConfigKind.String or ConfigKind.Text } n ? n.Text : null)
+            ?? Path.GetFileNameWithoutExtension(file);
+        var runOverrides = overrides.Where(a => a.TopKey is not ("variants" or SweepExpander.Key)).ToList();
 
         var points = new List<SweepPoint>();
         var perPoint = new List<(string Label, List<ConfigError> Errors)>();
@@ -42,15 +43,17 @@ public static class SweepLoader
             {
                 var label = Describe(v, combo.Values, combo.Seed);
                 var run = merged.Clone();
-                if (v is not null) v.ApplyTo(run);
-                run.Apply(overrides.Without("variants").Without(SweepExpander.Key));
-                run.Apply(ConfigLayer.FromEntries(combo.Entries.ToDictionary(kv => kv.Key,
-                    kv => new ConfigEntry(kv.Value, new KeyOrigin(file, $"sweep[{label}]: ")), StringComparer.Ordinal)));
-                var (options, problems) = RunBinder.Bind(run, file, registry);
+                v?.ApplyTo(run);
+                var problems = new List<ConfigError>();
+                run.Apply(runOverrides, problems);
+                var origin = new KeyOrigin(file, $"sweep[{label}]: ");
+                run.Apply(combo.Assignments.Select(a => a with { Value = a.Value.WithOrigin(origin) }), problems);
+                var (options, bindProblems) = RunBinder.Bind(run, file, registry);
+                problems.AddRange(bindProblems);
                 perPoint.Add((label, problems));
-                if (v is not null) options.Name = $"{options.Name}-{v.Variant.Name}";
+                if (v is not null) options.Name = $"{options.Name}-{v.Name}";
                 var json = problems.Count == 0 ? ExperimentJson.Serialize(options) : "";
-                var resolved = new ResolvedRun(options.Name, v?.Variant.Name, options, json) { KeySources = run.Sources() };
+                var resolved = new ResolvedRun(options.Name, v?.Name, options, json) { KeySources = ExperimentLoader.Sources(run, problems) };
                 points.Add(new SweepPoint(PointId(v, combo.Values, combo.Seed, sweep), combo.Values, options.Seed, resolved));
             }
         foreach (var error in perPoint.SelectMany(p => p.Errors).Distinct())
@@ -67,18 +70,18 @@ public static class SweepLoader
         return new SweepPlan(file, name, keys, variants.Count > 0, sweep.Seeds.Count > 0, points);
     }
 
-    private sealed record Combination(List<KeyValuePair<string, string>> Values, Dictionary<string, string?> Entries, long? Seed);
+    private sealed record Combination(List<KeyValuePair<string, string>> Values, List<ConfigAssignment> Assignments, long? Seed);
 
     private static IEnumerable<Combination> Combinations(SweepSection sweep)
     {
-        IEnumerable<Combination> combos = [new([], new(StringComparer.Ordinal), null)];
+        IEnumerable<Combination> combos = [new([], [], null)];
         foreach (var dim in sweep.Dimensions)
             combos = combos.SelectMany(c => dim.Values.Select(row => Extend(c, dim.Keys, row))).ToList();
         if (sweep.Seeds.Count > 0)
-            combos = combos.SelectMany(c => sweep.Seeds.Select(s =>
+            combos = combos.SelectMany(c => sweep.Seeds.Select(s => c with
             {
-                var entries = new Dictionary<string, string?>(c.Entries, StringComparer.Ordinal) { ["seed"] = s.ToString(CultureInfo.InvariantCulture) };
-                return c with { Entries = entries, Seed = s };
+                Assignments = [.. c.Assignments, new ConfigAssignment("seed", [new ConfigPath.Segment("seed", -1)], ConfigNode.Integer(s, new KeyOrigin("")))],
+                Seed = s,
             })).ToList();
         return combos;
     }
@@ -86,27 +89,27 @@ public static class SweepLoader
     private static Combination Extend(Combination c, IReadOnlyList<string> keys, IReadOnlyList<SweepValue> row)
     {
         var values = new List<KeyValuePair<string, string>>(c.Values);
-        var entries = new Dictionary<string, string?>(c.Entries, StringComparer.Ordinal);
+        var assignments = new List<ConfigAssignment>(c.Assignments);
         for (var k = 0; k < keys.Count; k++)
         {
             values.Add(new(keys[k], row[k].Display));
-            foreach (var (key, value) in row[k].Entries) entries[key] = value;
+            assignments.Add(new ConfigAssignment(keys[k], row[k].Segments, row[k].Value));
         }
-        return new Combination(values, entries, c.Seed);
+        return new Combination(values, assignments, c.Seed);
     }
 
     private static string Describe(VariantLayer? v, List<KeyValuePair<string, string>> values, long? seed) =>
-        string.Join(",", (v is null ? [] : new[] { $"variant={v.Variant.Name}" })
+        string.Join(",", (v is null ? [] : new[] { $"variant={v.Name}" })
             .Concat(values.Select(kv => $"{kv.Key}={kv.Value}"))
             .Concat(seed is null ? [] : [$"seed={seed.Value.ToString(CultureInfo.InvariantCulture)}"]));
 
     private static string PointId(VariantLayer? v, List<KeyValuePair<string, string>> values, long? seed, SweepSection sweep)
     {
         var parts = new List<string>();
-        if (v is not null) parts.Add(v.Variant.Name);
+        if (v is not null) parts.Add(v.Name);
         foreach (var (key, value) in values)
         {
-            var label = sweep.Labels.GetValueOrDefault(key) ?? ConfigKeys.ToConfigKey(key).Split(':').Last(s => !ConfigKeys.IsIndex(s));
+            var label = sweep.Labels.GetValueOrDefault(key) ?? ConfigPath.Parse(key)!.Last(s => s.Name is not null).Name;
             parts.Add($"{label}={new string(value.Select(c => SweepExpander.IsIdChar(c) ? c : '-').ToArray())}");
         }
         if (seed is not null) parts.Add($"seed={seed.Value.ToString(CultureInfo.InvariantCulture)}");

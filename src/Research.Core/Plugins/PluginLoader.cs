@@ -20,20 +20,15 @@ public static class PluginLoader
     public static IServiceCollection AddPlugins(this IServiceCollection services, string experimentFile)
     {
         var errors = new List<ConfigError>();
-        var chain = ExtendsChain.Load(Path.GetFullPath(experimentFile), errors);
-        if (errors.Count > 0) return services; // the loader reports an unreadable file with every other problem
-        var merged = new MergedConfig();
-        foreach (var layer in chain) merged.Apply(layer);
-        var root = ConfigNode.Build(merged.Entries.Where(kv => ConfigLayer.IsAtOrUnder(kv.Key, Key))
-            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)).Child(Key);
-        if (root is null || !root.IsArray) return services; // absent or empty; a wrong shape is the binder's error
+        var root = ExtendsChain.Load(Path.GetFullPath(experimentFile), errors);
+        if (errors.Count > 0 || root?.Child(Key) is not { Kind: ConfigKind.Array } plugins) return services; // the loader reports these
         var keys = services.Select(d => d.ImplementationInstance).OfType<ComponentRegistration>()
             .ToDictionary(r => (r.Kind, r.Key), r => r.Origin);
-        for (var i = 0; i < root.Children.Count; i++)
+        for (var i = 0; i < plugins.Items.Count; i++)
         {
-            if (root.Children[i] is not { HasValue: true, Value: { Length: > 0 } path }) continue;
+            if (plugins.Items[i] is not { Kind: ConfigKind.String, Text: { Length: > 0 } path }) continue;
             var jsonPath = ConfigKeys.Item(Key, i);
-            var source = merged.OriginOf(root.Children[i].Key)?.Source ?? experimentFile;
+            var source = plugins.Items[i].Origin.Source;
             void Fail(string message) => errors.Add(new ConfigError(source, jsonPath, $"plugin '{path}': {message}"));
             if (Load(path, Fail) is not { } plugin) continue;
             var own = new ServiceCollection();

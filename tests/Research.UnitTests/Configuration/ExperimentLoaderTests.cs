@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Research.Core.Configuration;
 using Research.Core.Experiments;
 using Research.UnitTests.Configuration.Fakes;
@@ -15,18 +14,6 @@ public sealed class ExperimentLoaderTests
         var loaded = ExperimentLoader.Load(ConfigTestFiles.Good(file), set, Registry);
         Assert.That(loaded.Runs, Has.Count.EqualTo(1));
         return loaded.Runs[0].Options;
-    }
-
-    [Test]
-    public void StockJsonProvider_ShorterArrayOverLongerArray_MergesByIndex()
-    {
-        // The trap the loader guards against: [1,2] over [1,2,2,2] keeps four elements.
-        var root = new ConfigurationBuilder()
-            .AddJsonFile(ConfigTestFiles.Good("presets/base.json"))
-            .AddJsonFile(ConfigTestFiles.Good("layered.json"))
-            .Build();
-
-        Assert.That(root.GetSection("backbone:options:widths").GetChildren().Count(), Is.EqualTo(4));
     }
 
     [Test]
