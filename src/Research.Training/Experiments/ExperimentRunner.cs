@@ -35,6 +35,8 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
                 : parentFolder is not null
                     ? RunFolder.CreateAt(Path.Combine(parentFolder, run.Variant ?? run.Name), run.ResolvedJson, run.Options.Seed, ConsoleLevel)
                     : RunFolder.Create(settings.RunsDir, run.Name, run.ResolvedJson, run.Options.Seed, ConsoleLevel);
+            folder.BeginRun(new RunStart(settings.CommandLine, settings.ExperimentFile ?? (resumeFrom is null ? null : Path.Combine(resumeFrom, "resolved.json")),
+                session.Device.ToString(), TorchSharp.torch.get_num_threads()), resumed: resumeFrom is not null);
             folder.Log.Information("Run {Name} in {Path}: {Family} on {Data}, backbone {Backbone}, {Runtime}", run.Name, folder.Path,
                 run.Options.Parameterization.Type, run.Options.Data.Type, run.Options.Backbone.Type, string.Join(", ", Core.Runtime.TorchRuntime.Notes));
             foreach (var line in session.InitializedFrom) folder.Log.Information("Initialised {Line}", line);
@@ -72,11 +74,40 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
                 }
             }
         }
-        catch
+        catch (Exception e)
         {
+            folder?.Fail(e);
             session.Dispose();
             folder?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Trains one run as <see cref="Train"/> does, then calls <paramref name="then"/> (evaluation, reporting), records in
+    /// <c>run.json</c> that the run completed, or failed with the error (also written to its <c>log.txt</c>), and disposes the
+    /// session and the folder. Returns what <paramref name="then"/> returned.
+    /// </summary>
+    public T TrainThen<T>(ResolvedRun run, Func<TrainingSession, RunFolder, T> then, string? parentFolder = null, string? resumeFrom = null,
+        bool evaluateLastStep = false)
+    {
+        ArgumentNullException.ThrowIfNull(then);
+        var (session, folder) = Train(run, parentFolder, resumeFrom, evaluateLastStep);
+        using (session)
+        using (folder)
+        {
+            T result;
+            try
+            {
+                result = then(session, folder);
+            }
+            catch (Exception e)
+            {
+                folder.Fail(e);
+                throw;
+            }
+            folder.Complete();
+            return result;
         }
     }
 
@@ -184,12 +215,8 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         Directory.CreateDirectory(parent);
         var rows = new List<ResultRow>();
         foreach (var run in experiment.Runs)
-        {
-            var (session, folder) = Train(run, parent);
-            using (session)
-            using (folder)
-                rows.AddRange(SampleEvaluator.EvaluateAll(session, folder, run.Variant ?? run.Options.Parameterization.Type));
-        }
+            rows.AddRange(TrainThen(run, (session, folder) => SampleEvaluator.EvaluateAll(session, folder, run.Variant ?? run.Options.Parameterization.Type),
+                parent));
         var table = ComparisonTable.Build(rows);
         table.WriteMarkdown(Path.Combine(parent, "table.md"));
         table.WriteCsv(Path.Combine(parent, "table.csv"));
