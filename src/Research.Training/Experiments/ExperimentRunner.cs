@@ -27,6 +27,9 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         bool evaluateLastStep = false)
     {
         var session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot, run.KeySources);
+        // The experiment file as read (a resume rewrites its resolved.json below).
+        var start = RunStart.Describe(settings.CommandLine, settings.ExperimentFile ?? (resumeFrom is null ? null : Path.Combine(resumeFrom, "resolved.json")),
+            session.Device.ToString(), TorchSharp.torch.get_num_threads());
         RunFolder? folder = null;
         try
         {
@@ -35,8 +38,6 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
                 : parentFolder is not null
                     ? RunFolder.CreateAt(Path.Combine(parentFolder, run.Variant ?? run.Name), run.ResolvedJson, run.Options.Seed, ConsoleLevel)
                     : RunFolder.Create(settings.RunsDir, run.Name, run.ResolvedJson, run.Options.Seed, ConsoleLevel);
-            folder.BeginRun(new RunStart(settings.CommandLine, settings.ExperimentFile ?? (resumeFrom is null ? null : Path.Combine(resumeFrom, "resolved.json")),
-                session.Device.ToString(), TorchSharp.torch.get_num_threads()), resumed: resumeFrom is not null);
             folder.Log.Information("Run {Name} in {Path}: {Family} on {Data}, backbone {Backbone}, {Runtime}", run.Name, folder.Path,
                 run.Options.Parameterization.Type, run.Options.Data.Type, run.Options.Backbone.Type, string.Join(", ", Core.Runtime.TorchRuntime.Notes));
             foreach (var line in session.InitializedFrom) folder.Log.Information("Initialised {Line}", line);
@@ -49,6 +50,8 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
                 ResumeFromLatest(session, folder);
                 Core.IO.AtomicFile.WriteAllText(Path.Combine(folder.Path, "resolved.json"), run.ResolvedJson);
             }
+            // run.json names this process from here on (a resume refused above leaves the earlier process's record as it was).
+            folder.BeginRun(start, resumed: resumeFrom is not null);
             IProgressSink progress = settings.Interactive ? new SpectreProgressSink(run.Name) : new LogProgressSink(folder.Log, run.Name);
             string method = run.Variant ?? run.Options.Parameterization.Type;
             var evaluate = run.Options.Training.EvalEvery > 0 && run.Options.Sampling.Count > 0

@@ -71,7 +71,9 @@ public sealed class RunFolder : IDisposable
         }
         AtomicFile.WriteAllText(System.IO.Path.Combine(path, "resolved.json"), resolvedJson);
         RunRecord.Create(path, System.IO.Path.GetFileName(path), seed);
-        return Open(path, consoleLevel);
+        var folder = Open(path, consoleLevel);
+        folder._recording = true;   // run.json describes this process
+        return folder;
     }
 
     /// <summary>Opens an existing run folder (for resume, sampling or evaluation).</summary>
@@ -196,6 +198,7 @@ public sealed class RunFolder : IDisposable
     private readonly object _statusGate = new();
     private readonly List<PosixSignalRegistration> _signals = [];
     private bool _ended;
+    private bool _recording;   // run.json describes this process (it created the folder, or BeginRun)
 
     /// <summary>
     /// Records in <c>run.json</c> the process that trains this run from now on (<see cref="RunRecord.Start"/>) and, until
@@ -205,6 +208,7 @@ public sealed class RunFolder : IDisposable
     public void BeginRun(RunStart start, bool resumed)
     {
         RunRecord.Start(Path, start, resumed);
+        _recording = true;
         Log.Information("{Program}; {Status} by: {CommandLine}", BuildInfo.Describe(), resumed ? "resumed" : "started", string.Join(" ", start.CommandLine));
         lock (_statusGate)
         {
@@ -224,6 +228,9 @@ public sealed class RunFolder : IDisposable
     }
 
     /// <summary>Records in <c>run.json</c> that the run ended normally.</summary>
+    /// <remarks>The end methods write <c>run.json</c> only when it describes this process: the folder was created by it, or
+    /// <see cref="BeginRun"/> was called. A resume refused before it began leaves the earlier record alone (the error still
+    /// goes to <c>log.txt</c>).</remarks>
     public void Complete() => End(RunStatus.Completed, null, null);
 
     /// <summary>Records in <c>run.json</c> that <paramref name="error"/> stopped the run, and writes it, with its stack, to
@@ -248,7 +255,7 @@ public sealed class RunFolder : IDisposable
             _signals.Clear();
             try
             {
-                RunRecord.End(Path, status, message);
+                if (_recording) RunRecord.End(Path, status, message);   // never onto an earlier process's record
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Research.Core.IO;
@@ -59,8 +58,8 @@ public static class RunRecord
         }
         doc["command_line"] = new JsonArray(start.CommandLine.Select(a => (JsonNode?)a).ToArray());
         doc["working_directory"] = Environment.CurrentDirectory;
-        doc["experiment_file"] = start.ExperimentFile is null ? null : Path.GetFullPath(start.ExperimentFile);
-        doc["experiment_sha256"] = start.ExperimentFile is { } f && File.Exists(f) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))) : null;
+        doc["experiment_file"] = start.ExperimentFile;
+        doc["experiment_sha256"] = start.ExperimentSha256;
         doc["torchsharp"] = BuildInfo.TorchSharpVersion;
         doc["libtorch"] = BuildInfo.LibTorchVersion;
         doc["device"] = start.Device;
