@@ -22,17 +22,22 @@ public static class RunCommand
             using var services = Services.Build(p.GetValue(experiment)!);
             var registry = services.Registry();
             var loaded = ExperimentLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], registry, p.GetValue(variant) ?? []);
-            var settings = Settings(p.GetValue(runsDir)!, p.GetValue(dataRoot)!);
+            var settings = Settings(p.GetValue(runsDir)!, p.GetValue(dataRoot)!, p, p.GetValue(experiment));
             new ExperimentRunner(registry, settings, stdout).Run(loaded);
             return ExitCodes.Ok;
         }));
         return cmd;
     }
 
-    /// <summary>Runner settings; a live progress bar only when stdout is a terminal.</summary>
-    public static RunnerSettings Settings(string runsDir, string dataRoot) => new()
+    /// <summary>
+    /// Runner settings; a live progress bar only when stdout is a terminal. A command that trains passes its parse result
+    /// and experiment file, which each run's <c>run.json</c> records (the command line with every <c>--set</c>).
+    /// </summary>
+    public static RunnerSettings Settings(string runsDir, string dataRoot, ParseResult? invocation = null, string? experimentFile = null) => new()
     {
         RunsDir = runsDir, DataRoot = dataRoot,
         Interactive = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null,
+        CommandLine = invocation is null ? Environment.GetCommandLineArgs() : ["research", .. invocation.Tokens.Select(t => t.Value)],
+        ExperimentFile = experimentFile,
     };
 }

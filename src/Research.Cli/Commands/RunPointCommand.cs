@@ -33,11 +33,13 @@ public static class RunPointCommand
             var run = new ResolvedRun(options.Name, id, options, json);
             var resume = File.Exists(Path.Combine(dir, "resolved.json"));
             if (!resume && Directory.Exists(dir)) Directory.Delete(dir, true); // killed before its metadata was written
-            var runner = new ExperimentRunner(registry, RunCommand.Settings(Path.GetDirectoryName(dir)!, p.GetValue(dataRoot)!), stdout);
-            var (session, runFolder) = runner.Train(run, resume ? null : Path.GetDirectoryName(dir), resume ? dir : null);
-            using (session)
-            using (runFolder)
-                SweepPointResult.From(id, SampleEvaluator.EvaluateAll(session, runFolder, id)).Write(dir);
+            var runner = new ExperimentRunner(registry, RunCommand.Settings(Path.GetDirectoryName(dir)!, p.GetValue(dataRoot)!, p, file), stdout);
+            runner.TrainThen(run, (session, runFolder) =>
+            {
+                var result = SweepPointResult.From(id, SampleEvaluator.EvaluateAll(session, runFolder, id));
+                result.Write(dir);
+                return result;
+            }, resume ? null : Path.GetDirectoryName(dir), resume ? dir : null);
             stdout.WriteLine($"point {id}: done");
             return ExitCodes.Ok;
         }));

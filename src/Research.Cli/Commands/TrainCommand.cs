@@ -22,7 +22,7 @@ public static class TrainCommand
             using var services = p.GetValue(resume) is { } r0 ? Services.Build(Path.Combine(r0, "resolved.json"))
                 : p.GetValue(experiment) is { } f0 ? Services.Build(f0) : Services.Build();
             var registry = services.Registry();
-            var settings = RunCommand.Settings(p.GetValue(runsDir)!, p.GetValue(dataRoot)!);
+            var settings = RunCommand.Settings(p.GetValue(runsDir)!, p.GetValue(dataRoot)!, p, p.GetValue(experiment));
             var runner = new ExperimentRunner(registry, settings, stdout);
             if (p.GetValue(resume) is { } folder)
             {
@@ -31,8 +31,8 @@ public static class TrainCommand
                 var resolvedPath = Path.Combine(folder, "resolved.json");
                 if (!File.Exists(resolvedPath)) throw new FileNotFoundException($"{folder}: not a run folder (no resolved.json)");
                 var loaded = ExperimentLoader.Load(resolvedPath, p.GetValue(set) ?? [], registry);
-                var (session, run) = runner.Train(loaded.Runs[0], resumeFrom: folder, evaluateLastStep: true);
-                using (session) using (run) stdout.WriteLine($"Trained to step {session.Step}: {run.Path}");
+                runner.TrainThen(loaded.Runs[0], (session, run) => Report($"Trained to step {session.Step}: {run.Path}"), resumeFrom: folder,
+                    evaluateLastStep: true);
                 return ExitCodes.Ok;
             }
             var file = p.GetValue(experiment) ?? throw new UsageException("train needs an experiment file (or --resume <run-folder>)");
@@ -40,11 +40,16 @@ public static class TrainCommand
             ExperimentRunner.CheckFeatureExtractors(runs);
             foreach (var r in runs)
             {
-                var (session, run) = runner.Train(r, evaluateLastStep: true);
-                using (session) using (run) stdout.WriteLine($"Trained {r.Name} to step {session.Step}: {run.Path}");
+                runner.TrainThen(r, (session, run) => Report($"Trained {r.Name} to step {session.Step}: {run.Path}"), evaluateLastStep: true);
             }
             return ExitCodes.Ok;
         }));
         return cmd;
+
+        bool Report(string line)
+        {
+            stdout.WriteLine(line);
+            return true;
+        }
     }
 }

@@ -24,10 +24,10 @@ public sealed record ImageMetrics(double Fid, MeanStd Kid, int KidSubsetSize, Pr
             [MetricKeys.Precision] = Math.Round(PrecisionRecall.Precision, 4),
             [MetricKeys.Recall] = Math.Round(PrecisionRecall.Recall, 4),
             [MetricKeys.FeatureExtractor] = Extractor,
-            ["feature_extractor_hash"] = ExtractorHash[..Math.Min(16, ExtractorHash.Length)],
-            ["reference_images"] = PrecisionRecall.RealCount,
-            ["num_samples"] = PrecisionRecall.GeneratedCount,
-            ["kid_subset_size"] = KidSubsetSize,
+            [MetricKeys.FeatureExtractorHash] = ExtractorHash[..Math.Min(16, ExtractorHash.Length)],
+            [MetricKeys.ReferenceImages] = PrecisionRecall.RealCount,
+            [MetricKeys.NumSamples] = PrecisionRecall.GeneratedCount,
+            [MetricKeys.KidSubsetSize] = KidSubsetSize,
         };
         if (InceptionScore is { } score)
         {

@@ -1,8 +1,10 @@
 namespace Research.Evaluation.Metrics;
 
 /// <summary>
-/// Keys of the metric values in a run's <c>metrics.jsonl</c> evaluation lines. Writers (the sample evaluator) and
-/// readers (<c>research table</c>, <c>research plot</c>) use these names; they appear in results, so they never change.
+/// Keys of the values in a run's <c>metrics.jsonl</c> lines (evaluation lines and training lines). Every writer (the
+/// sample evaluator, <c>ImageMetrics</c>, the trainer, sweep points' <c>done.json</c>) and every reader (the comparison
+/// table, <c>research table</c>, <c>research plot</c>, the sweep table, TensorBoard) uses these constants, never a string
+/// of its own; they appear in results, so they never change. Families add their own loss and diagnostic keys.
 /// </summary>
 public static class MetricKeys
 {
@@ -31,12 +33,25 @@ public static class MetricKeys
     public const string Precision = "precision";
     /// <summary>Improved recall (k = 3).</summary>
     public const string Recall = "recall";
-    /// <summary>Fraction of conditional samples classified as their requested label.</summary>
-    public const string GuidedAccuracy = "guided_accuracy";
+    /// <summary>
+    /// Percentage (0–100) of conditional samples that land in their requested class: judged by the evaluation extractor's
+    /// classifier head (images) or by the nearest mode (2-D).
+    /// </summary>
+    public const string GuidedAccuracyPct = "guided_accuracy_pct";
     /// <summary>Peak resident memory in MiB during sampling.</summary>
     public const string PeakRssMiB = "peak_rss_mib";
     /// <summary>Name of the feature extractor behind fid/is/kid/precision/recall.</summary>
     public const string FeatureExtractor = "feature_extractor";
+    /// <summary>The first 16 hex digits of the feature extractor's identity hash.</summary>
+    public const string FeatureExtractorHash = "feature_extractor_hash";
+    /// <summary>Number of reference (real) images behind the feature-space metrics.</summary>
+    public const string ReferenceImages = "reference_images";
+    /// <summary>Rows per KID subset.</summary>
+    public const string KidSubsetSize = "kid_subset_size";
+    /// <summary>Number of samples scored.</summary>
+    public const string NumSamples = "num_samples";
+    /// <summary>Which data a family's diagnostics were measured on (e.g. "test split").</summary>
+    public const string DiagnosticsData = "diagnostics_data";
 
     /// <summary>2-D: Fréchet distance on raw coordinates (SIDDM's "FID").</summary>
     public const string Frechet2D = "frechet";
@@ -48,4 +63,17 @@ public static class MetricKeys
     public const string NumModes = "num_modes";
     /// <summary>2-D: percentage of high-quality samples.</summary>
     public const string HighQualityPct = "high_quality_pct";
+    /// <summary>2-D: how modes and high quality were counted (a footnote of the tables).</summary>
+    public const string ModeFootnote = "mode_footnote";
+
+    /// <summary>Training line: steps per second over the last log interval.</summary>
+    public const string StepsPerSec = "steps_per_sec";
+    /// <summary>Training line: live TorchSharp tensors of the training thread.</summary>
+    public const string LiveTensors = "live_tensors";
+    /// <summary>Training line: steps skipped by the NaN guard so far.</summary>
+    public const string SkippedSteps = "skipped_steps";
+    /// <summary>Training line: prefix of a network's learning rate (<c>lr.&lt;network&gt;</c>).</summary>
+    public const string LearningRatePrefix = "lr.";
+    /// <summary>Training line: prefix of a network's gradient norm (<c>grad_norm.&lt;network&gt;</c>).</summary>
+    public const string GradNormPrefix = "grad_norm.";
 }

@@ -12,18 +12,22 @@ namespace Research.Evaluation.Reports;
 public static class PaperTables
 {
     /// <summary>Metric columns of the ablation layout in this order, then any other metric alphabetically.</summary>
-    private static readonly (string Key, string Header, string Format)[] KnownMetrics =
+    private static readonly (string Key, string Header, string Format)[] Known =
     [
         (MetricKeys.Fid, "FID ↓", "0.00"), (MetricKeys.InceptionScore, "IS ↑", "0.00"), (MetricKeys.InceptionScoreStd, "IS std", "0.00"),
         (MetricKeys.Kid, "KID ↓", "0.0000"), (MetricKeys.KidStd, "KID std", "0.0000"), (MetricKeys.Precision, "Precision ↑", "0.00"),
-        (MetricKeys.Recall, "Recall ↑", "0.00"), (MetricKeys.GuidedAccuracy, "Guided accuracy ↑", "0.000"),
+        (MetricKeys.Recall, "Recall ↑", "0.00"), (MetricKeys.GuidedAccuracyPct, "Guided accuracy % ↑", "0.0"),
         (MetricKeys.Frechet2D, "Fréchet (2-D) ↓", "0.0000"), (MetricKeys.Mmd2, "MMD² ↓", "0.00000"),
         (MetricKeys.ModesCovered, "Modes covered ↑", "0"), (MetricKeys.HighQualityPct, "High-quality % ↑", "0.0"),
         (MetricKeys.PeakRssMiB, "Peak RSS (MiB)", "0"),
     ];
 
     /// <summary>Keys never shown as ablation columns (folded into other cells or bookkeeping).</summary>
-    private static readonly HashSet<string> Hidden = [MetricKeys.NumModes, "num_samples"];
+    private static readonly HashSet<string> Hidden =
+        [MetricKeys.NumModes, MetricKeys.NumSamples, MetricKeys.ReferenceImages, MetricKeys.KidSubsetSize];
+
+    /// <summary>The metrics the ablation layout knows by name, as (metric key, column header), in column order.</summary>
+    public static IReadOnlyList<(string Key, string Header)> KnownMetrics { get; } = Known.Select(m => (m.Key, m.Header)).ToList();
 
     /// <summary>Parses a layout name: <c>ddgan-table1</c>, <c>ablation</c> or <c>trilemma</c>.</summary>
     public static TableLayout ParseLayout(string name) => name switch
@@ -46,7 +50,7 @@ public static class PaperTables
             TableLayout.Trilemma => Trilemma(results),
             _ => throw new ArgumentOutOfRangeException(nameof(layout)),
         };
-        foreach (var note in results.Select(r => r.Notes.GetValueOrDefault("mode_footnote")).OfType<string>().Distinct())
+        foreach (var note in results.Select(r => r.Notes.GetValueOrDefault(MetricKeys.ModeFootnote)).OfType<string>().Distinct())
             table.AddFootnote("Mode metrics — " + note);
         return table;
     }
@@ -69,8 +73,8 @@ public static class PaperTables
     private static ResultsTable Ablation(IReadOnlyList<RunResult> results)
     {
         var present = results.SelectMany(r => r.Metrics.Keys).Where(k => !Hidden.Contains(k)).ToHashSet(StringComparer.Ordinal);
-        var known = KnownMetrics.Where(m => present.Contains(m.Key)).ToList();
-        var others = present.Except(KnownMetrics.Select(m => m.Key)).OrderBy(k => k, StringComparer.Ordinal)
+        var known = Known.Where(m => present.Contains(m.Key)).ToList();
+        var others = present.Except(Known.Select(m => m.Key)).OrderBy(k => k, StringComparer.Ordinal)
             .Select(k => (Key: k, Header: k, Format: "G4")).ToList();
         var metrics = known.Concat(others).ToList();
         var columns = new List<TableColumn> { TableColumn.Text("Variant"), TableColumn.Number("NFE", "0") };

@@ -5,8 +5,9 @@ namespace Research.Training.Experiments;
 
 /// <summary>
 /// The main comparison table: method, sampling, NFE, the quality metrics of the data kind, ms per 1,000 samples.
-/// 2-D rows: modes covered, high-quality %, Fréchet distance, MMD², in requested mode %. Image rows: FID, KID,
-/// precision, recall (and IS when computed). A table holding both kinds shows both groups.
+/// 2-D rows: modes covered, high-quality %, Fréchet distance, MMD², and in requested mode % when a request asked for
+/// labels. Image rows: FID, KID, precision, recall (IS and requested class % when measured). A table holding both kinds
+/// shows both groups. A column appears only when some row can fill it; metric names are <see cref="MetricKeys"/>.
 /// </summary>
 public static class ComparisonTable
 {
@@ -16,14 +17,17 @@ public static class ComparisonTable
         bool anyImage = rows.Any(IsImageRow);
         bool anyTwoD = !anyImage || rows.Any(r => !IsImageRow(r));
         bool anyIs = rows.Any(r => r.Metrics.ContainsKey(MetricKeys.InceptionScore));
-        bool anyImageGuided = rows.Any(r => IsImageRow(r) && r.Metrics.ContainsKey("guided_accuracy_pct"));
+        bool anyImageGuided = rows.Any(r => IsImageRow(r) && r.Metrics.ContainsKey(MetricKeys.GuidedAccuracyPct));
+        bool anyTwoDGuided = rows.Any(r => !IsImageRow(r) && r.Metrics.ContainsKey(MetricKeys.GuidedAccuracyPct));
         var columns = new List<TableColumn> { TableColumn.Text("method"), TableColumn.Text("sampling"), TableColumn.Number("NFE", "0") };
         if (anyTwoD)
+        {
             columns.AddRange([
                 TableColumn.Number("modes covered"), TableColumn.Number("high-quality %", "0.0"),
                 TableColumn.Number("Fréchet distance", "0.0000"), TableColumn.Number("MMD²", "0.00000"),
-                TableColumn.Number("in requested mode %", "0.0"),
             ]);
+            if (anyTwoDGuided) columns.Add(TableColumn.Number("in requested mode %", "0.0"));
+        }
         if (anyImage)
         {
             columns.AddRange([
@@ -41,25 +45,26 @@ public static class ComparisonTable
             var cells = new List<object?> { r.Method, r.Sampling, r.Nfe };
             if (anyTwoD)
             {
-                string modes = m.TryGetValue("modes_covered", out var mc) ? $"{mc}/{m["num_modes"]}" : "n/a";
-                cells.AddRange([modes, m.GetValueOrDefault("high_quality_pct"), m.GetValueOrDefault("frechet"), m.GetValueOrDefault("mmd2"),
-                    m.GetValueOrDefault("guided_accuracy_pct")]);
+                string modes = m.TryGetValue(MetricKeys.ModesCovered, out var mc) ? $"{mc}/{m[MetricKeys.NumModes]}" : "n/a";
+                cells.AddRange([modes, m.GetValueOrDefault(MetricKeys.HighQualityPct), m.GetValueOrDefault(MetricKeys.Frechet2D),
+                    m.GetValueOrDefault(MetricKeys.Mmd2)]);
+                if (anyTwoDGuided) cells.Add(IsImageRow(r) ? null : m.GetValueOrDefault(MetricKeys.GuidedAccuracyPct));
             }
             if (anyImage)
             {
                 cells.AddRange([m.GetValueOrDefault(MetricKeys.Fid), m.GetValueOrDefault(MetricKeys.Kid),
                     m.GetValueOrDefault(MetricKeys.Precision), m.GetValueOrDefault(MetricKeys.Recall)]);
                 if (anyIs) cells.Add(m.GetValueOrDefault(MetricKeys.InceptionScore));
-                if (anyImageGuided) cells.Add(m.GetValueOrDefault("guided_accuracy_pct"));
+                if (anyImageGuided) cells.Add(IsImageRow(r) ? m.GetValueOrDefault(MetricKeys.GuidedAccuracyPct) : null);
             }
             cells.Add(r.MsPer1000);
             table.AddRow([.. cells]);
         }
-        foreach (var note in rows.Select(r => r.Metrics.GetValueOrDefault("mode_footnote") as string).Where(n => n != null).Distinct())
+        foreach (var note in rows.Select(r => r.Metrics.GetValueOrDefault(MetricKeys.ModeFootnote) as string).Where(n => n != null).Distinct())
             table.AddFootnote("Mode metrics — " + note);
         if (anyTwoD && rows.Any(r => !IsImageRow(r)))
             table.AddFootnote("Fréchet distance: on raw 2-D coordinates (SIDDM's \"FID\"); MMD²: unbiased, kernel (⟨x,y⟩/2+1)², standardised by the real data (docs/methods.md §7.5).");
-        if (rows.Any(r => !IsImageRow(r) && r.Metrics.ContainsKey("guided_accuracy_pct")))
+        if (anyTwoDGuided)
             table.AddFootnote("in requested mode %: samples whose nearest mode is the requested label (labels cycle over the 25 modes; chance 4 %).");
         if (anyImageGuided)
             table.AddFootnote("requested class %: samples that the evaluation CNN (trained apart from any guiding classifier) assigns to the requested class.");
@@ -77,8 +82,8 @@ public static class ComparisonTable
     private static string ImageFootnote(ResultRow r)
     {
         var m = r.Metrics;
-        return $"fid / kid / precision / recall: features of {m[MetricKeys.FeatureExtractor]} ({m.GetValueOrDefault("feature_extractor_hash")}), " +
-               $"{m.GetValueOrDefault("reference_images")} reference images vs the row's samples; KID over 100 subsets of {m.GetValueOrDefault("kid_subset_size")}, " +
-               "precision/recall with k = 3 (docs/methods.md §7.4).";
+        return $"fid / kid / precision / recall: features of {m[MetricKeys.FeatureExtractor]} ({m.GetValueOrDefault(MetricKeys.FeatureExtractorHash)}), " +
+               $"{m.GetValueOrDefault(MetricKeys.ReferenceImages)} reference images vs the row's samples; KID over 100 subsets of " +
+               $"{m.GetValueOrDefault(MetricKeys.KidSubsetSize)}, precision/recall with k = 3 (docs/methods.md §7.4).";
     }
 }

@@ -29,6 +29,9 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         if (resumeFrom is not null && File.Exists(LatestCheckpoint(resumeFrom)))
             ValidateCheckpoint(LatestCheckpoint(resumeFrom), run.Options);   // before the run folder's log or any file is touched
         var session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot, run.KeySources);
+        // The experiment file as read (a resume rewrites its resolved.json below).
+        var start = RunStart.Describe(settings.CommandLine, settings.ExperimentFile ?? (resumeFrom is null ? null : Path.Combine(resumeFrom, "resolved.json")),
+            session.Device.ToString(), TorchSharp.torch.get_num_threads());
         RunFolder? folder = null;
         try
         {
@@ -49,6 +52,8 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
                 ResumeFromLatest(session, folder);
                 Core.IO.AtomicFile.WriteAllText(Path.Combine(folder.Path, "resolved.json"), run.ResolvedJson);
             }
+            // run.json names this process from here on (a resume refused above leaves the earlier process's record as it was).
+            folder.BeginRun(start, resumed: resumeFrom is not null);
             IProgressSink progress = settings.Interactive ? new SpectreProgressSink(run.Name) : new LogProgressSink(folder.Log, run.Name);
             string method = run.Variant ?? run.Options.Parameterization.Type;
             var evaluate = run.Options.Training.EvalEvery > 0 && run.Options.Sampling.Count > 0
@@ -74,11 +79,40 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
                 }
             }
         }
-        catch
+        catch (Exception e)
         {
+            folder?.Fail(e);
             session.Dispose();
             folder?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Trains one run as <see cref="Train"/> does, then calls <paramref name="then"/> (evaluation, reporting), records in
+    /// <c>run.json</c> that the run completed, or failed with the error (also written to its <c>log.txt</c>), and disposes the
+    /// session and the folder. Returns what <paramref name="then"/> returned.
+    /// </summary>
+    public T TrainThen<T>(ResolvedRun run, Func<TrainingSession, RunFolder, T> then, string? parentFolder = null, string? resumeFrom = null,
+        bool evaluateLastStep = false)
+    {
+        ArgumentNullException.ThrowIfNull(then);
+        var (session, folder) = Train(run, parentFolder, resumeFrom, evaluateLastStep);
+        using (session)
+        using (folder)
+        {
+            T result;
+            try
+            {
+                result = then(session, folder);
+            }
+            catch (Exception e)
+            {
+                folder.Fail(e);
+                throw;
+            }
+            folder.Complete();
+            return result;
         }
     }
 
@@ -197,12 +231,8 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         Directory.CreateDirectory(parent);
         var rows = new List<ResultRow>();
         foreach (var run in experiment.Runs)
-        {
-            var (session, folder) = Train(run, parent);
-            using (session)
-            using (folder)
-                rows.AddRange(SampleEvaluator.EvaluateAll(session, folder, run.Variant ?? run.Options.Parameterization.Type));
-        }
+            rows.AddRange(TrainThen(run, (session, folder) => SampleEvaluator.EvaluateAll(session, folder, run.Variant ?? run.Options.Parameterization.Type),
+                parent));
         var table = ComparisonTable.Build(rows);
         table.WriteMarkdown(Path.Combine(parent, "table.md"));
         table.WriteCsv(Path.Combine(parent, "table.csv"));

@@ -21,6 +21,14 @@ public sealed record RunnerSettings
     /// </summary>
     public int TransientRetries { get; init; } = 3;
 
+    /// <summary>The command line recorded in each run's <c>run.json</c>: the CLI passes the one it parsed (every <c>--set</c>);
+    /// by default this process's.</summary>
+    public IReadOnlyList<string> CommandLine { get; init; } = Environment.GetCommandLineArgs();
+
+    /// <summary>The experiment file recorded, with its SHA-256, in each run's <c>run.json</c> (null: none, or a resume's
+    /// <c>resolved.json</c>).</summary>
+    public string? ExperimentFile { get; init; }
+
     /// <summary>Called before each training step with the session, whose <c>Step</c> is the step about to run (tests inject
     /// failures with it).</summary>
     public Action<TrainingSession>? BeforeStep { get; init; }

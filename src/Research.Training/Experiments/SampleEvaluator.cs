@@ -79,20 +79,20 @@ public static class SampleEvaluator
             double peak = PeakMemory.Read().PeakResidentMiB;
             if (double.IsFinite(peak)) metrics[MetricKeys.PeakRssMiB] = Math.Round(peak, 1);
             if (labels is not null && s.Data is PointSet2D { Modes: { } modes })
-                metrics["guided_accuracy_pct"] = Math.Round(100 * GuidedAccuracy2D.Compute(dataSpace, labels, modes), 3);
+                metrics[MetricKeys.GuidedAccuracyPct] = Math.Round(100 * GuidedAccuracy2D.Compute(dataSpace, labels, modes), 3);
             // Images: judged by the evaluation extractor's own classifier head, which was trained apart from any guiding
             // classifier (ADM's check that guidance yields the requested class, not that it fools its own guide).
             if (labels is not null && IsImageData(s.Data) && s.ImageEvaluator is { Extractor: { NumClasses: > 0 } judge })
             {
                 using var requested = labels.cpu();
-                metrics["guided_accuracy_pct"] = Math.Round(100 * GuidedAccuracy.Compute(judge, cpuSamples, requested), 3);
+                metrics[MetricKeys.GuidedAccuracyPct] = Math.Round(100 * GuidedAccuracy.Compute(judge, cpuSamples, requested), 3);
             }
             if (s.Parameterization is IReportsDiagnostics diag)
             {
                 using var g = new Generator((ulong)Seeds.Derive(s.Options.Seed, 23));
                 var heldOut = s.HeldOutData();
                 foreach (var (k, v) in diag.Diagnostics(heldOut ?? s.Data, g)) metrics[k] = v;
-                if (heldOut is not null) metrics["diagnostics_data"] = "test split";
+                if (heldOut is not null) metrics[MetricKeys.DiagnosticsData] = "test split";
             }
             if (run is not null)
             {
@@ -115,8 +115,8 @@ public static class SampleEvaluator
                     string.Join(", ", metrics.Select(p => $"{p.Key}={p.Value}")));
                 run.WriteMetrics(new Dictionary<string, object>(metrics)
                 {
-                    ["eval"] = spec.DisplayLabel, ["method"] = method, ["nfe"] = nfe, ["ms_per_1000"] = Math.Round(msPer1000, 3),
-                    ["step"] = s.Step,
+                    [MetricKeys.Eval] = spec.DisplayLabel, [MetricKeys.Method] = method, [MetricKeys.Nfe] = nfe,
+                    [MetricKeys.MsPer1000] = Math.Round(msPer1000, 3), [MetricKeys.Step] = s.Step,
                 });
             }
             return new ResultRow(method, spec.DisplayLabel, nfe, msPer1000, metrics);
@@ -153,14 +153,14 @@ public static class SampleEvaluator
         var m = TwoDEvaluator.Evaluate(dataSpace, ps, options, Seeds.Derive(s.Options.Seed, 17));
         if (m.ModeCoverage is { } mc)
         {
-            metrics["modes_covered"] = mc.ModesCovered;
-            metrics["num_modes"] = mc.NumModes;
-            metrics["high_quality_pct"] = Math.Round(100 * mc.HighQualityFraction, 3);
-            metrics["mode_footnote"] = mc.Describe();
+            metrics[MetricKeys.ModesCovered] = mc.ModesCovered;
+            metrics[MetricKeys.NumModes] = mc.NumModes;
+            metrics[MetricKeys.HighQualityPct] = Math.Round(100 * mc.HighQualityFraction, 3);
+            metrics[MetricKeys.ModeFootnote] = mc.Describe();
         }
-        metrics["frechet"] = m.FrechetDistance;
-        metrics["mmd2"] = m.Mmd2;
-        metrics["num_samples"] = m.SampleCount;
+        metrics[MetricKeys.Frechet2D] = m.FrechetDistance;
+        metrics[MetricKeys.Mmd2] = m.Mmd2;
+        metrics[MetricKeys.NumSamples] = m.SampleCount;
         return metrics;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Research.Core.IO;
+using Research.Evaluation.Metrics;
 
 namespace Research.Training.Experiments;
 
@@ -20,7 +21,7 @@ public sealed record SweepPointResult(string Point, IReadOnlyList<KeyValuePair<s
     /// <summary>The result of evaluated rows; non-numeric metrics are left out.</summary>
     public static SweepPointResult From(string point, IEnumerable<ResultRow> rows) => new(point, rows.Select(r =>
     {
-        var values = new Dictionary<string, double>(StringComparer.Ordinal) { ["nfe"] = r.Nfe, ["ms_per_1000"] = Math.Round(r.MsPer1000, 3) };
+        var values = new Dictionary<string, double>(StringComparer.Ordinal) { [MetricKeys.Nfe] = r.Nfe, [MetricKeys.MsPer1000] = Math.Round(r.MsPer1000, 3) };
         foreach (var (k, v) in r.Metrics)
             if (v is IConvertible c && v is not string and not bool) values[k] = c.ToDouble(CultureInfo.InvariantCulture);
         return new KeyValuePair<string, IReadOnlyDictionary<string, double>>(r.Sampling, values);

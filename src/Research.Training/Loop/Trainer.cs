@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Research.Core.Data;
 using Research.Core.Parameterizations;
+using Research.Evaluation.Metrics;
 using Research.Training.Optimization;
 using Research.Training.Runs;
 using TorchSharp;
@@ -72,7 +73,7 @@ public sealed class Trainer
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> GradNormKeys = new(StringComparer.Ordinal);
-    private static string GradNormKey(string network) => GradNormKeys.GetOrAdd(network, n => $"grad_norm.{n}");
+    private static string GradNormKey(string network) => GradNormKeys.GetOrAdd(network, n => MetricKeys.GradNormPrefix + n);
 
     /// <summary>Metric lines written so far (also appended to <c>metrics.jsonl</c>).</summary>
     public List<IReadOnlyDictionary<string, object>> History { get; } = new();
@@ -206,7 +207,7 @@ public sealed class Trainer
     private void Log(Dictionary<string, MetricSum> sums, long count, double seconds)
     {
         using var scope = NewDisposeScope(); // zero_() returns a fresh wrapper in TorchSharp 0.107: let the scope free it
-        var line = new Dictionary<string, object> { ["step"] = _s.Step };
+        var line = new Dictionary<string, object> { [MetricKeys.Step] = _s.Step };
         foreach (var (name, m) in sums.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (m.Count == 0) continue;                  // not produced in this interval (e.g. every step was skipped)
@@ -214,14 +215,16 @@ public sealed class Trainer
             m.Sum.zero_();
             m.Count = 0;
         }
-        foreach (var (name, opt) in _s.Optimizers) line[$"lr.{name}"] = opt.ParamGroups.First().LearningRate;
+        foreach (var (name, opt) in _s.Optimizers) line[MetricKeys.LearningRatePrefix + name] = opt.ParamGroups.First().LearningRate;
         double rate = count / Math.Max(seconds, 1e-9);               // over this interval
-        line["steps_per_sec"] = Math.Round(rate, 2);
-        line["live_tensors"] = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        line["skipped_steps"] = SkippedSteps;
+        line[MetricKeys.StepsPerSec] = Math.Round(rate, 2);
+        line[MetricKeys.LiveTensors] = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        line[MetricKeys.SkippedSteps] = SkippedSteps;
         History.Add(line);
         _run?.WriteMetrics(line);
-        var losses = string.Join(" ", line.Where(p => !p.Key.StartsWith("lr.") && !p.Key.StartsWith("grad_norm") && p.Value is double && p.Key != "steps_per_sec")
+        var losses = string.Join(" ", line.Where(p => p.Value is double && p.Key != MetricKeys.StepsPerSec
+                                                      && !p.Key.StartsWith(MetricKeys.LearningRatePrefix, StringComparison.Ordinal)
+                                                      && !p.Key.StartsWith(MetricKeys.GradNormPrefix, StringComparison.Ordinal))
             .Select(p => $"{p.Key}={(double)p.Value:G4}"));
         _progress.Report(_s.Step, rate, losses);
         _run?.Log.Debug("step {Step}: {Losses} ({Rate:F1} steps/s)", _s.Step, losses, rate);

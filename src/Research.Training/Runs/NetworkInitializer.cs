@@ -49,7 +49,7 @@ public static class NetworkInitializer
                 var (selected, what) = Select(tensors, meta, spec.Network.Length > 0 ? spec.Network : name, spec.Weights, file, error);
                 var expected = network.state_dict().ToDictionary(p => p.Key, p => p.Value);
                 var problems = StateDictMatch.Problems(expected, selected, name);
-                if (problems.Count > 0) throw error($"{file}: {what} do not fit network '{name}': {StateDictMatch.Summarize(problems)}");
+                if (problems.Count > 0) throw error($"{file}: network '{name}' cannot take {what}: {StateDictMatch.Summarize(problems)}");
                 using (no_grad())
                     foreach (var (k, target) in expected)
                     {

@@ -1,17 +1,19 @@
-using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Research.Core.IO;
+using Research.Core.Runtime;
 using Research.Evaluation.Reports;
 using Research.Training.Loop;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
+using Serilog.Filters;
 
 namespace Research.Training.Runs;
 
 /// <summary>
 /// One run's folder, <c>runs/&lt;utc&gt;-&lt;name&gt;/</c>: <c>resolved.json</c> (the merged configuration with
-/// defaults), <c>run.json</c> (commit, seed, machine), <c>log.txt</c> (Serilog), <c>metrics.jsonl</c>,
+/// defaults), <c>run.json</c> (the program's commit, command line, seed, machine, status: <see cref="RunRecord"/>), <c>log.txt</c> (Serilog), <c>metrics.jsonl</c>,
 /// <c>checkpoints/</c>, <c>samples/</c> and, with <c>training.tensorboard</c>, <c>tb/</c> (event files written by an attached
 /// <see cref="IMetricsObserver"/>). Created only after the configuration validated.
 /// </summary>
@@ -67,17 +69,11 @@ public sealed class RunFolder : IDisposable
             // A runs folder below a regular file, on a read-only file system or without permission: bad input, nothing written.
             throw new DirectoryNotFoundException($"{path}: cannot create the run folder: {e.Message}", e);
         }
-        string name = System.IO.Path.GetFileName(path);
         AtomicFile.WriteAllText(System.IO.Path.Combine(path, "resolved.json"), resolvedJson);
-        var info = new Dictionary<string, object?>
-        {
-            ["name"] = name, ["seed"] = seed, ["started_utc"] = DateTime.UtcNow.ToString("O"),
-            ["commit"] = GitCommit(), ["machine"] = Environment.MachineName, ["cores"] = Environment.ProcessorCount,
-            ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-            ["dotnet"] = Environment.Version.ToString(),
-        };
-        AtomicFile.WriteAllText(System.IO.Path.Combine(path, "run.json"), JsonSerializer.Serialize(info, new JsonSerializerOptions { WriteIndented = true }));
-        return Open(path, consoleLevel);
+        RunRecord.Create(path, System.IO.Path.GetFileName(path), seed);
+        var folder = Open(path, consoleLevel);
+        folder._recording = true;   // run.json describes this process
+        return folder;
     }
 
     /// <summary>Opens an existing run folder (for resume, sampling or evaluation).</summary>
@@ -87,7 +83,9 @@ public sealed class RunFolder : IDisposable
             throw new FileNotFoundException($"{path}: not a run folder (no resolved.json)");
         var logger = new LoggerConfiguration()
             .MinimumLevel.Debug()
-            .WriteTo.Console(restrictedToMinimumLevel: consoleLevel, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: LogEventLevel.Warning)
+            .WriteTo.Logger(console => console.Filter.ByExcluding(Matching.WithProperty(FileOnly))   // the CLI reports fatal errors itself
+                .WriteTo.Console(restrictedToMinimumLevel: consoleLevel, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}",
+                    standardErrorFromLevel: LogEventLevel.Warning))
             .WriteTo.File(System.IO.Path.Combine(path, "log.txt"), outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}",
                 shared: true)   // an eval of a run still training appends to the same log.txt
             .CreateLogger();
@@ -195,27 +193,89 @@ public sealed class RunFolder : IDisposable
         }
     }
 
-    /// <summary>The commit of the working tree, or "unknown" outside git.</summary>
-    public static string GitCommit()
+    // Log events with this property go to log.txt only.
+    private const string FileOnly = "FileOnly";
+    private readonly object _statusGate = new();
+    private readonly List<PosixSignalRegistration> _signals = [];
+    private bool _ended;
+    private bool _recording;   // run.json describes this process (it created the folder, or BeginRun)
+
+    /// <summary>
+    /// Records in <c>run.json</c> the process that trains this run from now on (<see cref="RunRecord.Start"/>) and, until
+    /// <see cref="Complete"/> or <see cref="Fail"/>, marks the run interrupted when the process gets SIGINT (Ctrl-C) or
+    /// SIGTERM. The signal still ends the process as it would have.
+    /// </summary>
+    public void BeginRun(RunStart start, bool resumed)
     {
-        try
+        RunRecord.Start(Path, start, resumed);
+        _recording = true;
+        Log.Information("{Program}; {Status} by: {CommandLine}", BuildInfo.Describe(), resumed ? "resumed" : "started", string.Join(" ", start.CommandLine));
+        lock (_statusGate)
         {
-            using var p = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD")
-            { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
-            if (p is null) return "unknown";
-            var s = p.StandardOutput.ReadToEnd().Trim();
-            p.WaitForExit();
-            return p.ExitCode == 0 && s.Length > 0 ? s : "unknown";
+            _ended = false;
+            foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
+            {
+                try
+                {
+                    _signals.Add(PosixSignalRegistration.Create(signal, c => MarkInterrupted(c.Signal.ToString())));
+                }
+                catch (PlatformNotSupportedException)
+                {
+                    // A platform without this signal: the run is then only ever recorded completed or failed.
+                }
+            }
         }
-        catch (System.ComponentModel.Win32Exception)
+    }
+
+    /// <summary>Records in <c>run.json</c> that the run ended normally.</summary>
+    /// <remarks>The end methods write <c>run.json</c> only when it describes this process: the folder was created by it, or
+    /// <see cref="BeginRun"/> was called. A resume refused before it began leaves the earlier record alone (the error still
+    /// goes to <c>log.txt</c>).</remarks>
+    public void Complete() => End(RunStatus.Completed, null, null);
+
+    /// <summary>Records in <c>run.json</c> that <paramref name="error"/> stopped the run, and writes it, with its stack, to
+    /// <c>log.txt</c> (not to the console: the command reports it).</summary>
+    public void Fail(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        End(RunStatus.Failed, $"{error.GetType().Name}: {error.Message}", error);
+    }
+
+    /// <summary>Records in <c>run.json</c> and <c>log.txt</c> that <paramref name="signal"/> stopped the run.</summary>
+    public void MarkInterrupted(string signal) => End(RunStatus.Interrupted, $"interrupted by {signal}", null);
+
+    // The first end wins: a signal arriving while the run records its failure (or the reverse) changes nothing.
+    private void End(RunStatus status, string? message, Exception? error)
+    {
+        lock (_statusGate)
         {
-            return "unknown";
+            if (_ended) return;
+            _ended = true;
+            foreach (var s in _signals) s.Dispose();
+            _signals.Clear();
+            try
+            {
+                if (_recording) RunRecord.End(Path, status, message);   // never onto an earlier process's record
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Log.ForContext(FileOnly, true).Warning("run.json not updated: {Message}", e.Message);
+            }
+            var log = Log.ForContext(FileOnly, true);
+            if (status == RunStatus.Failed) log.Fatal(error, "Run failed: {Message}", message);
+            else if (status == RunStatus.Interrupted) log.Warning("Run {Message}", message);
+            else log.Information("Run completed");
         }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
+        lock (_statusGate)
+        {
+            foreach (var s in _signals) s.Dispose();
+            _signals.Clear();
+        }
         foreach (var o in _observers) o.Dispose();
         _observers.Clear();
         Log.Dispose();

@@ -1,3 +1,4 @@
+using Research.Evaluation.Metrics;
 using Research.Evaluation.Reports;
 using Research.Training.Loop;
 
@@ -18,8 +19,8 @@ public sealed class TensorBoardObserver : IMetricsObserver
     /// <summary>Sub-folder of the run that holds the event files.</summary>
     public const string Folder = "tb";
 
-    private static readonly HashSet<string> PerfKeys = ["steps_per_sec", "live_tensors", "skipped_steps"];
-    private static readonly HashSet<string> EvalSkip = ["step", "eval", "method"];
+    private static readonly HashSet<string> PerfKeys = [MetricKeys.StepsPerSec, MetricKeys.LiveTensors, MetricKeys.SkippedSteps];
+    private static readonly HashSet<string> EvalSkip = [MetricKeys.Step, MetricKeys.Eval, MetricKeys.Method];
     private readonly EventFileWriter _writer;
 
     private TensorBoardObserver(EventFileWriter writer) => _writer = writer;
@@ -35,9 +36,9 @@ public sealed class TensorBoardObserver : IMetricsObserver
     public void OnMetrics(IReadOnlyDictionary<string, object> line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        if (!line.TryGetValue("step", out var s) || AsDouble(s) is not { } stepValue) return;
+        if (!line.TryGetValue(MetricKeys.Step, out var s) || AsDouble(s) is not { } stepValue) return;
         long step = (long)stepValue;
-        string? label = line.TryGetValue("eval", out var e) ? e as string : null;
+        string? label = line.TryGetValue(MetricKeys.Eval, out var e) ? e as string : null;
         var scalars = new List<KeyValuePair<string, float>>();
         foreach (var (key, value) in line.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -53,10 +54,10 @@ public sealed class TensorBoardObserver : IMetricsObserver
 
     private static string? TrainingTag(string key)
     {
-        if (key == "step") return null;
+        if (key == MetricKeys.Step) return null;
         if (PerfKeys.Contains(key)) return $"perf/{key}";
-        int dot = key.IndexOf('.');
-        if (dot > 0 && key[..dot] is "lr" or "grad_norm") return $"{key[..dot]}/{key[(dot + 1)..]}";
+        foreach (var prefix in (ReadOnlySpan<string>)[MetricKeys.LearningRatePrefix, MetricKeys.GradNormPrefix])
+            if (key.Length > prefix.Length && key.StartsWith(prefix, StringComparison.Ordinal)) return $"{prefix[..^1]}/{key[prefix.Length..]}";
         return $"train/{key}";
     }
 

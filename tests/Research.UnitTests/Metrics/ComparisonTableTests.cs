@@ -1,3 +1,4 @@
+using Research.Evaluation.Metrics;
 using Research.Training.Experiments;
 
 namespace Research.UnitTests.Metrics;
@@ -30,6 +31,18 @@ public class ComparisonTableTests
     {
         var names = ComparisonTable.Build([TwoD()]).Columns.Select(c => c.Name).ToList();
         Assert.That(names, Does.Contain("Fréchet distance").And.Not.Contain("fid"));
+    }
+
+    [Test]
+    public void Build_TwoDRowsWithoutLabels_NoRequestedModeColumnThatNoRowCouldFill()
+    {
+        var names = ComparisonTable.Build([TwoD()]).Columns.Select(c => c.Name).ToList();
+        Assert.That(names, Does.Not.Contain("in requested mode %"));
+        var guided = new ResultRow("guided", "s=1", 4, 3.0, new Dictionary<string, object>(TwoD().Metrics) { [MetricKeys.GuidedAccuracyPct] = 40.0 });
+        var table = ComparisonTable.Build([TwoD(), guided]);
+        int column = table.Columns.Select(c => c.Name).ToList().IndexOf("in requested mode %");
+        Assert.That(column, Is.GreaterThan(0));
+        Assert.That(table.Rows.Select(r => r[column]), Is.EqualTo(new[] { "", "40.0" }));
     }
 
     [Test]

@@ -53,6 +53,7 @@ public sealed class NetworkInitializerTests
 
         var error = e.Errors.Single();
         Assert.That((error.Source, error.Path), Is.EqualTo(("exp.json", "training.init.denoiser.path")));
+        Assert.That(error.Message, Does.Contain($"{path}: network 'denoiser' cannot take the state dict: "), "names the file, the network and what was offered");
         Assert.That(error.Message, Does.Contain("missing key '1.weight'").And.Contain("unexpected key '2.weight'")
             .And.Contain("key '0.weight' has shape [4, 3], network 'denoiser' expects [5, 3]"));
         Assert.That(TestTensors.AreIdentical(before, target.state_dict()["0.weight"]), Is.True, "nothing copied");
