@@ -18,7 +18,8 @@ public static class CommandErrors
             foreach (var err in e.Errors) stderr.WriteLine($"  {err}");
             return ExitCodes.BadInput;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UsageException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UsageException
+                                       or Research.Training.Runs.RunFolderBusyException)
         {
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
