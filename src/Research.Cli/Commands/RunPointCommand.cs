@@ -34,7 +34,9 @@ public static class RunPointCommand
             var resume = File.Exists(Path.Combine(dir, "resolved.json"));
             if (!resume && Directory.Exists(dir)) Directory.Delete(dir, true); // killed before its metadata was written
             var runner = new ExperimentRunner(registry, RunCommand.Settings(Path.GetDirectoryName(dir)!, p.GetValue(dataRoot)!), stdout);
-            var (session, runFolder) = runner.Train(run, resume ? null : Path.GetDirectoryName(dir), resume ? dir : null);
+            // A point killed before its first checkpoint starts again from step 0: its folder is the sweep's own.
+            var (session, runFolder) = runner.Train(run, resume ? null : Path.GetDirectoryName(dir), resume ? dir : null,
+                restartWithoutCheckpoint: true);
             using (session)
             using (runFolder)
                 SweepPointResult.From(id, SampleEvaluator.EvaluateAll(session, runFolder, id)).Write(dir);
