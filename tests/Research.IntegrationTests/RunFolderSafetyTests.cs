@@ -124,13 +124,21 @@ public class RunFolderSafetyTests
         {
             Assert.That(trainer.HasExited, Is.False, "the trainer must still be running");
             Assert.That(run, Is.Not.Null);
-            var (exit, output, err) = Cli.Run("train", "--resume", run!);
+            var (exit, output, err) = Cli.Run("train", "--resume", run!, "--set", "training.steps=1");   // would train nothing
             Assert.That(exit, Is.EqualTo(2), err + output);
             Assert.That(err, Does.Contain(run!).And.Contain($"pid {trainer.Id}"));
 
-            (exit, output, err) = Cli.Run("eval", run!);
-            Assert.That(exit, Is.EqualTo(0), err + output);
-            Assert.That(File.Exists(Path.Combine(run!, "table.md")), Is.True);
+            // Two evaluations at once (another process and this one), beside the trainer: both succeed.
+            using (var other = Start("eval", run!))
+            {
+                (exit, output, err) = Cli.Run("eval", run!);
+                Assert.That(exit, Is.EqualTo(0), err + output);
+                Assert.That(other.WaitForExit(120_000), Is.True);
+                Assert.That(other.ExitCode, Is.EqualTo(0));
+            }
+            Assert.That(File.ReadAllText(Path.Combine(run!, "table.md")), Does.Contain("full"));
+            using (var samples = SafeTensors.Read(Path.Combine(run!, "samples", "full.safetensors")).Tensors["samples"])
+                Assert.That(samples.shape, Is.EqualTo(new long[] { 200, 2 }));
         }
         finally
         {
@@ -139,8 +147,9 @@ public class RunFolderSafetyTests
         }
         var (exit2, output2, err2) = Cli.Run("train", "--resume", run!, "--set", "training.steps=1");
         Assert.That(exit2, Is.EqualTo(0), err2 + output2);
-        foreach (var line in File.ReadAllLines(Path.Combine(run!, "metrics.jsonl")))
-            Assert.That(() => System.Text.Json.JsonDocument.Parse(line).Dispose(), Throws.Nothing, line);
+        var lines = File.ReadAllLines(Path.Combine(run!, "metrics.jsonl"));
+        foreach (var line in lines) Assert.That(() => System.Text.Json.JsonDocument.Parse(line).Dispose(), Throws.Nothing, line);
+        Assert.That(lines.Count(l => l.Contains("\"eval\":\"full\"")), Is.EqualTo(2), "one evaluation line from each eval");
     }
 
     // A model that diverged (NaN weights without the NaN guard: the training's own metrics lines are non-finite too) still gets its table: the non-finite metrics are recorded
