@@ -116,4 +116,56 @@ public sealed class RunFolderMetricsTests
         Assert.That(root.GetProperty("fine").GetDouble(), Is.EqualTo(1.5));
         Assert.That(root.GetProperty("non_finite").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "frechet", "mmd2", "loss" }));
     }
+
+    // A full disk mid-line: the write fails, and the file is cut back to its whole lines (here on a 1 MiB tmpfs filled up,
+    // where a 64 KiB line fits only partly into the last page's slack).
+    [Test]
+    public void WriteMetrics_DiskFullMidLine_LeavesOnlyWholeLines()
+    {
+        var mount = Path.Combine(_dir, "tiny");
+        Directory.CreateDirectory(mount);
+        if (!Tool("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount)) Assert.Ignore("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)");
+        try
+        {
+            var path = Path.Combine(mount, "run");
+            using var folder = RunFolder.CreateAt(path, "{}", 0, LogEventLevel.Fatal);
+            folder.WriteMetrics(new Dictionary<string, object> { ["step"] = 1L });
+            var file = Path.Combine(path, "metrics.jsonl");
+            var before = File.ReadAllText(file);
+            using (var filler = new FileStream(Path.Combine(mount, "filler"), FileMode.Create))
+            {
+                var block = new byte[4096];
+                try
+                {
+                    while (true) filler.Write(block);
+                }
+                catch (IOException)
+                {
+                }
+            }
+            Assert.Throws(Is.InstanceOf<IOException>(),
+                () => folder.WriteMetrics(new Dictionary<string, object> { ["step"] = 2L, ["padding"] = new string('x', 64 * 1024) }));
+            Assert.That(File.ReadAllText(file), Is.EqualTo(before));
+        }
+        finally
+        {
+            Tool("umount", mount);
+        }
+    }
+
+    private static bool Tool(string tool, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        try
+        {
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            p.WaitForExit();
+            return p.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
 }
