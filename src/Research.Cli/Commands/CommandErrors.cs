@@ -42,7 +42,8 @@ public static class CommandErrors
                 foreach (var err in c.Errors) stderr.WriteLine($"  {err}");
                 exit = ExitCodes.BadInput;
                 break;
-            case FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UsageException:
+            case FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UsageException
+                 or Training.Runs.RunFolderBusyException:
                 stderr.WriteLine($"error: {e.Message}");
                 exit = ExitCodes.BadInput;
                 break;

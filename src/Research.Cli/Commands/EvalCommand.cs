@@ -32,6 +32,8 @@ public static class EvalCommand
                 table.WriteMarkdown(Path.Combine(run.Path, "table.md"));
                 table.WriteCsv(Path.Combine(run.Path, "table.csv"));
                 stdout.WriteLine(table.ToText());
+                foreach (var row in ComparisonTable.Diverged(rows))
+                    stderr.WriteLine($"warning: diverged: {row}: non-finite values, recorded as null (non_finite) in metrics.jsonl");
             }
             return ExitCodes.Ok;
         }));

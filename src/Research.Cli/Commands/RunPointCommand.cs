@@ -39,7 +39,8 @@ public static class RunPointCommand
                 var result = SweepPointResult.From(id, SampleEvaluator.EvaluateAll(session, runFolder, id));
                 result.Write(dir);
                 return result;
-            }, resume ? null : Path.GetDirectoryName(dir), resume ? dir : null);
+            }, resume ? null : Path.GetDirectoryName(dir), resume ? dir : null,
+                restartWithoutCheckpoint: true);   // a point killed before its first checkpoint starts again: its folder is the sweep's own
             stdout.WriteLine($"point {id}: done");
             return ExitCodes.Ok;
         }));

@@ -55,7 +55,7 @@ public static class TableCommand
         var results = new List<RunResult>();
         foreach (var folder in RunResultsReader.FindRunFolders(paths))
         {
-            var found = RunResultsReader.Read(folder);
+            var found = RunResultsReader.Read(folder, message => stderr.WriteLine($"warning: {message}"));
             if (found.Count == 0) stderr.WriteLine($"warning: {folder}: no evaluation lines in metrics.jsonl (not evaluated yet?)");
             results.AddRange(found);
         }

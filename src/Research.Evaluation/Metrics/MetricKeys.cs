@@ -18,6 +18,11 @@ public static class MetricKeys
     public const string MsPer1000 = "ms_per_1000";
     /// <summary>Training step of the evaluated weights.</summary>
     public const string Step = "step";
+    /// <summary>
+    /// The keys of a line whose values were NaN or ±Inf (a diverged model): JSON has no such numbers, so they are written
+    /// as <c>null</c> and named in this list; readers take them as NaN.
+    /// </summary>
+    public const string NonFinite = "non_finite";
 
     /// <summary>FID (Inception or the configured extractor).</summary>
     public const string Fid = "fid";

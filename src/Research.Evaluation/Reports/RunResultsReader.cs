@@ -38,14 +38,17 @@ public static class RunResultsReader
     }
 
     /// <summary>Every evaluation of every run under <paramref name="paths"/> (see <see cref="Read"/>).</summary>
-    public static IReadOnlyList<RunResult> ReadAll(IEnumerable<string> paths) => FindRunFolders(paths).SelectMany(Read).ToList();
+    public static IReadOnlyList<RunResult> ReadAll(IEnumerable<string> paths) => FindRunFolders(paths).SelectMany(f => Read(f)).ToList();
 
     /// <summary>
     /// The evaluation lines of one run folder, in order of first appearance; when a (method, eval) pair was evaluated
-    /// again, the last line wins. Empty when the run has no <c>metrics.jsonl</c> or no evaluation yet.
-    /// <see cref="InvalidDataException"/> names the file and line of malformed JSON.
+    /// again, the last line wins. Empty when the run has no <c>metrics.jsonl</c> or no evaluation yet. Metrics a line names
+    /// under <c>non_finite</c> (a diverged model's, written as null) read as NaN. A last line without its newline that is
+    /// not JSON is a write cut short (a full disk, a kill): it is skipped, and <paramref name="warn"/> is told. The file is
+    /// only read, never repaired (the run's next writer does that).
+    /// <see cref="InvalidDataException"/> names the file and line of any other malformed JSON.
     /// </summary>
-    public static IReadOnlyList<RunResult> Read(string runFolder)
+    public static IReadOnlyList<RunResult> Read(string runFolder, Action<string>? warn = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runFolder);
         var folder = Path.GetFullPath(runFolder);
@@ -53,15 +56,22 @@ public static class RunResultsReader
         if (!File.Exists(file)) return [];
         var byKey = new Dictionary<(string, string), RunResult>();
         var order = new List<(string, string)>();
-        int lineNumber = 0;
-        foreach (var line in File.ReadLines(file))
+        var text = ReadShared(file);
+        var lines = text.Split('\n');   // after a final newline, the last element is empty
+        for (int i = 0; i < lines.Length; i++)
         {
-            lineNumber++;
+            int lineNumber = i + 1;
+            var line = lines[i];
             if (string.IsNullOrWhiteSpace(line)) continue;
             JsonDocument doc;
             try
             {
                 doc = JsonDocument.Parse(line);
+            }
+            catch (JsonException e) when (i == lines.Length - 1)
+            {
+                warn?.Invoke($"{file}: line {lineNumber} is cut short (no newline, not JSON: a write interrupted by a full disk or a kill); skipped ({e.Message})");
+                continue;
             }
             catch (JsonException e)
             {
@@ -81,6 +91,24 @@ public static class RunResultsReader
         return order.Select(k => byKey[k]).ToList();
     }
 
+    // The whole file, read beside a writer: an append holds an exclusive lock for one line, which a reader waits out.
+    private static string ReadShared(string file)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+                return reader.ReadToEnd();
+            }
+            catch (IOException e) when (attempt < 400 && e is not (FileNotFoundException or DirectoryNotFoundException))
+            {
+                Thread.Sleep(5);
+            }
+        }
+    }
+
     private static RunResult Parse(JsonElement line, string folder)
     {
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -90,6 +118,10 @@ public static class RunResultsReader
             if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetDouble(out var d)) metrics[p.Name] = d;
             else if (p.Value.ValueKind == JsonValueKind.String) notes[p.Name] = p.Value.GetString() ?? "";
         }
+        if (line.TryGetProperty(MetricKeys.NonFinite, out var nonFinite) && nonFinite.ValueKind == JsonValueKind.Array)
+            foreach (var key in nonFinite.EnumerateArray())
+                if (key.ValueKind == JsonValueKind.String && key.GetString() is { } name && name is not (MetricKeys.Nfe or MetricKeys.Step))
+                    metrics[name] = double.NaN;
         string method = notes.GetValueOrDefault(MetricKeys.Method) ?? Path.GetFileName(folder);
         string eval = notes.GetValueOrDefault(MetricKeys.Eval) ?? (metrics.TryGetValue(MetricKeys.Eval, out var e) ? e.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
         int? nfe = metrics.TryGetValue(MetricKeys.Nfe, out var n) ? (int)n : null;

@@ -147,6 +147,8 @@ public sealed class ResultsTable
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        // Atomic: two evaluations of one run writing its table.md at once leave one whole table, never a mix.
+        var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text);
+        Core.IO.AtomicFile.Write(full, s => s.Write(bytes));
     }
 }

@@ -72,9 +72,21 @@ public static class ComparisonTable
             table.AddFootnote(note);
         if (rows.Any(r => IsImageRow(r) && !r.Metrics.ContainsKey(MetricKeys.Fid)))
             table.AddFootnote("Image rows without fid/kid/precision/recall had no feature extractor (evaluation.features): grid and timing only.");
+        if (Diverged(rows) is { Count: > 0 } diverged)
+            table.AddFootnote("Diverged (non-finite samples or metrics, shown as NaN / inf): " + string.Join("; ", diverged) + ".");
         table.AddFootnote("ms / 1,000 samples: wall clock of one sampling call (median of the timed repeats after a warm-up) divided by the sample count.");
         return table;
     }
+
+    /// <summary>
+    /// The rows with a NaN or ±Inf metric (a diverged model's samples), each as <c>method / sampling (keys)</c>; the
+    /// table shows their values as NaN / inf and says so in a footnote, and the commands print these as warnings.
+    /// </summary>
+    public static IReadOnlyList<string> Diverged(IReadOnlyList<ResultRow> rows) =>
+        rows.Select(r => (Row: r, Keys: SampleEvaluator.NonFiniteKeys(r.Metrics, r.MsPer1000)))
+            .Where(p => p.Keys.Count > 0)
+            .Select(p => $"{p.Row.Method} / {p.Row.Sampling} ({string.Join(", ", p.Keys)})")
+            .ToList();
 
     // Image rows always name their extractor ("none" without one); 2-D rows never do.
     private static bool IsImageRow(ResultRow r) => r.Metrics.ContainsKey(MetricKeys.FeatureExtractor);

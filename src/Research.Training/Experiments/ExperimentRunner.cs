@@ -23,11 +23,17 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
     /// <param name="resumeFrom">A run folder to continue from its latest checkpoint.</param>
     /// <param name="evaluateLastStep">Evaluate the last step too, when it falls on <c>eval_every</c> (for callers that do not
     /// evaluate after training, i.e. <c>research train</c>).</param>
+    /// <param name="restartWithoutCheckpoint">
+    /// A resumed folder without any checkpoint starts again from step 0 even when <c>metrics.jsonl</c> records training (a
+    /// sweep point killed before its first checkpoint). Otherwise such a resume is refused (<see cref="InvalidDataException"/>,
+    /// nothing written): it would train over the run's history.
+    /// </param>
+    /// <exception cref="RunFolderBusyException">Another process trains into <paramref name="resumeFrom"/>.</exception>
     public (TrainingSession Session, RunFolder Folder) Train(ResolvedRun run, string? parentFolder = null, string? resumeFrom = null,
-        bool evaluateLastStep = false)
+        bool evaluateLastStep = false, bool restartWithoutCheckpoint = false)
     {
-        if (resumeFrom is not null && File.Exists(LatestCheckpoint(resumeFrom)))
-            ValidateCheckpoint(LatestCheckpoint(resumeFrom), run.Options);   // before the run folder's log or any file is touched
+        if (resumeFrom is not null && CheckpointFiles.ResumeSource(Path.Combine(resumeFrom, "checkpoints")) is { } source)
+            ValidateCheckpoint(source, run.Options);   // before the run folder's log or any file is touched
         var session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot, run.KeySources);
         // The experiment file as read (a resume rewrites its resolved.json below).
         var start = RunStart.Describe(settings.CommandLine, settings.ExperimentFile ?? (resumeFrom is null ? null : Path.Combine(resumeFrom, "resolved.json")),
@@ -36,24 +42,25 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         try
         {
             folder = resumeFrom is not null
-                ? RunFolder.Open(resumeFrom, ConsoleLevel)
+                ? RunFolder.OpenForWriting(resumeFrom, ConsoleLevel)
                 : parentFolder is not null
                     ? RunFolder.CreateAt(Path.Combine(parentFolder, run.Variant ?? run.Name), run.ResolvedJson, run.Options.Seed, ConsoleLevel)
                     : RunFolder.Create(settings.RunsDir, run.Name, run.ResolvedJson, run.Options.Seed, ConsoleLevel);
+            string? resumeSource = resumeFrom is null ? null : FindResumeSource(folder, restartWithoutCheckpoint);   // before any write
             folder.Log.Information("Run {Name} in {Path}: {Family} on {Data}, backbone {Backbone}, {Runtime}", run.Name, folder.Path,
                 run.Options.Parameterization.Type, run.Options.Data.Type, run.Options.Backbone.Type, string.Join(", ", Core.Runtime.TorchRuntime.Notes));
             foreach (var line in session.InitializedFrom) folder.Log.Information("Initialised {Line}", line);
-            AttachTensorBoard(session, folder);
             WarnIfUnscored(session, folder);
             if (resumeFrom is not null)
             {
                 foreach (var stale in Directory.GetFiles(folder.Checkpoints, ".*.tmp"))
                     File.Delete(stale);                          // a write interrupted by a kill; the renamed file is intact
-                ResumeFromLatest(session, folder);
+                ResumeFrom(session, folder, resumeSource);
                 Core.IO.AtomicFile.WriteAllText(Path.Combine(folder.Path, "resolved.json"), run.ResolvedJson);
             }
             // run.json names this process from here on (a resume refused above leaves the earlier process's record as it was).
             folder.BeginRun(start, resumed: resumeFrom is not null);
+            AttachTensorBoard(session, folder);                  // after the checks of a resume: a refused one leaves no event file
             IProgressSink progress = settings.Interactive ? new SpectreProgressSink(run.Name) : new LogProgressSink(folder.Log, run.Name);
             string method = run.Variant ?? run.Options.Parameterization.Type;
             var evaluate = run.Options.Training.EvalEvery > 0 && run.Options.Sampling.Count > 0
@@ -75,7 +82,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
                                        settings.TransientRetries);
                     session.Dispose();
                     session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot, run.KeySources);
-                    ResumeFromLatest(session, folder);
+                    ResumeFrom(session, folder, FindResumeSource(folder, restartWithoutCheckpoint: true));   // its own history
                 }
             }
         }
@@ -94,10 +101,10 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
     /// session and the folder. Returns what <paramref name="then"/> returned.
     /// </summary>
     public T TrainThen<T>(ResolvedRun run, Func<TrainingSession, RunFolder, T> then, string? parentFolder = null, string? resumeFrom = null,
-        bool evaluateLastStep = false)
+        bool evaluateLastStep = false, bool restartWithoutCheckpoint = false)
     {
         ArgumentNullException.ThrowIfNull(then);
-        var (session, folder) = Train(run, parentFolder, resumeFrom, evaluateLastStep);
+        var (session, folder) = Train(run, parentFolder, resumeFrom, evaluateLastStep, restartWithoutCheckpoint);
         using (session)
         using (folder)
         {
@@ -166,8 +173,6 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         }
     }
 
-    private static string LatestCheckpoint(string runFolder) => Path.Combine(runFolder, "checkpoints", "latest.safetensors");
-
     // Reads and checks the whole checkpoint (Checkpoint.Validate) before a session is built: a corrupt one is refused with
     // nothing built and nothing written. Checkpoint.Load checks it again against the built session before copying anything.
     private static void ValidateCheckpoint(string path, Core.Experiments.ExperimentOptions options)
@@ -176,14 +181,36 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         Checkpoint.Validate(path, CheckpointExpectations.For(Core.Runtime.DeviceSpec.Resolve(options.Device)));
     }
 
-    // Loads the run folder's latest checkpoint into a freshly built session, if there is one.
-    private static void ResumeFromLatest(TrainingSession session, RunFolder folder)
+    // The checkpoint a resume of the folder loads (CheckpointFiles.ResumeSource), or null to start from step 0, which is
+    // allowed only when nothing records training yet (or the caller owns that history). Writes nothing.
+    private static string? FindResumeSource(RunFolder folder, bool restartWithoutCheckpoint)
     {
-        var latest = Path.Combine(folder.Checkpoints, "latest.safetensors");
-        if (File.Exists(latest))
+        var source = CheckpointFiles.ResumeSource(folder.Checkpoints);
+        if (source is not null || restartWithoutCheckpoint) return source;
+        long trained = folder.LastLoggedStep();
+        if (trained > 0)
+            throw new InvalidDataException(
+                $"{folder.Path}: nothing to resume from: no {CheckpointFiles.LatestName} and no kept step-*.safetensors in {folder.Checkpoints}, "
+                + $"but metrics.jsonl records training up to step {trained}. Refusing to train again from step 0 over the run's history; "
+                + $"put its checkpoint back as checkpoints/{CheckpointFiles.LatestName}, or train into a new run folder.");
+        return null;
+    }
+
+    // Loads the resume source into a freshly built session (none: step 0), then rewinds metrics.jsonl to its step.
+    private static void ResumeFrom(TrainingSession session, RunFolder folder, string? source)
+    {
+        if (source is not null)
         {
-            Checkpoint.Load(session, latest);
-            folder.Log.Information("Resumed from {Checkpoint} at step {Step}", latest, session.Step);
+            bool latest = Path.GetFileName(source) == CheckpointFiles.LatestName;
+            if (!latest)
+                folder.Log.Warning("{Latest} is missing: resuming from {Kept}, the newest kept checkpoint", Path.Combine(folder.Checkpoints, CheckpointFiles.LatestName), source);
+            Checkpoint.Load(session, source);
+            folder.Log.Information("Resumed from {Checkpoint} at step {Step}", source, session.Step);
+            // Killed between writing latest and its kept copy: the copy is made now (it is the same state).
+            long keep = session.Options.Training.KeepCheckpointEvery;
+            if (latest && keep > 0 && session.Step > 0 && session.Step % keep == 0
+                && !File.Exists(Path.Combine(folder.Checkpoints, CheckpointFiles.KeptName(session.Step))))
+                CheckpointFiles.Keep(folder.Checkpoints, session.Step, folder.Log);
         }
         else folder.Log.Warning("No checkpoint in {Folder} yet: training starts from step 0", folder.Checkpoints);
         // The steps after the checkpoint are trained again and logged again: their first lines go.
@@ -239,6 +266,8 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         output.WriteLine();
         output.WriteLine(table.ToText());
         output.WriteLine($"Table written to {Path.Combine(parent, "table.md")} and table.csv");
+        foreach (var row in ComparisonTable.Diverged(rows))
+            output.WriteLine($"warning: diverged: {row}: non-finite values, recorded as null (non_finite) in metrics.jsonl");
         return table;
     }
 

@@ -97,8 +97,9 @@ public static class SampleEvaluator
             if (run is not null)
             {
                 var stem = Path.Combine(run.Samples, Slug(spec.DisplayLabel));
-                SafeTensors.Write(stem + ".safetensors", [new("samples", dataSpace)],
-                    new Dictionary<string, string> { ["label"] = spec.DisplayLabel, ["nfe"] = nfe.ToString() });
+                // Atomic: an eval beside another one (or beside the training's own evaluation) never leaves a torn file.
+                AtomicFile.Write(stem + ".safetensors", stream => SafeTensors.Write(stream, [new("samples", dataSpace)],
+                    new Dictionary<string, string> { ["label"] = spec.DisplayLabel, ["nfe"] = nfe.ToString() }));
                 EncodedImage? picture = null;
                 if (s.Options.Evaluation.Plot && s.Data is PointSet2D ps)
                     picture = EncodedImage.FromPng(File.ReadAllBytes(ScatterPlot.Write(stem + ".png", dataSpace, ps, $"{method} — {spec.DisplayLabel} (NFE {nfe})")));
@@ -113,6 +114,9 @@ public static class SampleEvaluator
                 if (picture is not null) run.WriteImage(Slug(spec.DisplayLabel), s.Step, picture);
                 run.Log.Information("{Method} {Label}: NFE {Nfe}, {Ms:F1} ms/1000 samples, {Metrics}", method, spec.DisplayLabel, nfe, msPer1000,
                     string.Join(", ", metrics.Select(p => $"{p.Key}={p.Value}")));
+                if (NonFiniteKeys(metrics, msPer1000) is { Count: > 0 } nonFinite)
+                    run.Log.Warning("{Method} {Label}: diverged: {Keys} not finite (NaN/inf samples?); recorded as null under non_finite in metrics.jsonl",
+                        method, spec.DisplayLabel, string.Join(", ", nonFinite));
                 run.WriteMetrics(new Dictionary<string, object>(metrics)
                 {
                     [MetricKeys.Eval] = spec.DisplayLabel, [MetricKeys.Method] = method, [MetricKeys.Nfe] = nfe,
@@ -121,6 +125,14 @@ public static class SampleEvaluator
             }
             return new ResultRow(method, spec.DisplayLabel, nfe, msPer1000, metrics);
         }
+    }
+
+    /// <summary>The keys of <paramref name="metrics"/> (and <c>ms_per_1000</c>) whose values are NaN or ±Inf.</summary>
+    public static IReadOnlyList<string> NonFiniteKeys(IReadOnlyDictionary<string, object> metrics, double msPer1000 = 0)
+    {
+        var keys = metrics.Where(p => MetricsFile.IsNonFinite(p.Value)).Select(p => p.Key).ToList();
+        if (!double.IsFinite(msPer1000)) keys.Add(MetricKeys.MsPer1000);
+        return keys;
     }
 
     /// <summary>

@@ -164,9 +164,9 @@ public sealed class Trainer
                 }
                 if (_run is not null && _consecutiveSkipped == 0 && (_s.Step % o.CheckpointEvery == 0 || last))
                 {
-                    Checkpoint.Save(_s, Path.Combine(_run.Checkpoints, "latest.safetensors"));
+                    Checkpoint.Save(_s, Path.Combine(_run.Checkpoints, CheckpointFiles.LatestName));
                     if (o.KeepCheckpointEvery > 0 && _s.Step % o.KeepCheckpointEvery == 0)
-                        File.Copy(Path.Combine(_run.Checkpoints, "latest.safetensors"), Path.Combine(_run.Checkpoints, $"step-{_s.Step:D8}.safetensors"), true);
+                        CheckpointFiles.Keep(_run.Checkpoints, _s.Step, _run.Log);   // atomic; never over an existing kept file
                 }
                 if (_evaluate is not null && o.EvalEvery > 0 && _s.Step % o.EvalEvery == 0 && (!last || _evaluateLastStep))
                 {

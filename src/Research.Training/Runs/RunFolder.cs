@@ -17,18 +17,28 @@ namespace Research.Training.Runs;
 /// <c>checkpoints/</c>, <c>samples/</c> and, with <c>training.tensorboard</c>, <c>tb/</c> (event files written by an attached
 /// <see cref="IMetricsObserver"/>). Created only after the configuration validated.
 /// </summary>
+/// <remarks>
+/// One writer at a time: a folder created, or opened with <see cref="OpenForWriting"/>, holds its <see cref="RunFolderLock"/>
+/// until disposed. <see cref="Open"/> (evaluation, sampling) takes no lock; what a reader writes into the folder is safe
+/// beside a writer and another reader (whole <c>metrics.jsonl</c> lines under a per-line lock, atomic sample and table files).
+/// </remarks>
 public sealed class RunFolder : IDisposable
 {
     private readonly string _metricsPath;
     private readonly List<IMetricsObserver> _observers = [];
+    private readonly RunFolderLock? _writer;
 
-    private RunFolder(string path, Logger logger)
+    private RunFolder(string path, Logger logger, RunFolderLock? writer)
     {
         Path = path;
         Log = logger;
-        _metricsPath = System.IO.Path.Combine(path, "metrics.jsonl");
-        using (new FileStream(_metricsPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { }   // unwritable → fail now
+        _writer = writer;
+        _metricsPath = System.IO.Path.Combine(path, MetricsFile.FileName);
+        using (MetricsFile.OpenExclusive(_metricsPath, FileMode.Append, FileAccess.Write)) { }   // unwritable → fail now
     }
+
+    /// <summary>True when this process holds the folder's writer lock (it trains into the folder).</summary>
+    public bool IsWriter => _writer is not null;
 
     /// <summary>Absolute path of the folder.</summary>
     public string Path { get; }
@@ -71,16 +81,42 @@ public sealed class RunFolder : IDisposable
         }
         AtomicFile.WriteAllText(System.IO.Path.Combine(path, "resolved.json"), resolvedJson);
         RunRecord.Create(path, System.IO.Path.GetFileName(path), seed);
-        var folder = Open(path, consoleLevel);
+        var folder = OpenForWriting(path, consoleLevel);   // a new, uniquely named folder: no one else knows it yet
         folder._recording = true;   // run.json describes this process
         return folder;
     }
 
-    /// <summary>Opens an existing run folder (for resume, sampling or evaluation).</summary>
-    public static RunFolder Open(string path, LogEventLevel consoleLevel = LogEventLevel.Information)
+    /// <summary>Opens an existing run folder to read it (sampling, evaluation); takes no lock.</summary>
+    public static RunFolder Open(string path, LogEventLevel consoleLevel = LogEventLevel.Information) => OpenWith(path, consoleLevel, null);
+
+    /// <summary>
+    /// Opens an existing run folder to train into it (resume), holding its writer lock until disposed;
+    /// <see cref="RunFolderBusyException"/> when another process holds it (nothing is written then).
+    /// </summary>
+    public static RunFolder OpenForWriting(string path, LogEventLevel consoleLevel = LogEventLevel.Information)
+    {
+        RequireRunFolder(path);
+        var writer = RunFolderLock.Acquire(path);
+        try
+        {
+            return OpenWith(path, consoleLevel, writer);
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+    }
+
+    private static void RequireRunFolder(string path)
     {
         if (!File.Exists(System.IO.Path.Combine(path, "resolved.json")))
             throw new FileNotFoundException($"{path}: not a run folder (no resolved.json)");
+    }
+
+    private static RunFolder OpenWith(string path, LogEventLevel consoleLevel, RunFolderLock? writer)
+    {
+        RequireRunFolder(path);
         var logger = new LoggerConfiguration()
             .MinimumLevel.Debug()
             .WriteTo.Logger(console => console.Filter.ByExcluding(Matching.WithProperty(FileOnly))   // the CLI reports fatal errors itself
@@ -89,7 +125,15 @@ public sealed class RunFolder : IDisposable
             .WriteTo.File(System.IO.Path.Combine(path, "log.txt"), outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}",
                 shared: true)   // an eval of a run still training appends to the same log.txt
             .CreateLogger();
-        return new RunFolder(System.IO.Path.GetFullPath(path), logger);
+        try
+        {
+            return new RunFolder(System.IO.Path.GetFullPath(path), logger, writer);
+        }
+        catch
+        {
+            logger.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Observers attached to this run (e.g. the TensorBoard writer), in attachment order.</summary>
@@ -105,24 +149,33 @@ public sealed class RunFolder : IDisposable
     /// <summary>
     /// Appends one JSON object as a line to <c>metrics.jsonl</c> and passes it to the observers. Each line is one write
     /// under an exclusive lock on the file, so a <c>research eval</c> of a run that is still training (two processes
-    /// appending to one file) cannot splice its lines into the trainer's.
+    /// appending to one file) cannot splice its lines into the trainer's; a line is written whole or not at all, and a torn
+    /// last line left by an earlier failure is repaired first (<see cref="MetricsFile"/>). NaN and ±Inf values are written as
+    /// <c>null</c> and named under <c>non_finite</c>; the observers get the values as they are.
     /// </summary>
     public void WriteMetrics(IReadOnlyDictionary<string, object> values)
     {
-        var line = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(values) + "\n");
-        using (var file = OpenExclusive(_metricsPath, FileMode.Append, FileAccess.Write))
-        {
-            file.Write(line);
-            file.Flush();
-        }
+        WarnIfRepaired(MetricsFile.Append(_metricsPath, MetricsFile.Line(values)));
         Notify(o => o.OnMetrics(values));
     }
+
+    private void WarnIfRepaired(TailRepair repair)
+    {
+        if (repair == TailRepair.Dropped)
+            Log.Warning("{File}: its last line was cut short (no newline: a write interrupted by a full disk or a kill); dropped it", _metricsPath);
+        else if (repair == TailRepair.NewlineAdded)
+            Log.Warning("{File}: its last line had no newline; added it", _metricsPath);
+    }
+
+    /// <summary>The largest training or evaluation step <c>metrics.jsonl</c> records (0 when none).</summary>
+    public long LastLoggedStep() => MetricsFile.LastStep(_metricsPath);
 
     /// <summary>
     /// Drops the <c>metrics.jsonl</c> lines of steps after <paramref name="step"/>: a run resumed from its checkpoint at that
     /// step trains and logs them again, so without this they would appear twice. Lines without a step, and lines that are
     /// not JSON objects, are kept as they are. The file is replaced atomically, under the same lock as
-    /// <see cref="WriteMetrics"/>; a <c>metrics.jsonl</c> that is a link is left alone. Returns the number of lines dropped.
+    /// <see cref="WriteMetrics"/>; a <c>metrics.jsonl</c> that is a link is left alone. A torn last line (no newline) is
+    /// repaired or dropped as <see cref="WriteMetrics"/> would. Returns the number of whole lines dropped.
     /// </summary>
     public int RewindMetrics(long step)
     {
@@ -130,45 +183,16 @@ public sealed class RunFolder : IDisposable
         // write errors, if any, come where they belong, at the next metrics line.
         var info = new FileInfo(_metricsPath);
         if (!info.Exists || info.LinkTarget is not null) return 0;
-        string[] lines;
-        using var gate = OpenExclusive(_metricsPath, FileMode.Open, FileAccess.Read);   // no eval appends meanwhile
-        var bytes = new byte[gate.Length];                                   // the size at open: never reads past it
+        using var gate = MetricsFile.OpenExclusive(_metricsPath, FileMode.Open, FileAccess.ReadWrite);   // no eval appends meanwhile
+        WarnIfRepaired(MetricsFile.RepairTail(gate));
+        var bytes = new byte[gate.Length];                                   // the size after the repair: never reads past it
+        gate.Position = 0;
         gate.ReadExactly(bytes);
-        lines = System.Text.Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var kept = lines.Where(l => StepOf(l) is not { } s || s <= step).ToList();
+        var lines = System.Text.Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var kept = lines.Where(l => MetricsFile.StepOf(l) is not { } s || s <= step).ToList();
         if (kept.Count == lines.Length) return 0;
         AtomicFile.WriteAllText(_metricsPath, kept.Count == 0 ? "" : string.Join("\n", kept) + "\n");
         return lines.Length - kept.Count;
-    }
-
-    private static long? StepOf(string line)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(line);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("step", out var s) && s.TryGetInt64(out var v)
-                ? v : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    // FileShare.None takes an exclusive lock (flock on Unix); another process holding it for one line is waited for.
-    private static FileStream OpenExclusive(string path, FileMode mode, FileAccess access)
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return new FileStream(path, mode, access, FileShare.None);
-            }
-            catch (IOException) when (attempt < 400 && File.Exists(path))
-            {
-                Thread.Sleep(5);
-            }
-        }
     }
 
     /// <summary>Passes a sample picture of request <paramref name="label"/> at <paramref name="step"/> to the observers (the PNG file is the caller's).</summary>
@@ -279,5 +303,6 @@ public sealed class RunFolder : IDisposable
         foreach (var o in _observers) o.Dispose();
         _observers.Clear();
         Log.Dispose();
+        _writer?.Dispose();
     }
 }

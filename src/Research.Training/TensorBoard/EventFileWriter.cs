@@ -53,9 +53,19 @@ public sealed class EventFileWriter : IDisposable
         Directory.CreateDirectory(folder);
         var host = new string(Environment.MachineName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray());
         var stem = System.IO.Path.Combine(folder, $"events.out.tfevents.{DateTimeOffset.UtcNow.ToUnixTimeSeconds():D10}.{host}");
-        var path = stem;
-        for (int i = 2; File.Exists(path); i++) path = $"{stem}.{i}";
-        return new EventFileWriter(path);
+        for (int i = 1; ; i++)
+        {
+            var path = i == 1 ? stem : $"{stem}.{i}";
+            if (File.Exists(path)) continue;
+            try
+            {
+                return new EventFileWriter(path);
+            }
+            catch (IOException) when (File.Exists(path) && i < 100)
+            {
+                // Another process (two evaluations of one run at once) created this name between the check and the open.
+            }
+        }
     }
 
     /// <summary>One event holding a scalar summary value per entry of <paramref name="values"/> (tag → value) at <paramref name="step"/>.</summary>

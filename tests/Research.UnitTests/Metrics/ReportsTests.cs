@@ -61,6 +61,28 @@ public class ReportsTests
         Assert.Throws<FileNotFoundException>(() => RunResultsReader.FindRunFolders([Path.Combine(_root, "empty")]));
     }
 
+    // A last line without its newline is a write cut short (full disk, kill): skipped, the whole lines before it are read.
+    [Test]
+    public void Read_TornLastLine_IsSkippedAndTheRestRead()
+    {
+        var run = SyntheticRuns.Create(_root, "torn", SyntheticRuns.Image("m", "a", 1, 1, 2.5, 1, 1));
+        File.AppendAllText(Path.Combine(run, "metrics.jsonl"), "{\"eval\":\"b\",\"method\":\"m\",\"fi");
+        var results = RunResultsReader.Read(run);
+        Assert.That(results.Select(r => r.Eval), Is.EqualTo(new[] { "a" }));
+        Assert.That(results[0].Metric("fid"), Is.EqualTo(2.5));
+    }
+
+    // A diverged model's metrics are null in the file and named under non_finite: they read back as NaN, not as absent.
+    [Test]
+    public void Read_NonFiniteMetrics_ReadAsNaN()
+    {
+        var run = SyntheticRuns.Create(_root, "nan",
+            "{\"eval\":\"a\",\"method\":\"m\",\"nfe\":4,\"ms_per_1000\":1.0,\"step\":10,\"fid\":null,\"recall\":0.5,\"non_finite\":[\"fid\"]}");
+        var result = RunResultsReader.Read(run).Single();
+        Assert.That(result.Metric("fid"), Is.NaN);
+        Assert.That(result.Metric("recall"), Is.EqualTo(0.5));
+    }
+
     [Test]
     public void Build_DdganTable1_HasThePaperColumnsAndOneRowPerRequest()
     {

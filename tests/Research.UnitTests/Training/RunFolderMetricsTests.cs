@@ -72,4 +72,100 @@ public sealed class RunFolderMetricsTests
         Assert.That(folder.RewindMetrics(0), Is.EqualTo(0));
         Assert.That(new FileInfo(file).LinkTarget, Is.EqualTo("/dev/full"));
     }
+
+    // A line cut by a full disk or a kill (no newline at its end) is dropped before the next line is appended, so the
+    // cut line never glues onto a whole one.
+    [Test]
+    public void WriteMetrics_AfterATornTail_DropsItAndAppendsAWholeLine()
+    {
+        var path = Path.Combine(_dir, "run");
+        using var folder = RunFolder.CreateAt(path, "{}", 0, LogEventLevel.Fatal);
+        var file = Path.Combine(path, "metrics.jsonl");
+        File.WriteAllText(file, "{\"step\":1}\n{\"step\":2,\"loss\":0.5");
+        folder.WriteMetrics(new Dictionary<string, object> { ["step"] = 3L });
+        Assert.That(File.ReadAllText(file), Is.EqualTo("{\"step\":1}\n{\"step\":3}\n"));
+    }
+
+    // Resume rewinds metrics.jsonl; a torn last line goes with it instead of living on as "not JSON".
+    [Test]
+    public void RewindMetrics_TornTail_IsDropped()
+    {
+        var path = Path.Combine(_dir, "run");
+        using var folder = RunFolder.CreateAt(path, "{}", 0, LogEventLevel.Fatal);
+        var file = Path.Combine(path, "metrics.jsonl");
+        File.WriteAllText(file, "{\"step\":1}\n{\"step\":2}\n{\"st");
+        folder.RewindMetrics(10);
+        Assert.That(File.ReadAllText(file), Is.EqualTo("{\"step\":1}\n{\"step\":2}\n"));
+    }
+
+    // NaN and ±Inf have no JSON form: they are written as null, and the line names them under non_finite.
+    [Test]
+    public void WriteMetrics_NonFiniteValues_NullAndNamedUnderNonFinite()
+    {
+        var path = Path.Combine(_dir, "run");
+        using var folder = RunFolder.CreateAt(path, "{}", 0, LogEventLevel.Fatal);
+        folder.WriteMetrics(new Dictionary<string, object>
+        {
+            ["step"] = 4L, ["frechet"] = double.NaN, ["mmd2"] = double.PositiveInfinity, ["loss"] = float.NegativeInfinity, ["fine"] = 1.5,
+        });
+        var line = File.ReadAllLines(Path.Combine(path, "metrics.jsonl")).Single();
+        using var doc = JsonDocument.Parse(line);
+        var root = doc.RootElement;
+        foreach (var key in new[] { "frechet", "mmd2", "loss" })
+            Assert.That(root.GetProperty(key).ValueKind, Is.EqualTo(JsonValueKind.Null), key);
+        Assert.That(root.GetProperty("fine").GetDouble(), Is.EqualTo(1.5));
+        Assert.That(root.GetProperty("non_finite").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "frechet", "mmd2", "loss" }));
+    }
+
+    // A full disk mid-line: the write fails, and the file is cut back to its whole lines (here on a 1 MiB tmpfs filled up,
+    // where a 64 KiB line fits only partly into the last page's slack).
+    [Test]
+    public void WriteMetrics_DiskFullMidLine_LeavesOnlyWholeLines()
+    {
+        var mount = Path.Combine(_dir, "tiny");
+        Directory.CreateDirectory(mount);
+        if (!Tool("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount)) Assert.Ignore("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)");
+        try
+        {
+            var path = Path.Combine(mount, "run");
+            using var folder = RunFolder.CreateAt(path, "{}", 0, LogEventLevel.Fatal);
+            folder.WriteMetrics(new Dictionary<string, object> { ["step"] = 1L });
+            var file = Path.Combine(path, "metrics.jsonl");
+            var before = File.ReadAllText(file);
+            using (var filler = new FileStream(Path.Combine(mount, "filler"), FileMode.Create))
+            {
+                var block = new byte[4096];
+                try
+                {
+                    while (true) filler.Write(block);
+                }
+                catch (IOException)
+                {
+                }
+            }
+            Assert.Throws(Is.InstanceOf<IOException>(),
+                () => folder.WriteMetrics(new Dictionary<string, object> { ["step"] = 2L, ["padding"] = new string('x', 64 * 1024) }));
+            Assert.That(File.ReadAllText(file), Is.EqualTo(before));
+        }
+        finally
+        {
+            Tool("umount", mount);
+        }
+    }
+
+    private static bool Tool(string tool, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        try
+        {
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            p.WaitForExit();
+            return p.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
 }
