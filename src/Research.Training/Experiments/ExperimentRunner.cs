@@ -26,6 +26,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
     public (TrainingSession Session, RunFolder Folder) Train(ResolvedRun run, string? parentFolder = null, string? resumeFrom = null,
         bool evaluateLastStep = false)
     {
+        if (resumeFrom is null) DataPreflight.Check([run], registry, settings.DataRoot);
         var session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot, run.KeySources);
         RunFolder? folder = null;
         try
@@ -175,20 +176,34 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
     }
 
     /// <summary>Trains and evaluates every run of <paramref name="experiment"/>, then writes and prints the table.</summary>
+    /// <remarks>
+    /// Every run's data files (<see cref="DataPreflight"/>) and feature extractor are checked before anything is created; a
+    /// session that still fails to build leaves no empty experiment folder behind.
+    /// </remarks>
     public ResultsTable Run(LoadedExperiment experiment)
     {
+        DataPreflight.Check(experiment.Runs, registry, settings.DataRoot);
         CheckFeatureExtractors(experiment.Runs);
         var first = experiment.Runs[0];
         string baseName = first.Variant is null ? first.Name : first.Name[..^(first.Variant.Length + 1)];
         string parent = RunFolder.NewFolderPath(settings.RunsDir, baseName);
         Directory.CreateDirectory(parent);
         var rows = new List<ResultRow>();
-        foreach (var run in experiment.Runs)
+        try
         {
-            var (session, folder) = Train(run, parent);
-            using (session)
-            using (folder)
-                rows.AddRange(SampleEvaluator.EvaluateAll(session, folder, run.Variant ?? run.Options.Parameterization.Type));
+            foreach (var run in experiment.Runs)
+            {
+                var (session, folder) = Train(run, parent);
+                using (session)
+                using (folder)
+                    rows.AddRange(SampleEvaluator.EvaluateAll(session, folder, run.Variant ?? run.Options.Parameterization.Type));
+            }
+        }
+        catch
+        {
+            // Nothing trained yet (the first session failed to build): leave no empty folder behind.
+            if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any()) Directory.Delete(parent);
+            throw;
         }
         var table = ComparisonTable.Build(rows);
         table.WriteMarkdown(Path.Combine(parent, "table.md"));
