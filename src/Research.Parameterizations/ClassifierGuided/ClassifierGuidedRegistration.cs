@@ -22,7 +22,7 @@ public static class ClassifierGuidedRegistration
         if (facts.Data.NumClasses is { } classes && classes < 2)
             yield return $"parameterization.type: classifier-guided needs labelled data with at least 2 classes ('{facts.DataType}' has {classes})";
         if (!o.TrainDenoiser && !facts.InitializedNetworks.Contains("denoiser"))
-            yield return "parameterization.options.train_denoiser: false, but training.init has no 'denoiser' entry, so the ε-model would keep " +
+            yield return "parameterization.options.train_denoiser: train_denoiser is false but training.init has no 'denoiser' entry, so the ε-model would keep " +
                          "its random weights; point training.init.denoiser.path at a trained ε-model's checkpoint";
     }
 }
