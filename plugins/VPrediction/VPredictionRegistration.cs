@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Research.Core.Registry;
+using Research.Core.Sampling;
 
 namespace Research.Plugins.VPrediction;
 
@@ -11,5 +12,9 @@ public static class VPredictionRegistration
         services.AddParameterization<VPredictionOptions>("v-prediction",
             "v-prediction (v = √ᾱ ε − √(1−ᾱ) x₀), sampled through the shared ε-sampler (arXiv 2202.00512); external plugin",
             networks: ["denoiser"], emaNetworks: ["denoiser"],
-            (options, context) => new VPredictionParameterization(options, context));
+            (options, context) => new VPredictionParameterization(options, context),
+            new FamilyRules<VPredictionOptions>
+            {
+                Sampling = (_, request, _) => EpsSamplingRules.Check("v-prediction", request, classConditional: false, hasClassifier: false),
+            });
 }

@@ -9,14 +9,18 @@ namespace Research.IntegrationTests;
 [NonParallelizable]
 public class BadConfigCliTests
 {
-    public static IEnumerable<TestCaseData> Cases()
+    public static IEnumerable<TestCaseData> Cases() =>
+        Manifest(Path.Combine(Cli.RepoRoot, "tests", "data", "bad-configs"), "")
+            .Concat(Manifest(Path.Combine(Cli.RepoRoot, "tests", "data", "bad-configs", "semantic"), "semantic/"));
+
+    // The cases of one cases.json: the file and the JSON paths its errors must name.
+    private static IEnumerable<TestCaseData> Manifest(string dir, string prefix)
     {
-        var dir = Path.Combine(Cli.RepoRoot, "tests", "data", "bad-configs");
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "cases.json")));
         foreach (var c in doc.RootElement.GetProperty("cases").EnumerateObject())
         {
             var paths = c.Value.EnumerateArray().Select(e => e.GetProperty("path").GetString()!).ToArray();
-            yield return new TestCaseData(Path.Combine(dir, c.Name), paths).SetArgDisplayNames(c.Name);
+            yield return new TestCaseData(Path.Combine(dir, c.Name), paths).SetArgDisplayNames(prefix + c.Name);
         }
     }
 

@@ -30,6 +30,10 @@ public static class SweepCommand
             var path = p.GetValue(experiment)!;
             using var services = Services.Build(path);
             var plan = SweepLoader.Load(path, p.GetValue(set) ?? [], services.Registry());
+            // The data files' headers, before any point folder exists (data absent here may exist where the points run: a note).
+            var notes = new List<string>();
+            DataPreflight.Check(plan.Points.Select(pt => pt.Run), services.Registry(), p.GetValue(dataRoot)!, missingIsError: false, notes);
+            foreach (var note in notes.Distinct()) stdout.WriteLine($"note: data not found here: {note}");
             launcher.CheckAvailable();
             var folder = Path.GetFullPath(Path.Combine(p.GetValue(runsDir)!, plan.Name));
             stdout.WriteLine($"Sweep {plan.Name}: {plan.Points.Count} points in {folder}");

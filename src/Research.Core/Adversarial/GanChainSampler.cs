@@ -18,12 +18,37 @@ public static class GanChainSampler
     /// </summary>
     /// <returns>The number of steps (network evaluations) the chain runs.</returns>
     /// <exception cref="ArgumentException">Any other step request.</exception>
-    public static int CheckSteps(string family, int trainedSteps, SampleRequest request)
+    public static int CheckSteps(string family, int trainedSteps, SampleRequest request) =>
+        StepsProblem(family, trainedSteps, request.Steps) is { } problem ? throw new ArgumentException(problem) : trainedSteps;
+
+    /// <summary>Why <paramref name="steps"/> cannot be sampled by a chain trained with <paramref name="trainedSteps"/> steps; null when it can.</summary>
+    public static string? StepsProblem(string family, int trainedSteps, string? steps) =>
+        string.IsNullOrEmpty(steps) || steps == trainedSteps.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            ? null
+            : $"{family} samples with exactly the {trainedSteps} step(s) it was trained for; "
+              + $"steps '{steps}' would need retraining (leave steps empty or set \"{trainedSteps}\")";
+
+    /// <summary>
+    /// What a sampling request asks of an adversarial chain that it cannot do or would ignore: another step count, the
+    /// ε-samplers' choices (DDIM, η, clipping), guidance or labels (the chain is unconditional). Messages start with the
+    /// request's key.
+    /// </summary>
+    /// <param name="family">The family's key, for messages.</param>
+    /// <param name="chainSteps">Steps of the trained chain (T; 1 for a one-shot generator).</param>
+    /// <param name="request">The request.</param>
+    public static IEnumerable<string> SamplingProblems(string family, int chainSteps, Experiments.SamplingOptions request)
     {
-        if (string.IsNullOrEmpty(request.Steps) || request.Steps == trainedSteps.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            return trainedSteps;
-        throw new ArgumentException($"{family} samples with exactly the {trainedSteps} step(s) it was trained for; "
-                                    + $"steps '{request.Steps}' would need retraining (leave steps empty or set \"{trainedSteps}\")");
+        if (StepsProblem(family, chainSteps, request.Steps) is { } steps) yield return "steps: " + steps;
+        if (request.SamplerKind != SamplerKind.Ancestral)
+            yield return $"sampler: '{request.Sampler}' is an ε-model sampler; {family} always runs its own chain (remove sampler)";
+        if (request.Eta != 0)
+            yield return $"eta: {family} has no DDIM step, so η would do nothing (remove eta)";
+        if (!request.ClipDenoised)
+            yield return $"clip_denoised: {family}'s generator outputs x̂₀ itself, nothing is clipped, so false would do nothing (remove it)";
+        if (request.GuidanceScale != 0)
+            yield return $"guidance_scale: {family} has no classifier to guide with, so it would do nothing (remove it, or use classifier-guided)";
+        if (request.Labels.Length > 0)
+            yield return $"labels: {family} is not class-conditional, so labels would do nothing (remove them)";
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Research.Core.Data;
 using Research.Core.Experiments;
 using Research.Core.Registry;
 
@@ -12,8 +13,9 @@ namespace Research.Core.Configuration;
 /// Validates bound options before any tensor exists: DataAnnotations attributes (<c>[Range]</c>,
 /// <c>[Required]</c>, …) at each property's JSON path; <see cref="IValidatableOptions"/> messages at
 /// their object's path (<c>training.optimizer</c> + <c>lr: …</c> → <c>training.optimizer.lr</c>); and
-/// the cross checks: optimizer sections name networks of the chosen parameterization, and the schedule's
-/// own <c>Validate()</c> is reported under <c>schedule</c>.
+/// the cross checks: optimizer sections name networks of the chosen parameterization, the schedule's
+/// own <c>Validate()</c> is reported under <c>schedule</c>, and <see cref="RunChecks"/> (sampling requests, family and
+/// backbone against the data, the device against the build).
 /// </summary>
 internal static partial class OptionsValidator
 {
@@ -39,8 +41,20 @@ internal static partial class OptionsValidator
             foreach (var role in (options.Backbone.RoleOptions?.Keys.AsEnumerable() ?? []).Where(r => !family.Networks.Contains(r)))
                 errors.Add(new PathError($"backbone.roles.{role}",
                     $"'{role}' is not a network of '{family.Key}'{ConfigKeys.DidYouMean(role, family.Networks)} (its networks: {string.Join(", ", family.Networks)})"));
+        // Data options that failed their own checks describe nothing reliable: check the rest against unknown data.
+        var data = errors.Any(e => e.Path == "data" || e.Path.StartsWith("data.", StringComparison.Ordinal))
+            ? DataDescription.Unknown
+            : RunChecks.Describe(options, registry);
+        errors.AddRange(RunChecks.Check(options, registry, data));
         return errors;
     }
+
+    /// <summary>
+    /// The checks that depend on the data, again with <paramref name="data"/> as the data's files describe it (after
+    /// <see cref="DataPreflight"/> read their headers): requests, family and backbone against the real shape and classes.
+    /// </summary>
+    public static List<PathError> ValidateAgainstData(ExperimentOptions options, ComponentRegistry registry, DataDescription data) =>
+        RunChecks.Check(options, registry, data);
 
     /// <summary>
     /// A message <c>"key: text"</c> reported at <c>path.key</c>; a message without a leading key at <paramref name="path"/>.

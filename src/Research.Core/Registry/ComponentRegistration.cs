@@ -1,3 +1,6 @@
+using Research.Core.Data;
+using Research.Core.Experiments;
+
 namespace Research.Core.Registry;
 
 /// <summary>
@@ -27,4 +30,25 @@ public sealed record ComponentRegistration(
 
     /// <summary>The assembly that registered it (built-in or a named plugin).</summary>
     public string Origin { get; init; } = "built-in";
+
+    /// <summary>
+    /// A family's or backbone's checks of the whole run (<c>(options, facts) → messages</c>, each starting with the JSON path
+    /// from the root it is about); null = none. Run by validation before any tensor exists.
+    /// </summary>
+    public Func<object, RunFacts, IEnumerable<string>>? CheckRun { get; init; }
+
+    /// <summary>
+    /// A family's checks of one sampling request (<c>(options, request, facts) → messages</c>, each starting with the
+    /// request's key); null = only the checks every family gets.
+    /// </summary>
+    public Func<object, SamplingOptions, RunFacts, IEnumerable<string>>? CheckSampling { get; init; }
+
+    /// <summary>A dataset's description of its data from its options alone (no file read); null = nothing known.</summary>
+    public Func<object, DataDescription>? DescribeData { get; init; }
+
+    /// <summary>
+    /// A dataset's cheap check of its files (headers only, no tensor): the refined description and the problems, each
+    /// naming the file. Null = nothing to read before loading.
+    /// </summary>
+    public Func<object, DatasetContext, DataProbe>? ProbeData { get; init; }
 }

@@ -6,6 +6,17 @@ namespace Research.Core.Runtime;
 /// <summary>Parses and resolves the <c>device</c> option: <c>auto</c>, <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>.</summary>
 public static class DeviceSpec
 {
+    /// <summary>
+    /// Whether this build can run on CUDA at all: false for TorchSharp's CPU backend (the default <c>TorchBackend=cpu</c>),
+    /// true for <c>-p:TorchBackend=cuda-linux</c> or <c>cuda-windows</c> (which may still find no device at run time).
+    /// </summary>
+    public static bool BuildHasCuda =>
+#if TORCH_CPU_BACKEND
+        false;
+#else
+        true;
+#endif
+
     /// <summary>Checks the syntax only (no CUDA query), so validation needs no native library.</summary>
     public static bool TryParse(string spec, out (DeviceType? Type, int Index) parsed)
     {

@@ -44,6 +44,33 @@ public static class IdxFile
         return new IdxData(dims, bytes.AsSpan(headerEnd).ToArray());
     }
 
+    /// <summary>
+    /// The dimensions in the header of <paramref name="path"/> (decompressing only its first bytes), which must carry
+    /// <paramref name="expectedMagic"/>: a cheap look before a run loads the whole file.
+    /// </summary>
+    public static int[] ReadDimensions(string path, int expectedMagic)
+    {
+        using var file = File.OpenRead(path);
+        using Stream input = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        int rank = expectedMagic & 0xFF;
+        var header = new byte[4 + 4 * rank];
+        int read;
+        try
+        {
+            read = input.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw Bad(path, 0, $"not a valid gzip stream: {e.Message}");
+        }
+        if (read < 4) throw Bad(path, read, $"truncated: the 4-byte magic number ends after {read} bytes");
+        int magic = BinaryPrimitives.ReadInt32BigEndian(header);
+        if (magic != expectedMagic)
+            throw Bad(path, 0, $"magic number 0x{magic:X8} is not that of {Describe(expectedMagic)} (expected 0x{expectedMagic:X8}): wrong or corrupt file");
+        if (read < header.Length) throw Bad(path, read, $"truncated header: {rank} dimensions need {header.Length} bytes, the file has {read}");
+        return Enumerable.Range(0, rank).Select(i => BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4 + 4 * i))).ToArray();
+    }
+
     /// <summary>Writes unsigned-byte data with its dimensions (gzip-compressed when the path ends in .gz). Not atomic.</summary>
     public static void Write(string path, int[] dimensions, ReadOnlySpan<byte> data)
     {

@@ -20,20 +20,7 @@ public static class ImageFolderDataset
     public static ImageSet Create(ImageFolderOptions options, string dataRoot)
     {
         options.ThrowIfInvalid(Key);
-        var root = Path.GetFullPath(options.ResolveRoot(dataRoot, Key));
-        if (!Directory.Exists(root))
-            throw new DirectoryNotFoundException($"{root}: image folder not found (set data.options.root)");
-        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-            .Select(f => Path.GetRelativePath(root, f))
-            .OrderBy(f => f, StringComparer.Ordinal)
-            .ToList();
-        if (options.LabelsFromSubfolders) files = files.Where(f => f.Contains(Path.DirectorySeparatorChar)).ToList();
-        if (options.Limit > 0) files = files.Take(options.Limit).ToList();
-        if (files.Count == 0) throw new FileNotFoundException($"{root}: no .png/.jpg/.jpeg images{(options.LabelsFromSubfolders ? " in subfolders" : "")}");
-        var classes = options.LabelsFromSubfolders
-            ? files.Select(f => f[..f.IndexOf(Path.DirectorySeparatorChar)]).Distinct().Order(StringComparer.Ordinal).ToList()
-            : [];
+        var (root, files, classes) = List(options, dataRoot);
 
         var images = new List<Tensor>(files.Count);
         try
@@ -53,6 +40,31 @@ public static class ImageFolderDataset
         {
             foreach (var t in images) t.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The folder (full path), its image files (relative paths, in load order) and the class names (sorted; empty without
+    /// <c>labels_from_subfolders</c>).
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">No such folder.</exception>
+    /// <exception cref="FileNotFoundException">No image in it.</exception>
+    public static (string Root, List<string> Files, List<string> Classes) List(ImageFolderOptions options, string dataRoot)
+    {
+        var root = Path.GetFullPath(options.ResolveRoot(dataRoot, Key));
+        if (!Directory.Exists(root))
+            throw new DirectoryNotFoundException($"{root}: image folder not found (set data.options.root)");
+        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .Select(f => Path.GetRelativePath(root, f))
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .ToList();
+        if (options.LabelsFromSubfolders) files = files.Where(f => f.Contains(Path.DirectorySeparatorChar)).ToList();
+        if (options.Limit > 0) files = files.Take(options.Limit).ToList();
+        if (files.Count == 0) throw new FileNotFoundException($"{root}: no .png/.jpg/.jpeg images{(options.LabelsFromSubfolders ? " in subfolders" : "")}");
+        var classes = options.LabelsFromSubfolders
+            ? files.Select(f => f[..f.IndexOf(Path.DirectorySeparatorChar)]).Distinct().Order(StringComparer.Ordinal).ToList()
+            : [];
+        return (root, files, classes);
     }
 
     /// <summary>Decodes one file to uint8 <c>[1, channels, H, W]</c>; throws <see cref="InvalidDataException"/> naming it if it cannot.</summary>

@@ -14,18 +14,20 @@ public static class ImageRegistration
         services
             .AddDataset<MnistOptions>(MnistDataset.MnistKey,
                 "MNIST digits from idx files (research data fetch mnist); 1×28×28 padded to 32, 10 classes, scaled to [−1, 1]",
-                (o, c) => MnistDataset.Create(MnistDataset.MnistKey, o, c.DataRoot))
+                (o, c) => MnistDataset.Create(MnistDataset.MnistKey, o, c.DataRoot),
+                ImageProbes.DescribeMnist, (o, c) => ImageProbes.ProbeMnist(MnistDataset.MnistKey, o, c))
             .AddDataset<MnistOptions>(MnistDataset.FashionKey,
                 "Fashion-MNIST from idx files (research data fetch fashion-mnist); 1×28×28 padded to 32, 10 classes, scaled to [−1, 1]",
-                (o, c) => MnistDataset.Create(MnistDataset.FashionKey, o, c.DataRoot))
+                (o, c) => MnistDataset.Create(MnistDataset.FashionKey, o, c.DataRoot),
+                ImageProbes.DescribeMnist, (o, c) => ImageProbes.ProbeMnist(MnistDataset.FashionKey, o, c))
             .AddDataset<Cifar10Options>(Cifar10Dataset.Key,
                 "CIFAR-10 binary batches; 3×32×32, 10 classes, random horizontal flip, scaled to [−1, 1]",
-                (o, c) => Cifar10Dataset.Create(o, c.DataRoot))
+                (o, c) => Cifar10Dataset.Create(o, c.DataRoot), ImageProbes.DescribeCifar10)
             .AddDataset<ImageFolderOptions>(ImageFolderDataset.Key,
                 "Every PNG/JPEG under a folder; centre-cropped and resized, optional labels from subfolders, scaled to [−1, 1]",
-                (o, c) => ImageFolderDataset.Create(o, c.DataRoot))
+                (o, c) => ImageFolderDataset.Create(o, c.DataRoot), ImageProbes.DescribeFolder, ImageProbes.ProbeFolder)
             .AddDataset<SyntheticImagesOptions>(SyntheticImages.Key,
                 "Seeded uniform random 8-bit images (count, channels, image_size, num_classes); for benchmarks and tests, no download",
-                (o, _) => SyntheticImages.Create(o));
+                (o, _) => SyntheticImages.Create(o), ImageProbes.DescribeSynthetic);
 
 }

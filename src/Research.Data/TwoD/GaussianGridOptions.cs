@@ -1,3 +1,5 @@
+using Research.Core.Configuration;
+
 namespace Research.Data.TwoD;
 
 /// <summary>
@@ -10,7 +12,7 @@ namespace Research.Data.TwoD;
 /// noise N(0, (1/3)²) per coordinate clipped to [−1, 1], 10,000 points per mode (250,000 in total),
 /// not re-centred. DDGAN (Xiao et al. 2022, arXiv:2112.07804) shows the same data set in figures only.
 /// </remarks>
-public sealed class GaussianGridOptions
+public sealed class GaussianGridOptions : IValidatableOptions
 {
     /// <summary>Bound of the per-coordinate noise clip when <see cref="ClipNoise"/> is on (SIDDM's code: ±1).</summary>
     public const double NoiseClipBound = 1.0;
@@ -44,13 +46,13 @@ public sealed class GaussianGridOptions
     /// </summary>
     public bool Normalize { get; init; } = true;
 
-    /// <summary>Returns one message per invalid value (empty when valid), each naming its snake_case key.</summary>
+    /// <summary>Returns one message per invalid value (empty when valid), each starting with its snake_case key.</summary>
     public IEnumerable<string> Validate()
     {
-        if (NumPerMode < 1) yield return $"num_per_mode must be at least 1 (got {NumPerMode}).";
-        if (!(Sigma > 0) || !double.IsFinite(Sigma)) yield return $"sigma must be positive and finite (got {Sigma}).";
-        if (!(Spacing > 0) || !double.IsFinite(Spacing)) yield return $"spacing must be positive and finite (got {Spacing}).";
-        if (GridSize < 1) yield return $"grid_size must be at least 1 (got {GridSize}).";
-        if (Seed < 0) yield return $"seed must be non-negative (got {Seed}).";
+        if (NumPerMode < 1) yield return $"num_per_mode: must be at least 1 (got {NumPerMode})";
+        if (!(Sigma > 0) || !double.IsFinite(Sigma)) yield return $"sigma: must be positive and finite (got {Sigma})";
+        if (!(Spacing > 0) || !double.IsFinite(Spacing)) yield return $"spacing: must be positive and finite (got {Spacing})";
+        if (GridSize < 1) yield return $"grid_size: must be at least 1 (got {GridSize})";
+        if (Seed < 0) yield return $"seed: must be non-negative (got {Seed})";
     }
 }

@@ -1,3 +1,5 @@
+using Research.Core.Configuration;
+
 namespace Research.Data.TwoD;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace Research.Data.TwoD;
 /// arXiv:1705.07761) and PacGAN (Lin et al. 2018, arXiv:1712.04086), following Metz et al. 2017
 /// (Unrolled GANs, arXiv:1611.02163).
 /// </remarks>
-public sealed class GaussianRingOptions
+public sealed class GaussianRingOptions : IValidatableOptions
 {
     /// <summary>Number of components. Default 8 (VEEGAN / PacGAN 2D ring).</summary>
     public int NumModes { get; init; } = 8;
@@ -32,13 +34,13 @@ public sealed class GaussianRingOptions
     /// </summary>
     public bool Normalize { get; init; } = true;
 
-    /// <summary>Returns one message per invalid value (empty when valid), each naming its snake_case key.</summary>
+    /// <summary>Returns one message per invalid value (empty when valid), each starting with its snake_case key.</summary>
     public IEnumerable<string> Validate()
     {
-        if (NumModes < 1) yield return $"num_modes must be at least 1 (got {NumModes}).";
-        if (!(Radius >= 0) || !double.IsFinite(Radius)) yield return $"radius must be non-negative and finite (got {Radius}).";
-        if (!(Sigma > 0) || !double.IsFinite(Sigma)) yield return $"sigma must be positive and finite (got {Sigma}).";
-        if (NumPerMode < 1) yield return $"num_per_mode must be at least 1 (got {NumPerMode}).";
-        if (Seed < 0) yield return $"seed must be non-negative (got {Seed}).";
+        if (NumModes < 1) yield return $"num_modes: must be at least 1 (got {NumModes})";
+        if (!(Radius >= 0) || !double.IsFinite(Radius)) yield return $"radius: must be non-negative and finite (got {Radius})";
+        if (!(Sigma > 0) || !double.IsFinite(Sigma)) yield return $"sigma: must be positive and finite (got {Sigma})";
+        if (NumPerMode < 1) yield return $"num_per_mode: must be at least 1 (got {NumPerMode})";
+        if (Seed < 0) yield return $"seed: must be non-negative (got {Seed})";
     }
 }

@@ -1,3 +1,5 @@
+using Research.Core.Configuration;
+
 namespace Research.Data.TwoD;
 
 /// <summary>
@@ -11,7 +13,7 @@ namespace Research.Data.TwoD;
 /// (<see cref="PointSet2D.Modes"/> is null); the Fréchet distance and MMD still are. The noise default follows
 /// FFJORD's toy data (Grathwohl et al. 2019, arXiv:1810.01367, <c>lib/toy_data.py</c>: noise 1.0).
 /// </remarks>
-public sealed class SwissRollOptions
+public sealed class SwissRollOptions : IValidatableOptions
 {
     /// <summary>Number of points. Default 100,000 (ours).</summary>
     public int NumSamples { get; init; } = 100_000;
@@ -32,12 +34,12 @@ public sealed class SwissRollOptions
     /// </summary>
     public bool Normalize { get; init; } = true;
 
-    /// <summary>Returns one message per invalid value (empty when valid), each naming its snake_case key.</summary>
+    /// <summary>Returns one message per invalid value (empty when valid), each starting with its snake_case key.</summary>
     public IEnumerable<string> Validate()
     {
-        if (NumSamples < 1) yield return $"num_samples must be at least 1 (got {NumSamples}).";
-        if (!(Noise >= 0) || !double.IsFinite(Noise)) yield return $"noise must be non-negative and finite (got {Noise}).";
-        if (NumSegments < 1) yield return $"num_segments must be at least 1 (got {NumSegments}).";
-        if (Seed < 0) yield return $"seed must be non-negative (got {Seed}).";
+        if (NumSamples < 1) yield return $"num_samples: must be at least 1 (got {NumSamples})";
+        if (!(Noise >= 0) || !double.IsFinite(Noise)) yield return $"noise: must be non-negative and finite (got {Noise})";
+        if (NumSegments < 1) yield return $"num_segments: must be at least 1 (got {NumSegments})";
+        if (Seed < 0) yield return $"seed: must be non-negative (got {Seed})";
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Research.Core.Adversarial;
 using Research.Core.Registry;
 
 namespace Research.Parameterizations.Ddgan;
@@ -11,5 +12,9 @@ public static class DdganRegistration
         services.AddParameterization<DdganOptions>("ddgan",
             "Denoising diffusion GAN: G(x_t, z, t) → x̂₀, posterior step, pair discriminator, R1; NFE = T (arXiv 2112.07804)",
             networks: ["generator", "discriminator"], emaNetworks: ["generator"],
-            (options, context) => new DdganParameterization(options, context));
+            (options, context) => new DdganParameterization(options, context),
+            new FamilyRules<DdganOptions>
+            {
+                Sampling = (o, request, facts) => GanChainSampler.SamplingProblems("ddgan", o.IsAugmentation ? 1 : facts.NumTimesteps, request),
+            });
 }

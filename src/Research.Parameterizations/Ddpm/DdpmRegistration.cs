@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Research.Core.Registry;
+using Research.Core.Sampling;
 
 namespace Research.Parameterizations.Ddpm;
 
@@ -11,5 +12,12 @@ public static class DdpmRegistration
         services.AddParameterization<DdpmOptions>("ddpm-eps",
             "DDPM, ε-prediction with L_simple; ancestral or DDIM sampling on any respacing (arXiv 2006.11239)",
             networks: ["denoiser"], emaNetworks: ["denoiser"],
-            (options, context) => new DdpmParameterization(options, context));
+            (options, context) => new DdpmParameterization(options, context),
+            new FamilyRules<DdpmOptions>
+            {
+                Run = (o, facts) => o.ClassConditional && facts.Data.NumClasses == 0
+                    ? [$"parameterization.options.class_conditional: needs labelled data, but '{facts.DataType}' has no classes"]
+                    : [],
+                Sampling = (o, request, _) => EpsSamplingRules.Check("ddpm-eps", request, o.ClassConditional, hasClassifier: false),
+            });
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Research.Core.Adversarial;
 using Research.Core.Registry;
 
 namespace Research.Parameterizations.Siddm;
@@ -11,5 +12,6 @@ public static class SiddmRegistration
         services.AddParameterization<SiddmOptions>("siddm",
             "Semi-implicit DDM: marginal D(x_{t−1}, t) + auxiliary forward-diffusion KL with a regression head; NFE = T (arXiv 2306.12511)",
             networks: ["generator", "discriminator"], emaNetworks: ["generator"],
-            (options, context) => new SiddmParameterization(options, context));
+            (options, context) => new SiddmParameterization(options, context),
+            new FamilyRules<SiddmOptions> { Sampling = (_, request, facts) => GanChainSampler.SamplingProblems("siddm", facts.NumTimesteps, request) });
 }

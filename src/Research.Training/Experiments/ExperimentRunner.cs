@@ -32,6 +32,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
     public (TrainingSession Session, RunFolder Folder) Train(ResolvedRun run, string? parentFolder = null, string? resumeFrom = null,
         bool evaluateLastStep = false, bool restartWithoutCheckpoint = false)
     {
+        if (resumeFrom is null) DataPreflight.Check([run], registry, settings.DataRoot);
         if (resumeFrom is not null && CheckpointFiles.ResumeSource(Path.Combine(resumeFrom, "checkpoints")) is { } source)
             ValidateCheckpoint(source, run.Options);   // before the run folder's log or any file is touched
         var session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot, run.KeySources);
@@ -249,17 +250,31 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
     }
 
     /// <summary>Trains and evaluates every run of <paramref name="experiment"/>, then writes and prints the table.</summary>
+    /// <remarks>
+    /// Every run's data files (<see cref="DataPreflight"/>) and feature extractor are checked before anything is created; a
+    /// session that still fails to build leaves no empty experiment folder behind.
+    /// </remarks>
     public ResultsTable Run(LoadedExperiment experiment)
     {
+        DataPreflight.Check(experiment.Runs, registry, settings.DataRoot);
         CheckFeatureExtractors(experiment.Runs);
         var first = experiment.Runs[0];
         string baseName = first.Variant is null ? first.Name : first.Name[..^(first.Variant.Length + 1)];
         string parent = RunFolder.NewFolderPath(settings.RunsDir, baseName);
         Directory.CreateDirectory(parent);
         var rows = new List<ResultRow>();
-        foreach (var run in experiment.Runs)
-            rows.AddRange(TrainThen(run, (session, folder) => SampleEvaluator.EvaluateAll(session, folder, run.Variant ?? run.Options.Parameterization.Type),
-                parent));
+        try
+        {
+            foreach (var run in experiment.Runs)
+                rows.AddRange(TrainThen(run, (session, folder) => SampleEvaluator.EvaluateAll(session, folder, run.Variant ?? run.Options.Parameterization.Type),
+                    parent));
+        }
+        catch
+        {
+            // Nothing trained yet (the first session failed to build): leave no empty folder behind.
+            if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any()) Directory.Delete(parent);
+            throw;
+        }
         var table = ComparisonTable.Build(rows);
         table.WriteMarkdown(Path.Combine(parent, "table.md"));
         table.WriteCsv(Path.Combine(parent, "table.csv"));

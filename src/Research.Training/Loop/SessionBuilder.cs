@@ -37,9 +37,28 @@ public static class SessionBuilder
     {
         TorchRuntime.Initialize(o.Deterministic, o.Threads > 0 ? o.Threads : null);
         NetworkInitializer.Check(o.Training.Init, keySources);   // every training.init file checked before anything is built
-        var device = DeviceSpec.Resolve(o.Device);
+        string SourceOf(string key) => keySources?.GetValueOrDefault(key) ?? "resolved configuration";
+        Device device;
+        try
+        {
+            device = DeviceSpec.Resolve(o.Device);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // A CUDA build on a machine without (enough) devices: bad input for this machine, not a crash.
+            throw new ConfigException([new ConfigError(SourceOf("device"), "device", e.Message)]);
+        }
         var family = registry.Get(ComponentKind.Parameterization, o.Parameterization.Type);
-        var data = registry.Create<IDataSource>(ComponentKind.Dataset, o.Data.Type, o.Data.Options!, new DatasetContext(dataRoot, o.Seed));
+        IDataSource data;
+        try
+        {
+            data = registry.Create<IDataSource>(ComponentKind.Dataset, o.Data.Type, o.Data.Options!, new DatasetContext(dataRoot, o.Seed));
+        }
+        catch (ArgumentException e)
+        {
+            // Options the dataset refuses (validation reports them first; this keeps a plugin's own checks from crashing).
+            throw new ConfigException([new ConfigError(SourceOf("data.type"), "data.options", e.Message)]);
+        }
         NoiseSchedule? schedule = null;
         IParameterization? family_ = null;
         ImageEvaluator? images = null;

@@ -73,7 +73,7 @@ public sealed class DocumentCitationTests
         var sibling = Path.GetFileName(_dir) + "-outside";
         Assert.That(Check($"see ../{sibling}/style" + Md, "README" + Md), Has.Count.EqualTo(1), "from the root");
         Assert.That(Check($"see ../../../{sibling}/style" + Md), Has.Count.EqualTo(1), "from a subfolder");
-        Assert.That(Check("see ../shared/docs/style" + Md, "docs/x" + Md), Has.Count.EqualTo(1));
+        Assert.That(Check("see ../" + "shared/docs/style" + Md, "docs/x" + Md), Has.Count.EqualTo(1));
     }
 
     [Test]

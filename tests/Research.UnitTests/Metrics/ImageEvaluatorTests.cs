@@ -186,11 +186,11 @@ public class ImageEvaluatorTests
     }
 
     [Test]
-    public void SessionBuild_FeaturesOnTwoDData_ConfigExceptionNamingTheTypeAndSet()
+    public void Load_FeaturesOnTwoDData_ConfigExceptionNamingTheTypeAndSet()
     {
-        var run = Contracts.TestExperiments.Tiny("ddpm-eps", 0, "evaluation.features.type=cnn", $"evaluation.features.path={_weights}");
+        // Found by validation now (the data's shape is known from its options), before any session exists.
         var ex = Assert.Throws<ConfigException>(() =>
-            SessionBuilder.Build(run.Options, run.ResolvedJson, Contracts.TestExperiments.Registry, Path.GetTempPath(), run.KeySources).Dispose());
+            Contracts.TestExperiments.Tiny("ddpm-eps", 0, "evaluation.features.type=cnn", $"evaluation.features.path={_weights}"));
         var error = ex!.Errors.Single();
         Assert.That((error.Source, error.Path), Is.EqualTo(("--set", "evaluation.features.type")));
         Assert.That(error.Message, Does.Contain("only image data"));

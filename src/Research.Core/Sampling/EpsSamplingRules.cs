@@ -1,0 +1,34 @@
+using Research.Core.Experiments;
+using Research.Core.Parameterizations;
+
+namespace Research.Core.Sampling;
+
+/// <summary>
+/// What a sampling request must and must not ask of an ε-family sampled by <see cref="EpsSampler"/>, checked at
+/// validation so that a run never trains and then fails (or silently ignores a setting) at its first evaluation.
+/// Messages start with the request's key.
+/// </summary>
+public static class EpsSamplingRules
+{
+    /// <summary>The problems of <paramref name="request"/> for an ε-model.</summary>
+    /// <param name="family">The family's key, for messages.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="classConditional">The ε-model takes the class (labels are required).</param>
+    /// <param name="hasClassifier">The family guides with its own classifier (<c>guidance_scale</c> is meaningful; labels name
+    /// its target, and at s = 0 give the unguided baseline of the guided accuracy).</param>
+    public static IEnumerable<string> Check(string family, SamplingOptions request, bool classConditional, bool hasClassifier)
+    {
+        bool hasLabels = request.Labels.Length > 0;
+        if (request.SamplerKind == SamplerKind.Ancestral && request.Eta != 0)
+            yield return $"eta: {request.Eta} does nothing with the ancestral sampler (η belongs to DDIM: set sampler \"ddim\" or remove eta)";
+        if (!hasClassifier && request.GuidanceScale != 0)
+            yield return $"guidance_scale: {family} has no classifier to guide with, so it would do nothing (remove it, or use classifier-guided)";
+        if (classConditional && !hasLabels)
+            yield return "labels: a class-conditional model needs labels in the sampling request ('cycle' or a class index)";
+        else if (hasClassifier && request.GuidanceScale != 0 && !hasLabels)
+            yield return $"labels: guided sampling (guidance_scale {request.GuidanceScale}) needs target labels ('cycle' or a class index)";
+        else if (!classConditional && !hasClassifier && hasLabels)
+            yield return $"labels: this {family} model is not class-conditional, so labels would do nothing " +
+                         "(remove them, or set parameterization.options.class_conditional)";
+    }
+}
