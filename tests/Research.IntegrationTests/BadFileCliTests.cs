@@ -229,43 +229,72 @@ public class BadFileCliTests
         }
     }
 
-    // An I/O fault is one line naming the path and the cause (exit 1); --debug adds the stack trace. /sys refuses new files even
-    // to root, so table.md pointing there is a read-only destination without a mount.
+    // An I/O fault is one line naming the path and the cause (exit 1); --debug adds the stack trace. The run folder is
+    // bind-mounted read-only (tables and samples are replaced atomically, so a symbolic link in their place is replaced,
+    // not written through: a read-only mount is the fault a user meets).
     [TestCase(false)]
     [TestCase(true)]
-    public void Eval_TableOnReadOnlyFileSystem_ExitCode1OneLineNamingPathAndCause_StackTraceOnlyWithDebug(bool debug)
+    public void Eval_ReadOnlyRunFolder_ExitCode1OneLineNamingPathAndCause_StackTraceOnlyWithDebug(bool debug)
     {
         var run = TrainedRun();
-        var target = $"/sys/research-table-{Guid.NewGuid():N}.md";
-        File.CreateSymbolicLink(Path.Combine(run, "table.md"), target);
-        var before = Hashes(run);
-
-        var (exit, _, err) = debug ? Cli.Run("eval", run, "--debug") : Cli.Run("eval", run);
-        TestContext.Out.WriteLine(err);
-        Assert.That(exit, Is.EqualTo(1), err);
-        Assert.That(err, Does.Contain(Path.Combine(run, "table.md")).And.Contain("denied").IgnoreCase);
-        if (debug) Assert.That(err, Does.Contain("   at "), "--debug shows where it happened");
-        else
+        if (!Tool("mount", "--bind", run, run)) Assert.Ignore("cannot bind-mount here (needs root and CAP_SYS_ADMIN)");
+        try
         {
-            NoStackTrace(err);
-            Assert.That(err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("error:", StringComparison.Ordinal)), Is.EqualTo(1));
+            Assert.That(Tool("mount", "-o", "remount,bind,ro", run), Is.True, "remount read-only");
+            var before = Hashes(run);
+
+            var (exit, _, err) = debug ? Cli.Run("eval", run, "--debug") : Cli.Run("eval", run);
+            TestContext.Out.WriteLine(err);
+            Assert.That(exit, Is.EqualTo(1), err);
+            Assert.That(err, Does.Contain(run).And.Contain("Read-only").IgnoreCase);
+            if (debug) Assert.That(err, Does.Contain("   at "), "--debug shows where it happened");
+            else
+            {
+                NoStackTrace(err);
+                Assert.That(err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("error:", StringComparison.Ordinal)), Is.EqualTo(1));
+            }
+            Assert.That(Hashes(run), Is.EqualTo(before));
         }
-        Assert.That(Hashes(run), Is.EqualTo(before));
+        finally
+        {
+            Tool("umount", run);
+        }
     }
 
     [Test]
-    public void Eval_TableOnFullDisk_ExitCode1OneLineNamingPathAndCause()
+    public void Eval_FullDisk_ExitCode1OneLineNamingPathAndCause()
     {
-        if (!File.Exists("/dev/full")) Assert.Ignore("no /dev/full on this system");
-        var run = TrainedRun();
-        File.CreateSymbolicLink(Path.Combine(run, "table.md"), "/dev/full");
+        var mount = Path.Combine(_dir, "tiny");
+        Directory.CreateDirectory(mount);
+        if (!Tool("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount)) Assert.Ignore("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)");
+        try
+        {
+            var run = TrainedRun(Path.Combine(mount, "runs"));
+            using (var filler = new FileStream(Path.Combine(mount, "filler"), FileMode.Create))
+            {
+                var block = new byte[4096];
+                try
+                {
+                    while (true) filler.Write(block);
+                }
+                catch (IOException)
+                {
+                }
+            }
+            var before = Hashes(run);
 
-        var (exit, _, err) = Cli.Run("eval", run);
-        TestContext.Out.WriteLine(err);
-        Assert.That(exit, Is.EqualTo(1), err);
-        Assert.That(err, Does.Contain("table.md").Or.Contain("/dev/full"));
-        Assert.That(err, Does.Contain("space").IgnoreCase);
-        NoStackTrace(err);
+            var (exit, _, err) = Cli.Run("eval", run);
+            TestContext.Out.WriteLine(err);
+            Assert.That(exit, Is.EqualTo(1), err);
+            Assert.That(err, Does.Contain(run).And.Contain("space").IgnoreCase);
+            NoStackTrace(err);
+            Assert.That(Hashes(run), Is.EqualTo(before), "the checkpoints stay as they were");
+            Assert.That(Directory.GetFiles(run, "*.tmp", SearchOption.AllDirectories), Is.Empty, "a failed write must not leave its temporary file");
+        }
+        finally
+        {
+            Tool("umount", mount);
+        }
     }
 
     // No managed frames ("   at Namespace.Type.Method") and no native libtorch frames ("frame #0").
