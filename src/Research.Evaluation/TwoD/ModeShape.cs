@@ -21,8 +21,8 @@ namespace Research.Evaluation.TwoD;
 /// Covariance error (ours): for each mode k with at least <see cref="MinSamplesPerMode"/> on-mode samples,
 /// eₖ = ‖Σ̂ₖ − Σₖ‖_F / σ², Σ̂ₖ the unbiased covariance (divisor m − 1) of its on-mode samples and Σₖ the same statistic
 /// of the real points on mode k under the same 3σ rule (so truncation and the grid's noise clipping cancel; ≈ 0.95σ²I).
-/// Reported: the mean over those modes and the maximum. Modes with fewer samples are left out (modes covered and the
-/// reverse KL report them); with none left both are NaN. Noise floor of a faithful sampler with m samples per mode:
+/// Reported: the mean over all K modes and the maximum. A mode with fewer samples counts as fully collapsed (Σ̂ₖ = 0,
+/// eₖ = ‖Σₖ‖_F/σ² ≈ 1.34): no spread was produced there, and the metric stays finite for any sampler. Noise floor of a faithful sampler with m samples per mode:
 /// E eₖ² ≈ 6/(m − 1) for a Gaussian mode. All in float64.
 /// </para>
 /// </remarks>
@@ -63,18 +63,17 @@ public static class ModeShape
         var errors = new List<double>();
         for (var j = 0; j < k; j++)
         {
-            if (samples.Count[j] < MinSamplesPerMode) continue;
             // A real mode too sparse for a covariance falls back to the component's own σ²I.
             var target = real.Count[j] >= MinSamplesPerMode ? real.Cov[j] : [sigma2, 0.0, sigma2];
-            var s = samples.Cov[j];
+            var s = samples.Count[j] >= MinSamplesPerMode ? samples.Cov[j] : [0.0, 0.0, 0.0];
             double dxx = s[0] - target[0], dxy = s[1] - target[1], dyy = s[2] - target[2];
             errors.Add(Math.Sqrt(dxx * dxx + 2 * dxy * dxy + dyy * dyy) / sigma2);
         }
         return new ModeShapeResult(
             ReverseKl: Math.Max(0.0, kl),
-            CovarianceError: errors.Count == 0 ? double.NaN : errors.Average(),
-            CovarianceErrorMax: errors.Count == 0 ? double.NaN : errors.Max(),
-            ModesWithCovariance: errors.Count,
+            CovarianceError: errors.Average(),
+            CovarianceErrorMax: errors.Max(),
+            ModesWithCovariance: samples.Count.Count(c => c >= MinSamplesPerMode),
             OnModeCount: onMode);
     }
 

@@ -97,13 +97,26 @@ public class InsideModeMetricsTests
     }
 
     [Test]
-    public void ReverseKl_OneModeHoldsEverything_IsLnK()
+    public void OneModeHoldsEverything_ReverseKlIsLnK_AndEmptyModesCountAsCollapsed()
     {
         using var points = full(100, 2, 10.0, dtype: float64);
         var s = ModeShape.Compute(points, real.Points, real.Modes!);
         Assert.That(s.ReverseKl, Is.EqualTo(Math.Log(25)).Within(1e-12));
         Assert.That(s.ModesWithCovariance, Is.EqualTo(1));
-        Assert.That(s.CovarianceError, Is.EqualTo(s.CovarianceErrorMax));
+        Assert.That(s.OnModeCount, Is.EqualTo(100));
+        // Every mode (the point mass and the 24 empty ones) has Σ̂ = 0: eₖ = ‖Σₖ‖_F/σ² ≈ 0.95·√2 each.
+        Assert.That(s.CovarianceError, Is.EqualTo(1.34).Within(0.05));
+        Assert.That(s.CovarianceErrorMax, Is.LessThan(1.5));
+    }
+
+    [Test]
+    public void NoSampleOnAnyMode_ReverseKlIsLnK_AndEverythingCountsAsCollapsed()
+    {
+        using var points = full(10, 2, 2.5, dtype: float64);                                     // between four modes, > 3σ from each
+        var s = ModeShape.Compute(points, real.Points, real.Modes!);
+        Assert.That(s.OnModeCount, Is.Zero);
+        Assert.That(s.ReverseKl, Is.EqualTo(Math.Log(25)).Within(1e-12));
+        Assert.That(s.CovarianceError, Is.EqualTo(1.34).Within(0.05));
     }
 
     [Test]
