@@ -22,7 +22,6 @@ public class InsideModeMetricsTests
         real = GaussianGrid.Create(new GaussianGridOptions { NumPerMode = 2_000, Seed = 1 });
         using var fresh = GaussianGrid.Create(new GaussianGridOptions { NumPerMode = PerMode, Seed = 2 });
         baseline = Evaluate(fresh.Points);
-        TestContext.Out.WriteLine($"real: {Describe(baseline)}");
     }
 
     [OneTimeTearDown]
@@ -32,6 +31,7 @@ public class InsideModeMetricsTests
     public void RealData_ScoresNearZeroOnAll()
     {
         var s = baseline.ModeShape!;
+        TestContext.Out.WriteLine($"real: {Describe(baseline)}");
         Assert.That(s.ReverseKl, Is.LessThan(0.005));              // E ≈ (K − 1)/(2n) = 0.0012
         Assert.That(s.CovarianceError, Is.LessThan(0.25));         // E eₖ ≈ √(6/399) = 0.12 per mode
         Assert.That(s.CovarianceErrorMax, Is.LessThan(0.4));       // largest of 25 such errors
@@ -134,6 +134,19 @@ public class InsideModeMetricsTests
         using var tx = tensor(x.SelectMany(r => r).ToArray(), [3, 2], dtype: float64);
         using var ty = tensor(y.SelectMany(r => r).ToArray(), [2, 2], dtype: float64);
         Assert.That(GaussianMmd.Unbiased(tx, ty, h), Is.EqualTo(expected).Within(1e-12));
+    }
+
+    [Test]
+    public void GaussianMmd_CellCutoff_MatchesTheFullGramMatrix()
+    {
+        // Points spread over many cells, on both sides of 0, so the binning must find every close pair.
+        using var g = new Generator(3);
+        using var x = rand([300, 2], dtype: float64, generator: g) * 12 - 6;
+        using var y = rand([200, 2], dtype: float64, generator: g) * 12 - 5;
+        const double h = 0.4;
+        double Sum(Tensor a, Tensor b) { using var k = (cdist(a, b).square() / (-2 * h * h)).exp(); return k.sum().item<double>(); }
+        var expected = (Sum(x, x) - 300) / (300.0 * 299) + (Sum(y, y) - 200) / (200.0 * 199) - 2 * Sum(x, y) / (300.0 * 200);
+        Assert.That(GaussianMmd.Unbiased(x, y, h), Is.EqualTo(expected).Within(1e-12));
     }
 
     [Test]
