@@ -58,9 +58,19 @@ public static class MetricKeys
     /// <summary>Which data a family's diagnostics were measured on (e.g. "test split").</summary>
     public const string DiagnosticsData = "diagnostics_data";
 
+    /// <summary>2-D: reverse KL (nats) of the on-mode sample histogram from uniform (DDGAN's StackedMNIST protocol).</summary>
+    public const string ModeKl = "mode_kl";
+    /// <summary>2-D: mean over modes of ‖Σ̂ₖ − Σₖ‖_F / σ² (within-mode covariance error).</summary>
+    public const string CovError = "cov_error";
+    /// <summary>2-D: the largest per-mode covariance error.</summary>
+    public const string CovErrorMax = "cov_error_max";
+    /// <summary>2-D: unbiased Gaussian-kernel MMD² (bandwidth: the mode σ).</summary>
+    public const string GaussMmd2 = "gauss_mmd2";
+    /// <summary>2-D: sliced Wasserstein-1 distance, data-space units.</summary>
+    public const string SlicedW1 = "sliced_w1";
     /// <summary>2-D: Fréchet distance on raw coordinates (SIDDM's "FID").</summary>
     public const string Frechet2D = "frechet";
-    /// <summary>2-D: unbiased MMD².</summary>
+    /// <summary>2-D: unbiased MMD², polynomial kernel (SIDDM's protocol).</summary>
     public const string Mmd2 = "mmd2";
     /// <summary>2-D: modes covered.</summary>
     public const string ModesCovered = "modes_covered";

@@ -23,7 +23,7 @@ public static class ComparisonTable
         if (anyTwoD)
         {
             columns.AddRange([
-                TableColumn.Number("modes covered"), TableColumn.Number("high-quality %", "0.0"),
+                TableColumn.Number("modes covered"), TableColumn.Number("high-quality %", "0.0"), .. InsideModeColumns,
                 TableColumn.Number("Fréchet distance", "0.0000"), TableColumn.Number("MMD²", "0.00000"),
             ]);
             if (anyTwoDGuided) columns.Add(TableColumn.Number("in requested mode %", "0.0"));
@@ -46,7 +46,8 @@ public static class ComparisonTable
             if (anyTwoD)
             {
                 string modes = m.TryGetValue(MetricKeys.ModesCovered, out var mc) ? $"{mc}/{m[MetricKeys.NumModes]}" : "n/a";
-                cells.AddRange([modes, m.GetValueOrDefault(MetricKeys.HighQualityPct), m.GetValueOrDefault(MetricKeys.Frechet2D),
+                cells.AddRange([modes, m.GetValueOrDefault(MetricKeys.HighQualityPct), .. InsideModeKeys.Select(k => m.GetValueOrDefault(k)),
+                    m.GetValueOrDefault(MetricKeys.Frechet2D),
                     m.GetValueOrDefault(MetricKeys.Mmd2)]);
                 if (anyTwoDGuided) cells.Add(IsImageRow(r) ? null : m.GetValueOrDefault(MetricKeys.GuidedAccuracyPct));
             }
@@ -62,6 +63,8 @@ public static class ComparisonTable
         }
         foreach (var note in rows.Select(r => r.Metrics.GetValueOrDefault(MetricKeys.ModeFootnote) as string).Where(n => n != null).Distinct())
             table.AddFootnote("Mode metrics — " + note);
+        if (anyTwoD && rows.Any(r => !IsImageRow(r)))
+            table.AddFootnote(InsideModeFootnote);
         if (anyTwoD && rows.Any(r => !IsImageRow(r)))
             table.AddFootnote("Fréchet distance: on raw 2-D coordinates (SIDDM's \"FID\"); MMD²: unbiased, kernel (⟨x,y⟩/2+1)², standardised by the real data (docs/methods.md §7.5).");
         if (anyTwoDGuided)
@@ -87,6 +90,18 @@ public static class ComparisonTable
             .Where(p => p.Keys.Count > 0)
             .Select(p => $"{p.Row.Method} / {p.Row.Sampling} ({string.Join(", ", p.Keys)})")
             .ToList();
+
+    // 2-D metrics that see inside modes (docs/methods.md §7.5), before the whole-mixture Fréchet distance and MMD².
+    private static readonly string[] InsideModeKeys = [MetricKeys.ModeKl, MetricKeys.CovError, MetricKeys.CovErrorMax, MetricKeys.GaussMmd2, MetricKeys.SlicedW1];
+    private static readonly TableColumn[] InsideModeColumns =
+    [
+        TableColumn.Number("mode KL", "0.0000"), TableColumn.Number("cov error", "0.000"), TableColumn.Number("cov error max", "0.000"),
+        TableColumn.Number("Gaussian MMD²", "0.00000"), TableColumn.Number("sliced W1", "0.0000"),
+    ];
+    private const string InsideModeFootnote =
+        "mode KL: KL(q‖uniform) of the on-mode sample counts (within 3σ of the nearest mean; DDGAN's StackedMNIST protocol); " +
+        "cov error: ‖Σ̂ₖ − Σₖ‖_F/σ² per mode with ≥ 3 samples, mean and max over modes; Gaussian MMD²: unbiased, bandwidth σ; " +
+        "sliced W1: 128 directions; both against a fresh real subset of the same size (docs/methods.md §7.5).";
 
     // Image rows always name their extractor ("none" without one); 2-D rows never do.
     private static bool IsImageRow(ResultRow r) => r.Metrics.ContainsKey(MetricKeys.FeatureExtractor);

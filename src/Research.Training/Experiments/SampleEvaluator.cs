@@ -170,6 +170,14 @@ public static class SampleEvaluator
             metrics[MetricKeys.HighQualityPct] = Math.Round(100 * mc.HighQualityFraction, 3);
             metrics[MetricKeys.ModeFootnote] = mc.Describe();
         }
+        if (m.ModeShape is { } shape)
+        {
+            metrics[MetricKeys.ModeKl] = shape.ReverseKl;
+            metrics[MetricKeys.CovError] = shape.CovarianceError;
+            metrics[MetricKeys.CovErrorMax] = shape.CovarianceErrorMax;
+        }
+        if (double.IsFinite(m.GaussianMmd2)) metrics[MetricKeys.GaussMmd2] = m.GaussianMmd2;
+        if (double.IsFinite(m.SlicedWasserstein1)) metrics[MetricKeys.SlicedW1] = m.SlicedWasserstein1;
         metrics[MetricKeys.Frechet2D] = m.FrechetDistance;
         metrics[MetricKeys.Mmd2] = m.Mmd2;
         metrics[MetricKeys.NumSamples] = m.SampleCount;

@@ -63,7 +63,11 @@ public static class SweepTable
         return $"{Num(mean)} ± {Num(sd)}";
     }
 
-    private static string Num(double v) => double.IsFinite(v) ? Math.Round(v, 4).ToString("0.####", CultureInfo.InvariantCulture) : "nan";
+    // Small metrics (MMD², mode KL) keep three significant digits instead of rounding to 0.
+    private static string Num(double v) =>
+        !double.IsFinite(v) ? "nan"
+        : v != 0 && Math.Abs(v) < 1e-3 ? v.ToString("0.##E+0", CultureInfo.InvariantCulture)
+        : Math.Round(v, 4).ToString("0.####", CultureInfo.InvariantCulture);
 
     private static string Csv(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 }

@@ -34,6 +34,25 @@ public class ComparisonTableTests
     }
 
     [Test]
+    public void Build_TwoDRowsWithInsideModeMetrics_ShowsThemBeforeTheWholeMixtureMetrics()
+    {
+        var row = new ResultRow("ddpm", "all", 4, 3.0, new Dictionary<string, object>(TwoD().Metrics)
+        {
+            [MetricKeys.ModeKl] = 0.134, [MetricKeys.CovError] = 1.25, [MetricKeys.CovErrorMax] = 1.4,
+            [MetricKeys.GaussMmd2] = 0.00432, [MetricKeys.SlicedW1] = 0.147,
+        });
+        var table = ComparisonTable.Build([row, TwoD()]);
+        var names = table.Columns.Select(c => c.Name).ToList();
+        Assert.That(names.Skip(3).Take(9), Is.EqualTo(new[]
+        {
+            "modes covered", "high-quality %", "mode KL", "cov error", "cov error max", "Gaussian MMD²", "sliced W1", "Fréchet distance", "MMD²",
+        }));
+        Assert.That(table.Rows[0].Skip(5).Take(5), Is.EqualTo(new[] { "0.1340", "1.250", "1.400", "0.00432", "0.1470" }));
+        Assert.That(table.Rows[1].Skip(5).Take(5), Is.All.Empty);                  // old results stay readable
+        Assert.That(table.Footnotes, Has.Some.Contains("mode KL: KL(q‖uniform)"));
+    }
+
+    [Test]
     public void Build_TwoDRowsWithoutLabels_NoRequestedModeColumnThatNoRowCouldFill()
     {
         var names = ComparisonTable.Build([TwoD()]).Columns.Select(c => c.Name).ToList();

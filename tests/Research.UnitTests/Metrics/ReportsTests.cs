@@ -1,3 +1,4 @@
+using Research.Evaluation.Metrics;
 using Research.Evaluation.Reports;
 
 namespace Research.UnitTests.Metrics;
@@ -110,6 +111,24 @@ public class ReportsTests
         }));
         Assert.That(table.Rows[1], Is.EqualTo(new[] { "ddgan-t1", "1", "0.4100", "0.04100", "19/25", "90.0", "6.0" }));
         Assert.That(table.Footnotes, Has.Some.Contains("σ = 1/3"));
+    }
+
+    [Test]
+    public void Build_Ablation_PutsInsideModeMetricsBeforeTheWholeMixtureOnes()
+    {
+        var line = SyntheticRuns.TwoD("ddgan-t2", "T=2", 2, 12.5, 0.031, 25);
+        line[MetricKeys.ModeKl] = 0.0012;
+        line[MetricKeys.CovError] = 0.15;
+        line[MetricKeys.CovErrorMax] = 0.3;
+        line[MetricKeys.GaussMmd2] = 0.00002;
+        line[MetricKeys.SlicedW1] = 0.07;
+        SyntheticRuns.Create(_root, "a", line);
+        var table = PaperTables.Build(TableLayout.Ablation, RunResultsReader.ReadAll([_root]));
+        Assert.That(table.Columns.Select(c => c.Name).Skip(2).Take(7), Is.EqualTo(new[]
+        {
+            "Mode KL ↓", "Cov. error ↓", "Cov. error max ↓", "Gaussian MMD² ↓", "Sliced W1 ↓", "Fréchet (2-D) ↓", "MMD² ↓",
+        }));
+        Assert.That(table.Rows[0].Skip(2).Take(5), Is.EqualTo(new[] { "0.0012", "0.150", "0.300", "0.00002", "0.0700" }));
     }
 
     [Test]
