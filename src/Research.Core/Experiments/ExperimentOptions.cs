@@ -92,6 +92,10 @@ public sealed class ExperimentOptions : IValidatableOptions
             catch (ArgumentException e) { problem = e.Message; }
             if (problem != null) yield return $"sampling[{i}].steps: '{steps}' cannot respace T={Schedule.NumTimesteps}: {problem}";
         }
+        if (Evaluation.Features.Enabled && Evaluation.ReferenceSplit == ReferenceSplit.Train
+            && Evaluation.ReferenceImages >= 4 && Evaluation.ReferenceImages <= Evaluation.PrecisionRecallK)   // below 4: the range error
+            yield return $"evaluation.reference_images: {Evaluation.ReferenceImages} reference images are too few for precision/recall with " +
+                         $"k = {Evaluation.PrecisionRecallK} (at least {Evaluation.PrecisionRecallK + 1})";
         if (Evaluation.Features.Enabled)
             for (int i = 0; i < Sampling.Count; i++)
                 if (Sampling[i].NumSamples <= Evaluation.PrecisionRecallK)

@@ -68,7 +68,7 @@ public class TableColumnsFilledTests
     ];
 
     // DDPM and classifier guidance on tiny MNIST with a feature CNN that has a classifier head: FID, KID, precision,
-    // recall, IS and the guided accuracy.
+    // recall, IS, the guided accuracy and the judge's metrics (test-split reference, real-data row).
     private static string ImageExperiment(string features) => $$"""
         {
           "name": "columns-images", "device": "cpu",
@@ -79,7 +79,8 @@ public class TableColumnsFilledTests
           "parameterization": { "type": "ddpm-eps" },
           "training": { "steps": 2, "batch_size": 4, "log_every": 1, "checkpoint_every": 2 },
           "sampling": [ { "label": "ddim 2", "steps": "ddim2", "sampler": "ddim", "num_samples": 10 } ],
-          "evaluation": { "features": { "type": "cnn", "path": "{{features.Replace("\\", "/")}}" }, "reference_images": 10, "inception_score": true },
+          "evaluation": { "features": { "type": "cnn", "path": "{{features.Replace("\\", "/")}}" }, "reference_images": 10, "inception_score": true,
+                          "reference_split": "test", "precision_recall_k": 5, "recognisable_threshold": 0.1, "real_data_row": true },
           "variants": [
             { "name": "ddpm", "set": {} },
             { "name": "guided", "set": { "parameterization": { "type": "classifier-guided", "options": { "accuracy_at": [0.5] } },
