@@ -68,7 +68,8 @@ public class TableColumnsFilledTests
     ];
 
     // DDPM and classifier guidance on tiny MNIST with a feature CNN that has a classifier head: FID, KID, precision,
-    // recall, IS, the guided accuracy and the judge's metrics (test-split reference, real-data row).
+    // recall, IS, the guided accuracy and the judge's metrics (test-split reference, real-data row; 20 guided samples
+    // cycling over 10 classes, so each class has the 2 samples its diversity needs).
     private static string ImageExperiment(string features) => $$"""
         {
           "name": "columns-images", "device": "cpu",
@@ -84,7 +85,7 @@ public class TableColumnsFilledTests
           "variants": [
             { "name": "ddpm", "set": {} },
             { "name": "guided", "set": { "parameterization": { "type": "classifier-guided", "options": { "accuracy_at": [0.5] } },
-              "sampling": [ { "label": "s=1", "steps": "ddim2", "sampler": "ddim", "labels": "cycle", "guidance_scale": 1, "num_samples": 10 } ] } }
+              "sampling": [ { "label": "s=1", "steps": "ddim2", "sampler": "ddim", "labels": "cycle", "guidance_scale": 1, "num_samples": 20 } ] } }
           ]
         }
         """;
