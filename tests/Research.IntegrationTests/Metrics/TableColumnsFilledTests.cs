@@ -96,6 +96,8 @@ public class TableColumnsFilledTests
     {
         var (header, rows) = Csv.Read(Path.Combine(kind == "2-D" ? _twoD : _images, "table.csv"));
         AssertEveryColumnFilled(header, rows, $"{kind} comparison table");
+        if (kind == "images")   // evaluation.real_data_row: one real-data row per variant, scored like samples
+            Assert.That(rows.Where(r => r[0] == "real-data").Select(r => r[header.IndexOf("recognisable %")]).ToList(), Has.Count.EqualTo(2).And.All.Not.Empty);
     }
 
     [TestCase("trilemma", "2-D")]
