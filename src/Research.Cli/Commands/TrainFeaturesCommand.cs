@@ -5,6 +5,7 @@ using Research.Core.Registry;
 using Research.Core.Runtime;
 using Research.Data.Images;
 using Research.Evaluation.Features;
+using Research.Evaluation.Metrics;
 using TorchSharp;
 
 namespace Research.Cli.Commands;
@@ -98,6 +99,12 @@ public static class TrainFeaturesCommand
                 metadata["test_accuracy"] = testAccuracy.ToString("R", CultureInfo.InvariantCulture);
                 metadata["test_images"] = heldOut.Count.ToString(CultureInfo.InvariantCulture);
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Held-out accuracy on all {heldOut.Count:N0} images of the test split: {testAccuracy:P2}"));
+                // The judge's recognisable threshold τ, fixed once here: the confidence 90 % of the real test images reach.
+                using var probabilities = FeatureCnnTrainer.ProbabilitiesOnAll(extractor.Network, heldOut.Pixels, training.BatchSize);
+                double tau = JudgeMetrics.ThresholdFor(probabilities);
+                metadata[CnnFeatureExtractor.ThresholdKey] = tau.ToString("R", CultureInfo.InvariantCulture);
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Recognisable threshold τ = {tau:R}: {JudgeMetrics.RecognisablePercent(probabilities, tau):F2} % of the test images reach it"));
             }
             extractor.Save(path, metadata);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -140,6 +147,12 @@ public static class TrainFeaturesCommand
         double accuracy = FeatureCnnTrainer.AccuracyOnAll(extractor.Network, test.Pixels, labels, batchSize);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{Path.GetFullPath(path)} ('{extractor.Name}'): accuracy on all {test.Count:N0} images of the {key} test split ({test.SampleShape[^1]}×{test.SampleShape[^1]}) {accuracy:P2}"));
+        if (extractor.RecognisableThreshold is { } tau)
+        {
+            using var probabilities = FeatureCnnTrainer.ProbabilitiesOnAll(extractor.Network, test.Pixels, batchSize);
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Recognisable threshold τ = {tau:R} (stored): {JudgeMetrics.RecognisablePercent(probabilities, tau):F2} % of the test images reach it; class KL from uniform {JudgeMetrics.ClassKl(probabilities):F4} nats"));
+        }
         return ExitCodes.Ok;
     }
 

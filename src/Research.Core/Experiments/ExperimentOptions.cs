@@ -92,11 +92,15 @@ public sealed class ExperimentOptions : IValidatableOptions
             catch (ArgumentException e) { problem = e.Message; }
             if (problem != null) yield return $"sampling[{i}].steps: '{steps}' cannot respace T={Schedule.NumTimesteps}: {problem}";
         }
+        if (Evaluation.Features.Enabled && Evaluation.ReferenceSplit == ReferenceSplit.Train
+            && Evaluation.ReferenceImages >= 4 && Evaluation.ReferenceImages <= Evaluation.PrecisionRecallK)   // below 4: the range error
+            yield return $"evaluation.reference_images: {Evaluation.ReferenceImages} reference images are too few for precision/recall with " +
+                         $"k = {Evaluation.PrecisionRecallK} (at least {Evaluation.PrecisionRecallK + 1})";
         if (Evaluation.Features.Enabled)
             for (int i = 0; i < Sampling.Count; i++)
-                if (Sampling[i].NumSamples < 4)
+                if (Sampling[i].NumSamples <= Evaluation.PrecisionRecallK)
                     yield return $"sampling[{i}].num_samples: {Sampling[i].NumSamples} samples cannot be scored with evaluation.features " +
-                                 "(precision/recall with k = 3 needs at least 4)";
+                                 $"(precision/recall with k = {Evaluation.PrecisionRecallK} needs at least {Evaluation.PrecisionRecallK + 1})";
         // Rows are labelled by DisplayLabel: two unlabelled requests clash only when they describe the same row.
         var dup = Sampling.GroupBy(s => s.DisplayLabel).FirstOrDefault(g => g.Count() > 1);
         if (dup != null) yield return $"sampling: label '{dup.Key}' is used twice";

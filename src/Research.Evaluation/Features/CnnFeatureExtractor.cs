@@ -14,6 +14,9 @@ public sealed class CnnFeatureExtractor : IFeatureExtractor
     /// <summary>Architecture and preprocessing version; part of the identity hash.</summary>
     public const string Version = "feature-cnn/1";
 
+    /// <summary>Metadata key of <see cref="RecognisableThreshold"/>.</summary>
+    public const string ThresholdKey = "recognisable_threshold";
+
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private readonly FeatureCnn _network;
     private readonly Device _device;
@@ -35,6 +38,12 @@ public sealed class CnnFeatureExtractor : IFeatureExtractor
     /// trained on 32×32 padded digits misreads 28×28 ones (measured: 97.6 % vs 74.9 % held-out accuracy), so runs check it.
     /// </summary>
     public int? TrainedImageSize { get; init; }
+
+    /// <summary>
+    /// The judge's recognisable threshold τ (metadata <c>recognisable_threshold</c>): the confidence that 90 % of the real
+    /// test images reach, fixed once when <c>research train-features</c> wrote the file; null for files without it.
+    /// </summary>
+    public double? RecognisableThreshold { get; init; }
 
     /// <summary>Registry key of the data set the classifier was trained on.</summary>
     public string DatasetKey { get; }
@@ -93,6 +102,7 @@ public sealed class CnnFeatureExtractor : IFeatureExtractor
             ["options"] = JsonSerializer.Serialize(_network.Options, Json),
         };
         if (TrainedImageSize is { } size) metadata["image_size"] = size.ToString(CultureInfo.InvariantCulture);
+        if (RecognisableThreshold is { } tau) metadata[ThresholdKey] = tau.ToString("R", CultureInfo.InvariantCulture);
         if (extra is not null)
             foreach (var (k, v) in extra) metadata[k] = v;
         SafeTensorsWeights.Save(_network, path, metadata);
@@ -121,7 +131,8 @@ public sealed class CnnFeatureExtractor : IFeatureExtractor
         {
             SafeTensorsWeights.Load(network, path);
             int? size = int.TryParse(metadata.GetValueOrDefault("image_size"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
-            return new CnnFeatureExtractor(network, metadata.GetValueOrDefault("dataset", "unknown"), device) { TrainedImageSize = size };
+            double? tau = double.TryParse(metadata.GetValueOrDefault(ThresholdKey), NumberStyles.Float, CultureInfo.InvariantCulture, out var t) && t is > 0 and < 1 ? t : null;
+            return new CnnFeatureExtractor(network, metadata.GetValueOrDefault("dataset", "unknown"), device) { TrainedImageSize = size, RecognisableThreshold = tau };
         }
         catch
         {

@@ -81,6 +81,33 @@ public static class FeatureCnnTrainer
         return (double)correct / n;
     }
 
+    /// <summary>
+    /// Softmax probabilities <c>[N, K]</c> (float32, CPU) of every image of <paramref name="pixels"/> (uint8 <c>[N, C, H, W]</c>,
+    /// as stored), mapped to model space as <see cref="AccuracyOnAll"/> does: what the judge's threshold τ is fixed from.
+    /// </summary>
+    public static Tensor ProbabilitiesOnAll(FeatureCnn network, Tensor pixels, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(pixels);
+        network.eval();
+        using var noGrad = no_grad();
+        var parts = new List<Tensor>();
+        try
+        {
+            for (long start = 0; start < pixels.shape[0]; start += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                var x = pixels.narrow(0, start, Math.Min(batchSize, pixels.shape[0] - start)).to_type(float32) / 127.5 - 1.0;
+                parts.Add(network.call(x).softmax(1).to(float32, CPU).MoveToOuterDisposeScope());
+            }
+            return cat(parts, 0);
+        }
+        finally
+        {
+            foreach (var p in parts) p.Dispose();
+        }
+    }
+
     /// <summary>Fraction of <paramref name="count"/> drawn images classified correctly (NaN when count is 0).</summary>
     public static double Accuracy(FeatureCnn network, IDataSource data, int count, int batchSize, Generator generator)
     {

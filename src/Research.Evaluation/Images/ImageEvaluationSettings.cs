@@ -10,5 +10,7 @@ namespace Research.Evaluation.Images;
 /// <param name="BatchSize">Images per extractor call.</param>
 /// <param name="InceptionScore">Also compute the Inception Score (needs an extractor with class logits).</param>
 /// <param name="CacheRoot">Folder of the <see cref="Metrics.StatisticsCache"/>.</param>
+/// <param name="PrecisionRecallK">Neighbours k of improved precision and recall (default 3).</param>
+/// <param name="RecognisableThreshold">The judge's confidence threshold τ ∈ (0, 1), or null for no recognisable %.</param>
 public sealed record ImageEvaluationSettings(string DatasetKey, string DatasetIdentity, int ReferenceImages, int BatchSize,
-    bool InceptionScore, string CacheRoot);
+    bool InceptionScore, string CacheRoot, int PrecisionRecallK = Metrics.PrecisionRecall.DefaultK, double? RecognisableThreshold = null);

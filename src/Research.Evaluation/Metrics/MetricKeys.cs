@@ -43,6 +43,16 @@ public static class MetricKeys
     /// classifier head (images) or by the nearest mode (2-D).
     /// </summary>
     public const string GuidedAccuracyPct = "guided_accuracy_pct";
+    /// <summary>Neighbours k of precision/recall, written only when not 3.</summary>
+    public const string PrecisionRecallK = "precision_recall_k";
+    /// <summary>Judge: percentage (0–100) of samples classified with confidence ≥ τ.</summary>
+    public const string RecognisablePct = "recognisable_pct";
+    /// <summary>Judge: the confidence threshold τ behind <see cref="RecognisablePct"/>.</summary>
+    public const string RecognisableThreshold = "recognisable_threshold";
+    /// <summary>Judge: KL divergence (nats) of the predicted-class histogram from uniform.</summary>
+    public const string ClassKl = "class_kl";
+    /// <summary>Judge: mean pairwise feature distance within each requested class, averaged over classes.</summary>
+    public const string IntraClassDiversity = "intra_class_diversity";
     /// <summary>Peak resident memory in MiB during sampling.</summary>
     public const string PeakRssMiB = "peak_rss_mib";
     /// <summary>Name of the feature extractor behind fid/is/kid/precision/recall.</summary>

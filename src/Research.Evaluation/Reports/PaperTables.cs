@@ -23,11 +23,13 @@ public static class PaperTables
         (MetricKeys.Frechet2D, "Fréchet (2-D) ↓", "0.0000"), (MetricKeys.Mmd2, "MMD² ↓", "0.00000"),
         (MetricKeys.ModesCovered, "Modes covered ↑", "0"), (MetricKeys.HighQualityPct, "High-quality % ↑", "0.0"),
         (MetricKeys.PeakRssMiB, "Peak RSS (MiB)", "0"),
+        (MetricKeys.RecognisablePct, "Recognisable % ↑", "0.0"), (MetricKeys.ClassKl, "Class KL ↓", "0.000"), (MetricKeys.IntraClassDiversity, "Diversity ↑", "0.000"),
     ];
 
     /// <summary>Keys never shown as ablation columns (folded into other cells or bookkeeping).</summary>
     private static readonly HashSet<string> Hidden =
-        [MetricKeys.NumModes, MetricKeys.NumSamples, MetricKeys.ReferenceImages, MetricKeys.KidSubsetSize];
+        [MetricKeys.NumModes, MetricKeys.NumSamples, MetricKeys.ReferenceImages, MetricKeys.KidSubsetSize,
+         MetricKeys.RecognisableThreshold, MetricKeys.PrecisionRecallK];
 
     /// <summary>The metrics the ablation layout knows by name, as (metric key, column header), in column order.</summary>
     public static IReadOnlyList<(string Key, string Header)> KnownMetrics { get; } = Known.Select(m => (m.Key, m.Header)).ToList();

@@ -19,6 +19,8 @@ public static class ComparisonTable
         bool anyIs = rows.Any(r => r.Metrics.ContainsKey(MetricKeys.InceptionScore));
         bool anyImageGuided = rows.Any(r => IsImageRow(r) && r.Metrics.ContainsKey(MetricKeys.GuidedAccuracyPct));
         bool anyTwoDGuided = rows.Any(r => !IsImageRow(r) && r.Metrics.ContainsKey(MetricKeys.GuidedAccuracyPct));
+        // Judge columns (issue 20): shown when some row has them.
+        var judge = JudgeColumns.Where(c => rows.Any(r => r.Metrics.ContainsKey(c.Key))).ToList();
         var columns = new List<TableColumn> { TableColumn.Text("method"), TableColumn.Text("sampling"), TableColumn.Number("NFE", "0") };
         if (anyTwoD)
         {
@@ -36,6 +38,7 @@ public static class ComparisonTable
             ]);
             if (anyIs) columns.Add(TableColumn.Number("is", "0.00"));
             if (anyImageGuided) columns.Add(TableColumn.Number("requested class %", "0.0"));
+            columns.AddRange(judge.Select(c => TableColumn.Number(c.Header, c.Format)));
         }
         columns.Add(TableColumn.Number("ms / 1,000 samples", "0.0"));
         var table = new ResultsTable(columns);
@@ -57,6 +60,7 @@ public static class ComparisonTable
                     m.GetValueOrDefault(MetricKeys.Precision), m.GetValueOrDefault(MetricKeys.Recall)]);
                 if (anyIs) cells.Add(m.GetValueOrDefault(MetricKeys.InceptionScore));
                 if (anyImageGuided) cells.Add(IsImageRow(r) ? m.GetValueOrDefault(MetricKeys.GuidedAccuracyPct) : null);
+                cells.AddRange(judge.Select(c => m.GetValueOrDefault(c.Key)));
             }
             cells.Add(r.MsPer1000);
             table.AddRow([.. cells]);
@@ -73,6 +77,11 @@ public static class ComparisonTable
             table.AddFootnote("requested class %: samples that the evaluation CNN (trained apart from any guiding classifier) assigns to the requested class.");
         foreach (var note in rows.Where(r => r.Metrics.ContainsKey(MetricKeys.Fid)).Select(ImageFootnote).Distinct())
             table.AddFootnote(note);
+        if (judge.Count > 0)
+            table.AddFootnote("recognisable %: samples the evaluation CNN (the judge) classifies with confidence ≥ τ (" +
+                string.Join(", ", rows.Select(r => r.Metrics.GetValueOrDefault(MetricKeys.RecognisableThreshold)).OfType<object>().Distinct()) +
+                "; real test images: 90 %); class KL: KL of its predicted-class histogram from uniform, in nats (ln 10 ≈ 2.303 = one class); " +
+                "diversity: mean pairwise feature distance within each requested class (docs/metrics.md).");
         if (rows.Any(r => IsImageRow(r) && !r.Metrics.ContainsKey(MetricKeys.Fid)))
             table.AddFootnote("Image rows without fid/kid/precision/recall had no feature extractor (evaluation.features): grid and timing only.");
         if (Diverged(rows) is { Count: > 0 } diverged)
@@ -103,6 +112,12 @@ public static class ComparisonTable
         "cov error: ‖Σ̂ₖ − Σₖ‖_F/σ² per mode with ≥ 3 samples, mean and max over modes; Gaussian MMD²: unbiased, bandwidth σ; " +
         "sliced W1: 128 directions; both against a fresh real subset of the same size (docs/methods.md §7.5).";
 
+    private static readonly (string Key, string Header, string Format)[] JudgeColumns =
+    [
+        (MetricKeys.KidStd, "kid sd", "0.00000"), (MetricKeys.RecognisablePct, "recognisable %", "0.0"),
+        (MetricKeys.ClassKl, "class KL", "0.000"), (MetricKeys.IntraClassDiversity, "diversity", "0.000"),
+    ];
+
     // Image rows always name their extractor ("none" without one); 2-D rows never do.
     private static bool IsImageRow(ResultRow r) => r.Metrics.ContainsKey(MetricKeys.FeatureExtractor);
 
@@ -111,6 +126,6 @@ public static class ComparisonTable
         var m = r.Metrics;
         return $"fid / kid / precision / recall: features of {m[MetricKeys.FeatureExtractor]} ({m.GetValueOrDefault(MetricKeys.FeatureExtractorHash)}), " +
                $"{m.GetValueOrDefault(MetricKeys.ReferenceImages)} reference images vs the row's samples; KID over 100 subsets of " +
-               $"{m.GetValueOrDefault(MetricKeys.KidSubsetSize)}, precision/recall with k = 3 (docs/methods.md §7.4).";
+               $"{m.GetValueOrDefault(MetricKeys.KidSubsetSize)}, precision/recall with k = {m.GetValueOrDefault(MetricKeys.PrecisionRecallK, 3)} (docs/methods.md §7.4).";
     }
 }

@@ -26,7 +26,32 @@ public static class SampleEvaluator
     {
         var rows = new List<ResultRow>();
         foreach (var spec in s.Options.Sampling) rows.Add(Evaluate(s, run, method, spec));
+        if (s.Options.Evaluation.RealDataRow && s.Options.Sampling.Count > 0 && RealDataRow(s, run, s.Options.Sampling[0].NumSamples) is { } real)
+            rows.Add(real);
         return rows;
+    }
+
+    /// <summary>Method name of the real-data row.</summary>
+    public const string RealDataMethod = "real-data";
+
+    /// <summary>
+    /// <c>evaluation.real_data_row</c>: the first <paramref name="count"/> images of the training data scored like samples
+    /// against the same reference (NFE 0, no timing), written to <c>metrics.jsonl</c>; null without an image evaluator.
+    /// </summary>
+    public static ResultRow? RealDataRow(TrainingSession s, RunFolder? run, int count)
+    {
+        if (s.ImageEvaluator?.ScoreRealData(count, Seeds.Derive(s.Options.Seed, KidStream)) is not { } scored) return null;
+        var metrics = scored.ToMetrics();
+        string label = $"first {scored.PrecisionRecall.GeneratedCount} training images";
+        if (run is not null)
+        {
+            run.Log.Information("{Method} {Label}: {Metrics}", RealDataMethod, label, string.Join(", ", metrics.Select(p => $"{p.Key}={p.Value}")));
+            run.WriteMetrics(new Dictionary<string, object>(metrics)
+            {
+                [MetricKeys.Eval] = label, [MetricKeys.Method] = RealDataMethod, [MetricKeys.Nfe] = 0, [MetricKeys.Step] = s.Step,
+            });
+        }
+        return new ResultRow(RealDataMethod, label, 0, 0, metrics);
     }
 
     /// <summary>Draws, times, scores and stores the samples of one request.</summary>
@@ -74,7 +99,7 @@ public static class SampleEvaluator
         using (var cpuSamples = samples.cpu())
         using (var dataSpace = s.Data.ToDataSpace(cpuSamples))
         {
-            var metrics = Score(s, dataSpace, spec, cpuSamples);
+            var metrics = Score(s, dataSpace, spec, cpuSamples, labels);
             // The process's peak resident memory so far (training and this sampling call included; NaN off Linux).
             double peak = PeakMemory.Read().PeakResidentMiB;
             if (double.IsFinite(peak)) metrics[MetricKeys.PeakRssMiB] = Math.Round(peak, 1);
@@ -137,11 +162,12 @@ public static class SampleEvaluator
 
     /// <summary>
     /// Metrics of one request's samples: the 2-D suite for point sets (from <paramref name="dataSpace"/>), and FID,
-    /// KID, precision/recall (k = 3) and optionally IS in feature space for images (from the model-space
+    /// KID, precision/recall (k = evaluation.precision_recall_k), the judge's recognisable % and class KL (and, with the
+    /// requested <paramref name="labels"/>, intra-class diversity) and optionally IS in feature space for images (from the model-space
     /// <paramref name="modelSpace"/>, docs/methods.md §7). Image data without <c>evaluation.features</c> get no metrics
     /// (the runner warned once); their rows say <c>feature_extractor = none</c>.
     /// </summary>
-    public static Dictionary<string, object> Score(TrainingSession s, Tensor dataSpace, SamplingOptions spec, Tensor? modelSpace = null)
+    public static Dictionary<string, object> Score(TrainingSession s, Tensor dataSpace, SamplingOptions spec, Tensor? modelSpace = null, Tensor? labels = null)
     {
         var metrics = new Dictionary<string, object>();
         if (IsImageData(s.Data))
@@ -152,7 +178,8 @@ public static class SampleEvaluator
                 return metrics;
             }
             using var x = modelSpace?.alias() ?? ToModelSpace(dataSpace);
-            foreach (var (k, v) in images.Score(x, Seeds.Derive(s.Options.Seed, KidStream)).ToMetrics()) metrics[k] = v;
+            using var requested = labels?.cpu();
+            foreach (var (k, v) in images.Score(x, Seeds.Derive(s.Options.Seed, KidStream), requested).ToMetrics()) metrics[k] = v;
             return metrics;
         }
         if (s.Data is not PointSet2D ps) return metrics;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Research.Core.Configuration;
 using Research.Core.Data;
 using Research.Core.Experiments;
+using Research.Data.Images;
 using Research.Evaluation.Features;
 using Research.Evaluation.Images;
 
@@ -15,6 +16,9 @@ public static class ImageScoring
 {
     /// <summary>JSON path of the extractor's weights file.</summary>
     public const string PathKey = "evaluation.features.path";
+
+    /// <summary>JSON path of the reference split.</summary>
+    public const string ReferenceSplitKey = "evaluation.reference_split";
 
     /// <summary>
     /// Loads the extractor <paramref name="features"/> names; <see cref="ConfigException"/> naming
@@ -45,7 +49,15 @@ public static class ImageScoring
     /// <see cref="ConfigException"/> (naming the key and the file) when the file is missing or is not that extractor's
     /// weights, when the extractor does not take the data's channels, or when the data are not images.
     /// </summary>
-    public static ImageEvaluator? Create(ExperimentOptions o, IDataSource data, IReadOnlyDictionary<string, string>? keySources)
+    /// <param name="o">The experiment.</param>
+    /// <param name="data">The data the run trains on.</param>
+    /// <param name="keySources">Where each key came from (errors name the file).</param>
+    /// <param name="testSplit">
+    /// Opens the data set's test split (null when there is none), for <c>evaluation.reference_split: test</c>; the
+    /// evaluator owns what it returns.
+    /// </param>
+    public static ImageEvaluator? Create(ExperimentOptions o, IDataSource data, IReadOnlyDictionary<string, string>? keySources,
+        Func<IDataSource?>? testSplit = null)
     {
         var features = o.Evaluation.Features;
         if (!features.Enabled) return null;
@@ -66,9 +78,32 @@ public static class ImageScoring
                     $"{file}: the '{extractor.Name}' extractor was trained on {trained}×{trained} images but the data are " +
                     $"{data.SampleShape[^1]}×{data.SampleShape[^1]}, so its features and labels would be off; train one at this size " +
                     $"(research train-features --data {o.Data.Type} --image-size <side> --out <file>)")]);
-            var identity = JsonSerializer.Serialize(o.Data.Options, o.Data.Options?.GetType() ?? typeof(object), ExperimentJson.Options);
-            return new ImageEvaluator(extractor, data, new ImageEvaluationSettings(o.Data.Type, identity, o.Evaluation.ReferenceImages,
-                features.BatchSize, o.Evaluation.InceptionScore, o.Evaluation.StatsCache));
+            var e = o.Evaluation;
+            IDataSource? test = null;
+            object? referenceOptions = o.Data.Options;
+            if (e.ReferenceSplit == ReferenceSplit.Test)
+            {
+                test = testSplit?.Invoke();
+                if (test is null || o.Data.Options is not ImageDataOptions imageOptions)
+                {
+                    test?.Dispose();
+                    throw new ConfigException([new ConfigError(keySources?.GetValueOrDefault(ReferenceSplitKey) ?? source, ReferenceSplitKey,
+                        $"'test': the data set '{o.Data.Type}' has no readable test split (run: research data fetch {o.Data.Type})")]);
+                }
+                referenceOptions = imageOptions.HeldOut();
+            }
+            var identity = JsonSerializer.Serialize(referenceOptions, referenceOptions?.GetType() ?? typeof(object), ExperimentJson.Options);
+            double? tau = e.RecognisableThreshold ?? (extractor as CnnFeatureExtractor)?.RecognisableThreshold;
+            try
+            {
+                return new ImageEvaluator(extractor, data, new ImageEvaluationSettings(o.Data.Type, identity, e.ReferenceImages,
+                    features.BatchSize, e.InceptionScore, e.StatsCache, e.PrecisionRecallK, tau), test);
+            }
+            catch
+            {
+                test?.Dispose();
+                throw;
+            }
         }
         catch
         {

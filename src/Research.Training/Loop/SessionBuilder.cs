@@ -65,7 +65,9 @@ public static class SessionBuilder
         MixedPrecision? mixed = null;
         try
         {
-            images = ImageScoring.Create(o, data, keySources);
+            images = ImageScoring.Create(o, data, keySources, o.Data.Options is ImageDataOptions referenceData
+                ? () => TestSplit(registry, o.Data.Type, referenceData, dataRoot, o.Seed)
+                : null);
             schedule = NoiseSchedule.Create(o.Schedule);
             torch.manual_seed(Seeds.Derive(o.Seed, Seeds.Init));
             using var initGen = new Generator((ulong)Seeds.Derive(o.Seed, Seeds.Init), device);

@@ -68,7 +68,8 @@ public class TableColumnsFilledTests
     ];
 
     // DDPM and classifier guidance on tiny MNIST with a feature CNN that has a classifier head: FID, KID, precision,
-    // recall, IS and the guided accuracy.
+    // recall, IS, the guided accuracy and the judge's metrics (test-split reference, real-data row; 20 guided samples
+    // cycling over 10 classes, so each class has the 2 samples its diversity needs).
     private static string ImageExperiment(string features) => $$"""
         {
           "name": "columns-images", "device": "cpu",
@@ -79,11 +80,12 @@ public class TableColumnsFilledTests
           "parameterization": { "type": "ddpm-eps" },
           "training": { "steps": 2, "batch_size": 4, "log_every": 1, "checkpoint_every": 2 },
           "sampling": [ { "label": "ddim 2", "steps": "ddim2", "sampler": "ddim", "num_samples": 10 } ],
-          "evaluation": { "features": { "type": "cnn", "path": "{{features.Replace("\\", "/")}}" }, "reference_images": 10, "inception_score": true },
+          "evaluation": { "features": { "type": "cnn", "path": "{{features.Replace("\\", "/")}}" }, "reference_images": 10, "inception_score": true,
+                          "reference_split": "test", "precision_recall_k": 5, "recognisable_threshold": 0.1, "real_data_row": true },
           "variants": [
             { "name": "ddpm", "set": {} },
             { "name": "guided", "set": { "parameterization": { "type": "classifier-guided", "options": { "accuracy_at": [0.5] } },
-              "sampling": [ { "label": "s=1", "steps": "ddim2", "sampler": "ddim", "labels": "cycle", "guidance_scale": 1, "num_samples": 10 } ] } }
+              "sampling": [ { "label": "s=1", "steps": "ddim2", "sampler": "ddim", "labels": "cycle", "guidance_scale": 1, "num_samples": 20 } ] } }
           ]
         }
         """;
@@ -94,6 +96,8 @@ public class TableColumnsFilledTests
     {
         var (header, rows) = Csv.Read(Path.Combine(kind == "2-D" ? _twoD : _images, "table.csv"));
         AssertEveryColumnFilled(header, rows, $"{kind} comparison table");
+        if (kind == "images")   // evaluation.real_data_row: one real-data row per variant, scored like samples
+            Assert.That(rows.Where(r => r[0] == "real-data").Select(r => r[header.IndexOf("recognisable %")]).ToList(), Has.Count.EqualTo(2).And.All.Not.Empty);
     }
 
     [TestCase("trilemma", "2-D")]

@@ -21,9 +21,29 @@ public class ComparisonTableTests
     {
         var table = ComparisonTable.Build([Image("ddpm", 12.345), Image("ddgan", 20)]);
         var names = table.Columns.Select(c => c.Name).ToList();
-        Assert.That(names, Is.EqualTo(new[] { "method", "sampling", "NFE", "fid", "kid", "precision", "recall", "ms / 1,000 samples" }));
-        Assert.That(table.Rows[0], Is.EqualTo(new[] { "ddpm", "ddim 4", "4", "12.35", "0.01230", "0.750", "0.500", "12.5" }));
+        Assert.That(names, Is.EqualTo(new[] { "method", "sampling", "NFE", "fid", "kid", "precision", "recall", "kid sd", "ms / 1,000 samples" }));
+        Assert.That(table.Rows[0], Is.EqualTo(new[] { "ddpm", "ddim 4", "4", "12.35", "0.01230", "0.750", "0.500", "0.00100", "12.5" }));
         Assert.That(table.Footnotes, Has.Some.Contains("cnn-mnist (0123456789abcdef), 2000 reference images"));
+    }
+
+    [Test]
+    public void Build_JudgeMetrics_ColumnsAndFootnoteWithTau_RealDataRowShown()
+    {
+        var judged = new Dictionary<string, object>(Image("ddpm", 10).Metrics)
+        {
+            ["recognisable_pct"] = 81.24, ["recognisable_threshold"] = 0.875, ["class_kl"] = 0.0421, ["precision_recall_k"] = 5,
+        };
+        var real = new ResultRow("real-data", "first 2000 training images", 0, 0, new Dictionary<string, object>(judged) { ["recognisable_pct"] = 90.5 });
+
+        var table = ComparisonTable.Build([new ResultRow("ddpm", "ddim 4", 4, 12.5, judged), real]);
+
+        var names = table.Columns.Select(c => c.Name).ToList();
+        Assert.That(names, Does.Contain("recognisable %").And.Contain("class KL").And.Not.Contain("diversity"));
+        Assert.That(table.Rows[0][names.IndexOf("recognisable %")], Is.EqualTo("81.2"));
+        Assert.That(table.Rows[0][names.IndexOf("class KL")], Is.EqualTo("0.042"));
+        Assert.That(table.Rows[1][0], Is.EqualTo("real-data"));
+        Assert.That(table.Rows[1][names.IndexOf("recognisable %")], Is.EqualTo("90.5"));
+        Assert.That(table.Footnotes, Has.Some.Contains("confidence ≥ τ (0.875").And.Some.Contains("k = 5"));
     }
 
     [Test]

@@ -195,4 +195,87 @@ public class ImageEvaluatorTests
         Assert.That((error.Source, error.Path), Is.EqualTo(("--set", "evaluation.features.type")));
         Assert.That(error.Message, Does.Contain("only image data"));
     }
+
+    private ImageSet TestSplit(int n)
+    {
+        using var first = _set.Pixels.narrow(0, 0, n);
+        return new ImageSet("synthetic-test", first, null, 0, flip: false);
+    }
+
+    [Test]
+    public void TestSplitReference_EveryImageOfTheSplit_NotReferenceImages()
+    {
+        var test = TestSplit(150);
+        using var evaluator = new ImageEvaluator(FeatureExtractorFactory.Load(new FeatureExtractorOptions { Type = "cnn", Path = _weights }), _set,
+            new ImageEvaluationSettings("synthetic", "{}", ReferenceImages: 20, BatchSize: 16, InceptionScore: false, Path.Combine(_dir, "cache")), test);
+        using var real = RealImages();
+
+        var m = evaluator.Score(real, seed: 1);
+
+        Assert.That(evaluator.ReferenceCount, Is.EqualTo(150), "all of the test split, not reference_images = 20");
+        Assert.That(m.PrecisionRecall.RealCount, Is.EqualTo(150));
+        Assert.That(m.PrecisionRecall.Recall, Is.EqualTo(1.0), "the test images are among the samples");
+    }
+
+    [Test]
+    public void Create_ReferenceSplitTest_UsesTheTestSplit_MissingSplitIsAConfigError()
+    {
+        var o = ImageOptions(_weights);
+        o.Evaluation.ReferenceSplit = ReferenceSplit.Test;
+        using (var evaluator = ImageScoring.Create(o, _set, Sources, () => TestSplit(120))!)
+        {
+            evaluator.PrepareReference();
+            Assert.That(evaluator.ReferenceCount, Is.EqualTo(120));
+            Assert.That(evaluator.ReferenceIdentity, Does.Contain("\"split\": \"test\""));
+        }
+        var ex = Assert.Throws<ConfigException>(() => ImageScoring.Create(o, _set, Sources, () => null));
+        Assert.That(ex!.Errors.Single().Path, Is.EqualTo("evaluation.reference_split"));
+        Assert.That(ex.Errors.Single().Message, Does.Contain("no readable test split"));
+    }
+
+    [Test]
+    public void Score_PrecisionRecallK_IsTheConfiguredK()
+    {
+        using var real = RealImages();
+        using var g = new Generator(3);
+        using var u = rand([60, 1, 16, 16], generator: g);
+        using var noisy = real.narrow(0, 0, 60) * 0.5 + u * 0.5;
+        using var k5 = new ImageEvaluator(FeatureExtractorFactory.Load(new FeatureExtractorOptions { Type = "cnn", Path = _weights }), _set,
+            new ImageEvaluationSettings("synthetic", "{}", 1000, 16, false, Path.Combine(_dir, "cache"), PrecisionRecallK: 5));
+        using var realFeatures = FeatureExtraction.Features(k5.Extractor, real);
+        using var noisyFeatures = FeatureExtraction.Features(k5.Extractor, noisy);
+
+        var m = k5.Score(noisy, seed: 1);
+
+        var expected5 = PrecisionRecall.Compute(realFeatures, noisyFeatures, k: 5);
+        var expected3 = PrecisionRecall.Compute(realFeatures, noisyFeatures, k: 3);
+        TestContext.Out.WriteLine($"k=5: P {expected5.Precision} R {expected5.Recall}; k=3: P {expected3.Precision} R {expected3.Recall}");
+        Assert.That((expected5.Precision, expected5.Recall), Is.Not.EqualTo((expected3.Precision, expected3.Recall)), "the data tell k apart");
+        Assert.That((m.PrecisionRecall.Precision, m.PrecisionRecall.Recall), Is.EqualTo((expected5.Precision, expected5.Recall)).Within(1e-9));
+        Assert.That(m.ToMetrics()[MetricKeys.PrecisionRecallK], Is.EqualTo(5));
+        using var five = zeros(5, 1, 16, 16);
+        Assert.Throws<ArgumentException>(() => k5.Score(five, 0), "k = 5 needs 6 samples");
+    }
+
+    [Test]
+    public void Score_WithTauAndLabels_WritesRecognisableClassKlAndDiversity()
+    {
+        using var evaluator = new ImageEvaluator(FeatureExtractorFactory.Load(new FeatureExtractorOptions { Type = "cnn", Path = _weights }), _set,
+            new ImageEvaluationSettings("synthetic", "{}", 1000, 16, false, Path.Combine(_dir, "cache"), RecognisableThreshold: 1e-6));
+        using var real = RealImages();
+        using var labels = arange(200, dtype: int64).remainder(4);
+        using var logits = FeatureExtraction.Logits(evaluator.Extractor, real);
+        using var probabilities = logits.softmax(1);
+        using var features = FeatureExtraction.Features(evaluator.Extractor, real);
+
+        var m = evaluator.Score(real, seed: 1, labels).ToMetrics();
+
+        Assert.That(m[MetricKeys.RecognisablePct], Is.EqualTo(100.0), "every confidence ≥ 1e-6");
+        Assert.That((double)m[MetricKeys.ClassKl], Is.EqualTo(JudgeMetrics.ClassKl(probabilities)).Within(1e-5));
+        Assert.That((double)m[MetricKeys.IntraClassDiversity], Is.EqualTo(JudgeMetrics.IntraClassDiversity(features, labels)).Within(1e-4).And.GreaterThan(0));
+        Assert.That(m[MetricKeys.RecognisableThreshold], Is.EqualTo(1e-6));
+        using var plain = Evaluator();
+        Assert.That(plain.Score(real, seed: 1).ToMetrics().Keys, Has.No.Member(MetricKeys.RecognisablePct).And.No.Member(MetricKeys.IntraClassDiversity),
+            "no τ in the file or the settings, no labels");
+    }
 }
