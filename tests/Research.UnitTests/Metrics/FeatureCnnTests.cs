@@ -24,6 +24,35 @@ public class FeatureCnnTests
         Assert.That(report.Accuracy, Is.GreaterThan(0.5));
     }
 
+    /// <summary>The judge is trained "deterministically by one command": the same seed gives the same weights, bit for bit.</summary>
+    [Test]
+    public void Train_SameSeedTwice_IdenticalWeights()
+    {
+        var options = new FeatureCnnTrainingOptions { Steps = 8, BatchSize = 16, LearningRate = 3e-3, LogEvery = 0, AccuracySamples = 0, Seed = 5 };
+        Tensor[] TrainOnce()
+        {
+            manual_seed(options.Seed);   // as train-features does before building the network
+            using var network = new FeatureCnn(new FeatureCnnOptions { Width = 16, FeatureDim = 16 });
+            using var data = new SyntheticImageSource(size: 16);
+            FeatureCnnTrainer.Train(network, data, options);
+            return network.parameters().Select(p => p.detach().clone()).ToArray();
+        }
+        var first = TrainOnce();
+        var second = TrainOnce();
+        try
+        {
+            Assert.That(first, Has.Length.EqualTo(second.Length));
+            for (int i = 0; i < first.Length; i++) Assert.That(TestTensors.AreIdentical(first[i], second[i]), Is.True, $"parameter {i}");
+            manual_seed(options.Seed);
+            using var initial = new FeatureCnn(new FeatureCnnOptions { Width = 16, FeatureDim = 16 });   // the same start, untrained
+            Assert.That(TestTensors.AreIdentical(first[0], initial.parameters().First()), Is.False, "training moved the weights");
+        }
+        finally
+        {
+            foreach (var t in first.Concat(second)) t.Dispose();
+        }
+    }
+
     [Test]
     public void Extractor_ShapesFor28And32Pixels_AndSaveLoadKeepsFeaturesAndHash()
     {
