@@ -172,18 +172,7 @@ public class BadFileCliTests
         {
             var run = TrainedRun(Path.Combine(mount, "runs"));
             // Fill the file system: the next metrics line may still fit in a page already allocated, the next checkpoint cannot.
-            using (var filler = new FileStream(Path.Combine(mount, "filler"), FileMode.Create))
-            {
-                var block = new byte[4096];
-                try
-                {
-                    while (true) filler.Write(block);
-                }
-                catch (IOException)
-                {
-                }
-                filler.SetLength(Math.Max(0, filler.Length - freeBytes));
-            }
+            Fill(mount, freeBytes);
             var before = Hashes(run);
             var resolved = File.ReadAllText(Path.Combine(run, "resolved.json"));
 
@@ -270,17 +259,7 @@ public class BadFileCliTests
         try
         {
             var run = TrainedRun(Path.Combine(mount, "runs"));
-            using (var filler = new FileStream(Path.Combine(mount, "filler"), FileMode.Create))
-            {
-                var block = new byte[4096];
-                try
-                {
-                    while (true) filler.Write(block);
-                }
-                catch (IOException)
-                {
-                }
-            }
+            Fill(mount, freeBytes: 0);
             var before = Hashes(run);
 
             var (exit, _, err) = Cli.Run("eval", run);
@@ -295,6 +274,21 @@ public class BadFileCliTests
         {
             Tool("umount", mount);
         }
+    }
+
+    // Fills the file system mounted at mount with one file, then frees freeBytes of it.
+    private static void Fill(string mount, int freeBytes)
+    {
+        using var filler = new FileStream(Path.Combine(mount, "filler"), FileMode.Create);
+        var block = new byte[4096];
+        try
+        {
+            while (true) filler.Write(block);
+        }
+        catch (IOException)
+        {
+        }
+        filler.SetLength(Math.Max(0, filler.Length - freeBytes));
     }
 
     // No managed frames ("   at Namespace.Type.Method") and no native libtorch frames ("frame #0").
