@@ -74,7 +74,10 @@ public static class BenchCommand
                     runner.Run(runs, report);
                 }
                 if (!settings.Soak)
+                {
+                    BenchRunner.MeasureGemm(settings, Log, report!);
                     BenchRunner.MeasureRatios(plans.SelectMany(pl => pl.Runs.Select(r => (r, pl.Services.Registry()))).ToList(), root, settings, Log, report!);
+                }
                 BenchRunner.Finish(report!);
                 return Report(report!, p.GetValue(output), p.GetValue(json), stdout, stderr);
             }

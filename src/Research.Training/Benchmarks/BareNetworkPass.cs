@@ -40,6 +40,12 @@ public sealed class BareNetworkPass : IDisposable
         _network.call(_x, _t, _y, _z);
     }
 
+    /// <summary>
+    /// FLOPs of one forward pass in the network's conv and linear layers (<see cref="FlopCounter"/>); times
+    /// <see cref="FlopCounter.ForwardBackwardFactor"/> for one <see cref="ForwardBackward"/>.
+    /// </summary>
+    public double ForwardFlops() => FlopCounter.ForwardFlops(_network, Forward);
+
     /// <summary>One forward and backward pass of mean(output²) into the network's gradients (cleared first).</summary>
     public void ForwardBackward()
     {

@@ -24,6 +24,9 @@ public sealed record BenchReport
     /// <summary>Operating system.</summary>
     public string Os { get; init; } = System.Runtime.InteropServices.RuntimeInformation.OSDescription;
 
+    /// <summary>The machine's GEMM throughput per dtype and thread count (the limit the training GFLOP/s are read against).</summary>
+    public List<GemmResult> Gemm { get; init; } = [];
+
     /// <summary>Training speed per run.</summary>
     public List<TrainingBenchResult> Training { get; init; } = [];
 
@@ -52,6 +55,17 @@ public sealed record BenchReport
     /// <summary>The report as indented JSON with snake_case keys (derived quantities included).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>
+    /// A run's step GFLOP/s as a percentage of the best GEMM rate measured at its precision (bf16 runs against bfloat16) and
+    /// the report's thread count; null when either is missing.
+    /// </summary>
+    public double? ShareOfGemm(TrainingBenchResult r)
+    {
+        string dtype = r.Precision == "bf16" ? "bfloat16" : "float32";
+        var limit = Gemm.FirstOrDefault(g => g.Dtype == dtype && g.Threads == Threads);
+        return limit is null ? null : 100 * r.StepGflopsPerSecond / limit.BestGflops;
+    }
+
     /// <summary>The report as Markdown: one table per measured section, then the settings.</summary>
     public string ToMarkdown()
     {
@@ -64,16 +78,30 @@ public sealed record BenchReport
                 TableColumn.Number("batch"), TableColumn.Number("params", "N0"), TableColumn.Number("step ms", "F3"),
                 TableColumn.Number("steps/s", "F1"), TableColumn.Number("minimal ms", "F3"), TableColumn.Number("bare f+b ms", "F3"),
                 TableColumn.Number("overhead %", "F1"), TableColumn.Number("network %", "F1"), TableColumn.Number("spread %", "F0"),
-                TableColumn.Number("peak RSS MiB", "F0")]);
+                TableColumn.Number("peak RSS MiB", "F0"), TableColumn.Number("GFLOP/step", "F1"), TableColumn.Number("GFLOP/s", "F1"),
+                TableColumn.Number("bare GFLOP/s", "F1"), TableColumn.Number("% of GEMM", "F0")]);
             foreach (var r in Training)
                 t.AddRow(r.Run, r.Family, r.Backbone, r.Precision, r.BatchSize, r.Parameters, r.Step.Median, r.StepsPerSecond,
-                    r.MinimalStep.Median, r.BareNetworks?.Median, r.OverheadPct, r.NetworkSharePct, r.Step.SpreadPct, r.PeakRssMiB);
+                    r.MinimalStep.Median, r.BareNetworks?.Median, r.OverheadPct, r.NetworkSharePct, r.Step.SpreadPct, r.PeakRssMiB,
+                    r.BareFlopsPerStep / 1e9, r.StepGflopsPerSecond, r.BareGflopsPerSecond, ShareOfGemm(r));
             t.AddFootnote("step: the Trainer (no run folder, so no checkpoints); minimal: the same loss terms with only zero-grad, " +
                           "compute, backward and optimizer step; bare f+b: one forward+backward per loss term through that term's network " +
                           "alone. overhead % = (step − minimal) / step and network % = bare / step, each the median over windows timed " +
                           "back to back (GAN terms run more network passes than one per term, so their network % is a lower bound). " +
-                          "spread = (max − min) / median of the step windows.");
+                          "spread = (max − min) / median of the step windows. GFLOP/step: the bare passes' conv and linear " +
+                          "products, forward + backward (≈ 3 × forward); GFLOP/s = that over the step (a lower bound for GAN steps, " +
+                          "which run more passes), bare GFLOP/s = over the bare window; % of GEMM = GFLOP/s over the best " +
+                          $"{Threads}-thread GEMM rate at the run's precision (below).");
             sb.Append("### Training\n\n").Append(t.ToMarkdown()).Append('\n');
+        }
+        if (Gemm.Count > 0)
+        {
+            var t = new ResultsTable([
+                TableColumn.Text("dtype"), TableColumn.Number("threads"), TableColumn.Number("n"), TableColumn.Number("best GFLOP/s", "F1"),
+                TableColumn.Number("median GFLOP/s", "F1")]);
+            foreach (var g in Gemm) t.AddRow(g.Dtype, g.Threads, g.Size, g.BestGflops, g.MedianGflops);
+            t.AddFootnote("torch.mm of two n × n matrices (2n³ FLOPs), timed in windows of about a second; best and median window.");
+            sb.Append("### GEMM throughput (the hardware limit)\n\n").Append(t.ToMarkdown()).Append('\n');
         }
         if (Sampling.Count > 0)
         {

@@ -77,6 +77,22 @@ public sealed class BenchRunner(ComponentRegistry registry, BenchSettings settin
     }
 
     /// <summary>
+    /// The machine's GEMM limit (<see cref="GemmThroughput"/>): fp32 and bf16 at one thread and, on a machine with more cores, at
+    /// all of them.
+    /// </summary>
+    public static void MeasureGemm(BenchSettings settings, Action<string> log, BenchReport report)
+    {
+        var threads = Environment.ProcessorCount > 1 ? new[] { 1, Environment.ProcessorCount } : [1];
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+            foreach (int n in threads)
+            {
+                var g = GemmThroughput.Measure(dtype, n, settings.Quick);
+                log($"GEMM {g.Dtype} {g.Threads} thread(s): best {g.BestGflops:F1} GFLOP/s");
+                report.Gemm.Add(g);
+            }
+    }
+
+    /// <summary>
     /// Adds the process's peak memory: the largest of the per-run peaks (the peak is reset at the start of each run) and
     /// the current one.
     /// </summary>

@@ -26,6 +26,7 @@ public static class TrainingBench
             // The minimal loop and the bare passes get their own untimed warm-up (gradient buffers, kernels).
             MinimalSteps(s, 2);
             BareSteps(bare, 2);
+            double? flops = bare?.Sum(b => FlopCounter.ForwardBackwardFactor * b.ForwardFlops());
             var step = new List<double>();
             var minimal = new List<double>();
             var bareMs = new List<double>();
@@ -38,7 +39,10 @@ public static class TrainingBench
             var o = s.Options;
             return new TrainingBenchResult(run, o.Parameterization.Type, o.Backbone.Type, o.Training.Precision, o.Training.BatchSize,
                 s.Parameterization.Networks.Values.Sum(n => n.parameters().Sum(p => p.numel())), window,
-                IntervalStats.Of(step), IntervalStats.Of(minimal), bare is null ? null : IntervalStats.Of(bareMs), peakRssMiB);
+                IntervalStats.Of(step), IntervalStats.Of(minimal), bare is null ? null : IntervalStats.Of(bareMs), peakRssMiB)
+            {
+                BareFlopsPerStep = flops,
+            };
         }
         finally
         {

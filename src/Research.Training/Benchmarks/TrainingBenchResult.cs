@@ -24,6 +24,19 @@ public sealed record TrainingBenchResult(
     string Run, string Family, string Backbone, string Precision, int BatchSize, long Parameters, int StepsPerWindow,
     IntervalStats Step, IntervalStats MinimalStep, IntervalStats? BareNetworks, [property: JsonPropertyName("peak_rss_mib")] double PeakRssMiB)
 {
+    /// <summary>
+    /// FLOPs of the bare passes of one step: per loss term, forward + backward through the conv and linear layers of its
+    /// network (<see cref="FlopCounter"/>, ≈ 3 × the forward); null without bare passes. For a family with one network pass per
+    /// step (DDPM) this is the step's work; a GAN step runs more passes, so for it the figure is a lower bound.
+    /// </summary>
+    public double? BareFlopsPerStep { get; init; }
+
+    /// <summary><see cref="BareFlopsPerStep"/> over the median trainer step, GFLOP/s (a lower bound for GAN steps).</summary>
+    public double? StepGflopsPerSecond => BareFlopsPerStep / Step.Median / 1e6;
+
+    /// <summary><see cref="BareFlopsPerStep"/> over the median bare window, GFLOP/s: the networks' own rate.</summary>
+    public double? BareGflopsPerSecond => BareNetworks is null ? null : BareFlopsPerStep / BareNetworks.Median / 1e6;
+
     /// <summary>Trainer steps per second (from the median step).</summary>
     public double StepsPerSecond => 1000 / Step.Median;
 

@@ -83,4 +83,24 @@ public class BenchReportTests
         Assert.That(doc.RootElement.GetProperty("precision")[0].GetProperty("bf16_over_fp32").GetDouble(), Is.EqualTo(1.25).Within(1e-9));
         Assert.That(doc.RootElement.GetProperty("ratios")[0].GetProperty("ratio").GetDouble(), Is.EqualTo(500.0).Within(1e-9));
     }
+
+    [Test]
+    public void ShareOfGemm_StepFlopsOverTimeAgainstTheBestGemmAtTheRunsPrecisionAndThreads()
+    {
+        var report = new BenchReport { StartedUtc = new DateTime(2026, 12, 6), Threads = 1, Quick = true };
+        report.Gemm.Add(new GemmResult("float32", 1, 1024, 100, 90));
+        report.Gemm.Add(new GemmResult("float32", 2, 1024, 180, 170));
+        report.Gemm.Add(new GemmResult("bfloat16", 1, 1024, 400, 380));
+        // 30 GFLOP per step in 600 ms = 50 GFLOP/s; the bare passes alone in 300 ms = 100 GFLOP/s.
+        var fp32 = new TrainingBenchResult("a", "ddpm-eps", "unet", "fp32", 64, 1, 1, Ms(600), Ms(590), Ms(300), 1) { BareFlopsPerStep = 30e9 };
+        var bf16 = fp32 with { Run = "b", Precision = "bf16" };
+        report.Training.AddRange([fp32, bf16]);
+        Assert.That(fp32.StepGflopsPerSecond, Is.EqualTo(50).Within(1e-9));
+        Assert.That(fp32.BareGflopsPerSecond, Is.EqualTo(100).Within(1e-9));
+        Assert.That(report.ShareOfGemm(fp32), Is.EqualTo(50).Within(1e-9), "against float32 at 1 thread, not 2");
+        Assert.That(report.ShareOfGemm(bf16), Is.EqualTo(12.5).Within(1e-9), "a bf16 run is read against the bf16 GEMM");
+        Assert.That(report.ToMarkdown(), Does.Contain("### GEMM throughput").And.Match(@"\|\s+50 \|\n"), "the % of GEMM column");
+        var noFlops = fp32 with { BareFlopsPerStep = null };
+        Assert.That(report.ShareOfGemm(noFlops), Is.Null);
+    }
 }
