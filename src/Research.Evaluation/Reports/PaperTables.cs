@@ -104,7 +104,7 @@ public static class PaperTables
         var coverage = TrilemmaMetrics.CoverageAxis(results);
         var table = new ResultsTable([
             TableColumn.Text("Method"), TableColumn.Text("Sampling"), TableColumn.Number("NFE", "0"),
-            TableColumn.Number(quality?.Label ?? "Quality", quality?.Key == MetricKeys.Fid ? "0.00" : "0.0000"),
+            TableColumn.Number(quality?.Label ?? "Quality", quality?.Key == MetricKeys.Fid ? "0.00" : quality?.Key == MetricKeys.Kid ? "0.000" : quality?.Key == MetricKeys.GaussMmd2 ? "0.00000" : "0.0000"),
             TableColumn.Number(coverage?.Label ?? "Coverage", "0.00"), TableColumn.Number("ms / 1,000 samples ↓", "0.0"),
         ]);
         foreach (var r in results)

@@ -132,7 +132,7 @@ public class ReportsTests
     }
 
     [Test]
-    public void Build_Trilemma_PicksFidAndRecallForImages_AndFrechetAndModesIn2D()
+    public void Build_Trilemma_PicksFidAndRecallForImages_AndFrechetAndModesIn2D_WhenNothingBetterWasMeasured()
     {
         var images = PaperTables.Build(TableLayout.Trilemma, RunResultsReader.ReadAll([SyntheticRuns.ImageStudy(_root)]));
         Assert.That(images.Columns.Select(c => c.Name), Is.EqualTo(new[] { "Method", "Sampling", "NFE", "FID ↓", "Recall ↑", "ms / 1,000 samples ↓" }));
@@ -142,5 +142,27 @@ public class ReportsTests
         Assert.That(twoD.Columns[3].Name, Is.EqualTo("Fréchet distance (2-D) ↓"));
         Assert.That(twoD.Rows[0][4], Is.EqualTo("22/25"));
         Assert.Throws<ArgumentException>(() => PaperTables.ParseLayout("table-9"));
+    }
+
+    [Test]
+    public void Build_Trilemma_PrefersKidForImagesAndGaussianMmdIn2D()
+    {
+        // KID is unbiased at any n (rows at different sample counts stay comparable); the 2-D Fréchet distance sees only
+        // the mixture's mean and covariance (issue 21). Either wins its axis as soon as any run measured it.
+        var imageRoot = Path.Combine(_root, "kid");
+        var line = SyntheticRuns.Image("ddgan", "T=4", 4, 210, 5.0, 9.0, 0.52);
+        line[MetricKeys.Kid] = 1.2345;
+        SyntheticRuns.Create(imageRoot, "a", line);
+        var images = PaperTables.Build(TableLayout.Trilemma, RunResultsReader.ReadAll([imageRoot]));
+        Assert.That(images.Columns[3].Name, Is.EqualTo("KID ↓"));
+        Assert.That(images.Rows[0][3], Is.EqualTo("1.235"));
+
+        var twoDRoot = Path.Combine(_root, "gauss");
+        var twoDLine = SyntheticRuns.TwoD("ddpm", "ddim 5", 5, 30, 0.2, 22);
+        twoDLine[MetricKeys.GaussMmd2] = 0.00042;
+        SyntheticRuns.Create(twoDRoot, "a", twoDLine);
+        var twoD = PaperTables.Build(TableLayout.Trilemma, RunResultsReader.ReadAll([twoDRoot]));
+        Assert.That(twoD.Columns[3].Name, Is.EqualTo("Gaussian MMD² (2-D) ↓"));
+        Assert.That(twoD.Rows[0][3], Is.EqualTo("0.00042"));
     }
 }
