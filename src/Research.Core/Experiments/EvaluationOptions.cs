@@ -64,6 +64,12 @@ public sealed class EvaluationOptions
     /// </summary>
     public bool RealDataRow { get; set; }
 
+    /// <summary>
+    /// StackedMNIST: count the modes of each request's samples (and of the real-data row) with an MNIST classifier applied
+    /// to each channel; reports <c>modes_covered</c>, <c>num_modes</c> and <c>mode_kl</c> (<see cref="ModeCountOptions"/>).
+    /// </summary>
+    public ModeCountOptions ModeCount { get; set; } = new();
+
     /// <summary>Image data: also report the Inception Score from the extractor's class probabilities (10 splits, as DDGAN).</summary>
     public bool InceptionScore { get; set; }
 
