@@ -1,14 +1,32 @@
 namespace Research.IntegrationTests;
 
 /// <summary>
-/// Every experiment under experiments/ and every file of the bench suite (benchmarks/suite) validates, and every preset under
-/// configs/ validates when extended.
+/// Every experiment under experiments/ and every file of the bench suite (benchmarks/suite) validates, every preset under
+/// configs/ validates when extended, and every preset inside a study folder is extended by that folder's experiment.
 /// </summary>
 public class ShippedConfigTests
 {
     public static IEnumerable<string> Experiments() =>
-        Directory.GetFiles(Path.Combine(Cli.RepoRoot, "experiments"), "*.json", SearchOption.AllDirectories)
+        Directory.GetFiles(Path.Combine(Cli.RepoRoot, "experiments"), "experiment.json", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(Cli.RepoRoot, p));
+
+    /// <summary>
+    /// The other JSON files of a study folder: presets its variants extend (e.g. experiments/stacked-mnist/gan.json), not
+    /// runnable alone. They are validated through the experiment that extends them.
+    /// </summary>
+    public static IEnumerable<string> StudyPresets() =>
+        Directory.GetFiles(Path.Combine(Cli.RepoRoot, "experiments"), "*.json", SearchOption.AllDirectories)
+            .Where(p => Path.GetFileName(p) != "experiment.json")
+            .Select(p => Path.GetRelativePath(Cli.RepoRoot, p));
+
+    [TestCaseSource(nameof(StudyPresets))]
+    public void StudyPreset_IsExtendedByItsFoldersExperiment(string relative)
+    {
+        var experiment = Path.Combine(Cli.RepoRoot, Path.GetDirectoryName(relative)!, "experiment.json");
+        Assert.That(File.Exists(experiment), Is.True, $"{relative}: no experiment.json beside it extends it");
+        Assert.That(File.ReadAllText(experiment), Does.Contain($"\"{Path.GetFileName(relative)}\""),
+            $"{relative}: not named in the extends of {Path.GetRelativePath(Cli.RepoRoot, experiment)}, so nothing validates it");
+    }
 
     public static IEnumerable<string> BenchSuite() =>
         Directory.GetFiles(Path.Combine(Cli.RepoRoot, "benchmarks", "suite"), "*.json").Select(p => Path.GetRelativePath(Cli.RepoRoot, p));
