@@ -60,7 +60,8 @@ public sealed class EvaluationOptions
     /// <summary>
     /// Image data: also score real images as a table row (<c>real-data</c>): the first n training images (n = the first
     /// sampling request's sample count), against the same reference, so a table shows what real data score. Use with
-    /// <c>reference_split: test</c>, otherwise the reference is drawn from the same training images.
+    /// <c>reference_split: test</c>, otherwise the reference is drawn from the same training images. With
+    /// <see cref="ModeCount"/> the row also counts the modes of those n real images (no feature extractor needed).
     /// </summary>
     public bool RealDataRow { get; set; }
 
