@@ -38,6 +38,9 @@ internal static class RunChecks
             errors.Add(new PathError("evaluation.features.type",
                 $"'{o.Evaluation.Features.Type}': only image data are scored with a feature extractor ('{o.Data.Type}' gives samples of shape " +
                 $"[{string.Join(", ", shape)}]); leave type empty"));
+        if (o.Evaluation.ModeCount.Enabled && ModeCountDataProblem(data) is { } modeProblem)
+            errors.Add(new PathError("evaluation.mode_count.enabled", $"'{o.Data.Type}' {modeProblem}: the mode count needs StackedMNIST-like " +
+                                                                      "data (three channels, one digit each; 1000 classes), e.g. data.type \"stacked-mnist\""));
 
         for (int i = 0; i < o.Sampling.Count; i++)
         {
@@ -50,6 +53,12 @@ internal static class RunChecks
         }
         return errors;
     }
+
+    // Where the data description already rules the mode count out (unknown shape or classes pass; the session checks again).
+    private static string? ModeCountDataProblem(DataDescription data) =>
+        data.SampleShape is { } shape && (shape.Length != 3 || shape[0] != 3) ? $"gives samples of shape [{string.Join(", ", shape)}]"
+        : data.NumClasses is { } classes && classes != 1000 ? $"has {classes} classes"
+        : null;
 
     // What every family's sampling needs of its labels: classes in the data, and an index among them.
     private static IEnumerable<string> Labels(SamplingOptions request, DataDescription data)

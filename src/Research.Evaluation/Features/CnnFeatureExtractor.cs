@@ -45,6 +45,12 @@ public sealed class CnnFeatureExtractor : IFeatureExtractor
     /// </summary>
     public double? RecognisableThreshold { get; init; }
 
+    /// <summary>
+    /// Its accuracy on every image of the test split (metadata <c>test_accuracy</c>, a fraction), measured when
+    /// <c>research train-features</c> wrote the file; null for files without it.
+    /// </summary>
+    public double? TestAccuracy { get; init; }
+
     /// <summary>Registry key of the data set the classifier was trained on.</summary>
     public string DatasetKey { get; }
 
@@ -132,7 +138,11 @@ public sealed class CnnFeatureExtractor : IFeatureExtractor
             SafeTensorsWeights.Load(network, path);
             int? size = int.TryParse(metadata.GetValueOrDefault("image_size"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
             double? tau = double.TryParse(metadata.GetValueOrDefault(ThresholdKey), NumberStyles.Float, CultureInfo.InvariantCulture, out var t) && t is > 0 and < 1 ? t : null;
-            return new CnnFeatureExtractor(network, metadata.GetValueOrDefault("dataset", "unknown"), device) { TrainedImageSize = size, RecognisableThreshold = tau };
+            double? accuracy = double.TryParse(metadata.GetValueOrDefault("test_accuracy"), NumberStyles.Float, CultureInfo.InvariantCulture, out var a) && a is >= 0 and <= 1 ? a : null;
+            return new CnnFeatureExtractor(network, metadata.GetValueOrDefault("dataset", "unknown"), device)
+            {
+                TrainedImageSize = size, RecognisableThreshold = tau, TestAccuracy = accuracy,
+            };
         }
         catch
         {

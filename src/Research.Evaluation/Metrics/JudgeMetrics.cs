@@ -35,9 +35,8 @@ public static class JudgeMetrics
         Check(probabilities);
         long k = probabilities.shape[1];
         using var scope = NewDisposeScope();
-        var counts = probabilities.argmax(1).bincount(null, k).to_type(ScalarType.Float64);
-        var p = (counts / probabilities.shape[0]).data<double>().ToArray();
-        return p.Where(v => v > 0).Sum(v => v * Math.Log(k * v));
+        var counts = probabilities.argmax(1).bincount(null, k).data<long>().ToArray();
+        return ModeHistogram.ReverseKlFromUniform(counts);
     }
 
     /// <summary>

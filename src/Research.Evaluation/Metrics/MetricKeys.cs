@@ -68,8 +68,15 @@ public static class MetricKeys
     /// <summary>Which data a family's diagnostics were measured on (e.g. "test split").</summary>
     public const string DiagnosticsData = "diagnostics_data";
 
-    /// <summary>2-D: reverse KL (nats) of the on-mode sample histogram from uniform (DDGAN's StackedMNIST protocol).</summary>
+    /// <summary>
+    /// Reverse KL (nats) of the mode histogram from uniform, KL(p̂ ‖ U) (DDGAN's StackedMNIST protocol; <see cref="ModeHistogram"/>):
+    /// 2-D, of the on-mode samples; StackedMNIST, of the modes the MNIST classifier reads from the three channels.
+    /// </summary>
     public const string ModeKl = "mode_kl";
+    /// <summary>StackedMNIST: the first 16 hex digits of the identity hash of the MNIST classifier that counted the modes.</summary>
+    public const string ModeClassifierHash = "mode_classifier_hash";
+    /// <summary>StackedMNIST: that classifier's accuracy (0–1) on the MNIST test split, as stored in its file.</summary>
+    public const string ModeClassifierAccuracy = "mode_classifier_test_accuracy";
     /// <summary>2-D: mean over modes of ‖Σ̂ₖ − Σₖ‖_F / σ² (within-mode covariance error).</summary>
     public const string CovError = "cov_error";
     /// <summary>2-D: the largest per-mode covariance error.</summary>
@@ -82,9 +89,9 @@ public static class MetricKeys
     public const string Frechet2D = "frechet";
     /// <summary>2-D: unbiased MMD², polynomial kernel (SIDDM's protocol).</summary>
     public const string Mmd2 = "mmd2";
-    /// <summary>2-D: modes covered.</summary>
+    /// <summary>Modes covered: 2-D, by the high-quality rule; StackedMNIST, modes with at least one sample.</summary>
     public const string ModesCovered = "modes_covered";
-    /// <summary>2-D: number of modes of the data.</summary>
+    /// <summary>Number of modes of the data (2-D: 25 or 8; StackedMNIST: 1000).</summary>
     public const string NumModes = "num_modes";
     /// <summary>2-D: percentage of high-quality samples.</summary>
     public const string HighQualityPct = "high_quality_pct";

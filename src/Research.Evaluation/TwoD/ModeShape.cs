@@ -1,4 +1,5 @@
 using Research.Data.TwoD;
+using Research.Evaluation.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -52,13 +53,7 @@ public static class ModeShape
 
         var k = modes.Count;
         long onMode = samples.Count.Sum();
-        var kl = onMode == 0 ? Math.Log(k) : 0.0;
-        for (var j = 0; j < k && onMode > 0; j++)
-        {
-            if (samples.Count[j] == 0) continue;
-            var q = (double)samples.Count[j] / onMode;
-            kl += q * Math.Log(k * q);
-        }
+        var kl = ModeHistogram.ReverseKlFromUniform(samples.Count);
 
         var errors = new List<double>();
         for (var j = 0; j < k; j++)
@@ -70,7 +65,7 @@ public static class ModeShape
             errors.Add(Math.Sqrt(dxx * dxx + 2 * dxy * dxy + dyy * dyy) / sigma2);
         }
         return new ModeShapeResult(
-            ReverseKl: Math.Max(0.0, kl),
+            ReverseKl: kl,
             CovarianceError: errors.Average(),
             CovarianceErrorMax: errors.Max(),
             ModesWithCovariance: samples.Count.Count(c => c >= MinSamplesPerMode),

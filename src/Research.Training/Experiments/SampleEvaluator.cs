@@ -3,7 +3,10 @@ using Research.Core.Data;
 using Research.Core.Experiments;
 using Research.Core.IO;
 using Research.Core.Parameterizations;
+using Research.Data.Images;
 using Research.Data.TwoD;
+using Research.Evaluation.Features;
+using Research.Evaluation.Images;
 using Research.Evaluation.Metrics;
 using Research.Evaluation.Reports;
 using Research.Evaluation.TwoD;
@@ -40,9 +43,21 @@ public static class SampleEvaluator
     /// </summary>
     public static ResultRow? RealDataRow(TrainingSession s, RunFolder? run, int count)
     {
-        if (s.ImageEvaluator?.ScoreRealData(count, Seeds.Derive(s.Options.Seed, KidStream)) is not { } scored) return null;
-        var metrics = scored.ToMetrics();
-        string label = $"first {scored.PrecisionRecall.GeneratedCount} training images";
+        if (s.Data is not ImageSet set || (s.ImageEvaluator is null && s.ModeCount is null)) return null;
+        Dictionary<string, object> metrics;
+        long n = Math.Min(count, set.Count);
+        if (s.ImageEvaluator?.ScoreRealData(count, Seeds.Derive(s.Options.Seed, KidStream)) is { } scored)
+        {
+            metrics = scored.ToMetrics();
+            n = scored.PrecisionRecall.GeneratedCount;
+        }
+        else metrics = new Dictionary<string, object> { [MetricKeys.FeatureExtractor] = "none", [MetricKeys.NumSamples] = n };
+        if (s.ModeCount is { } counter)
+        {
+            using var scope = NewDisposeScope();
+            AddModeCount(metrics, counter, set.Pixels.narrow(0, 0, n).to_type(float32) / 127.5 - 1.0);   // model space [−1, 1]
+        }
+        string label = $"first {n} training images";
         if (run is not null)
         {
             run.Log.Information("{Method} {Label}: {Metrics}", RealDataMethod, label, string.Join(", ", metrics.Select(p => $"{p.Key}={p.Value}")));
@@ -172,12 +187,13 @@ public static class SampleEvaluator
         var metrics = new Dictionary<string, object>();
         if (IsImageData(s.Data))
         {
+            using var x = modelSpace?.alias() ?? ToModelSpace(dataSpace);
+            if (s.ModeCount is { } counter) AddModeCount(metrics, counter, x);
             if (s.ImageEvaluator is not { } images)
             {
                 metrics[MetricKeys.FeatureExtractor] = "none";
                 return metrics;
             }
-            using var x = modelSpace?.alias() ?? ToModelSpace(dataSpace);
             using var requested = labels?.cpu();
             foreach (var (k, v) in images.Score(x, Seeds.Derive(s.Options.Seed, KidStream), requested).ToMetrics()) metrics[k] = v;
             return metrics;
@@ -209,6 +225,21 @@ public static class SampleEvaluator
         metrics[MetricKeys.Mmd2] = m.Mmd2;
         metrics[MetricKeys.NumSamples] = m.SampleCount;
         return metrics;
+    }
+
+    /// <summary>
+    /// StackedMNIST: the modes the classifier reads from <paramref name="modelSpace"/> <c>[N, 3, H, W]</c> (modes covered of
+    /// 1000, reverse KL from uniform) and which classifier it was.
+    /// </summary>
+    private static void AddModeCount(Dictionary<string, object> metrics, StackedModeCount counter, Tensor modelSpace)
+    {
+        var result = counter.Count(modelSpace);
+        metrics[MetricKeys.ModesCovered] = result.ModesCovered;
+        metrics[MetricKeys.NumModes] = result.NumModes;
+        metrics[MetricKeys.ModeKl] = Math.Round(result.ReverseKl, 6);
+        metrics[MetricKeys.ModeClassifierHash] = counter.Classifier.IdentityHash[..16];
+        if (counter.Classifier is CnnFeatureExtractor { TestAccuracy: { } accuracy }) metrics[MetricKeys.ModeClassifierAccuracy] = accuracy;
+        metrics[MetricKeys.NumSamples] = modelSpace.shape[0];
     }
 
     // Seed stream of the KID subsets (17 drives the 2-D MMD subsampling, 23 the diagnostics).

@@ -62,12 +62,14 @@ public static class SessionBuilder
         NoiseSchedule? schedule = null;
         IParameterization? family_ = null;
         ImageEvaluator? images = null;
+        StackedModeCount? modeCount = null;
         MixedPrecision? mixed = null;
         try
         {
             images = ImageScoring.Create(o, data, keySources, o.Data.Options is ImageDataOptions referenceData
                 ? () => TestSplit(registry, o.Data.Type, referenceData, dataRoot, o.Seed)
                 : null);
+            modeCount = ModeScoring.Create(o, data, keySources);
             schedule = NoiseSchedule.Create(o.Schedule);
             torch.manual_seed(Seeds.Derive(o.Seed, Seeds.Init));
             using var initGen = new Generator((ulong)Seeds.Derive(o.Seed, Seeds.Init), device);
@@ -108,6 +110,7 @@ public static class SessionBuilder
                 DataGenerator = new Generator((ulong)Seeds.Derive(o.Seed, Seeds.Data)),
                 TrainGenerator = new Generator((ulong)Seeds.Derive(o.Seed, Seeds.Train), device),
                 ImageEvaluator = images,
+                ModeCount = modeCount,
                 InitializedFrom = initialized,
                 HeldOutFactory = o.Data.Options is ImageDataOptions { Split: "train" } imageOptions
                     ? () => TestSplit(registry, o.Data.Type, imageOptions, dataRoot, o.Seed)
@@ -117,6 +120,7 @@ public static class SessionBuilder
         catch
         {
             images?.Dispose();
+            modeCount?.Dispose();
             mixed?.Dispose();
             family_?.Dispose();
             schedule?.Dispose();

@@ -57,6 +57,12 @@ public sealed class TrainingSession : IDisposable
     public ImageEvaluator? ImageEvaluator { get; init; }
 
     /// <summary>
+    /// StackedMNIST's mode count (<c>evaluation.mode_count</c>): the MNIST classifier read per channel; null when not
+    /// requested. Owned by the session.
+    /// </summary>
+    public StackedModeCount? ModeCount { get; init; }
+
+    /// <summary>
     /// Builds the held-out split of the training data (an image set's <c>test</c> split) on first use; null when the data
     /// have none (2-D mixtures draw fresh points anyway). Used for diagnostics such as a noisy classifier's accuracy.
     /// </summary>
@@ -104,6 +110,7 @@ public sealed class TrainingSession : IDisposable
     public void Dispose()
     {
         ImageEvaluator?.Dispose();
+        ModeCount?.Dispose();
         _heldOut?.Dispose();
         foreach (var e in Emas.Values) e.Dispose();
         foreach (var o in Optimizers.Values) o.Dispose();

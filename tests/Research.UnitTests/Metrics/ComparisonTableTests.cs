@@ -47,6 +47,25 @@ public class ComparisonTableTests
     }
 
     [Test]
+    public void Build_StackedMnistRows_ModesAndModeKlColumnsWithoutAnExtractor_RealDataRowShown()
+    {
+        static Dictionary<string, object> Modes(int covered, double kl) => new()
+        {
+            ["modes_covered"] = covered, ["num_modes"] = 1000, ["mode_kl"] = kl, ["mode_classifier_hash"] = "89cced74363df36c",
+            ["feature_extractor"] = "none", ["num_samples"] = 26000,
+        };
+        var table = ComparisonTable.Build([new ResultRow("ddgan-t4", "trained chain, 26k", 4, 30.7, Modes(987, 0.08512)),
+            new ResultRow("real-data", "first 26000 training images", 0, 0, Modes(1000, 0.01934))]);
+
+        var names = table.Columns.Select(c => c.Name).ToList();
+        Assert.That(names.Take(5), Is.EqualTo(new[] { "method", "sampling", "NFE", "modes covered", "mode KL" }));
+        Assert.That(names, Does.Not.Contain("high-quality %"), "the 2-D group stays out of an image table");
+        Assert.That(table.Rows[0].Take(5), Is.EqualTo(new[] { "ddgan-t4", "trained chain, 26k", "4", "987/1000", "0.0851" }));
+        Assert.That(table.Rows[1][3], Is.EqualTo("1000/1000"));
+        Assert.That(table.Footnotes, Has.Some.Contains("StackedMNIST modes: the MNIST classifier (89cced74363df36c)"));
+    }
+
+    [Test]
     public void Build_TwoDRowsOnly_KeepsTheTwoDLayout()
     {
         var names = ComparisonTable.Build([TwoD()]).Columns.Select(c => c.Name).ToList();

@@ -1,0 +1,8 @@
+namespace Research.Evaluation.Images;
+
+/// <summary>What <see cref="StackedModeCount"/> found.</summary>
+/// <param name="ModesCovered">Modes with at least one sample (of <paramref name="NumModes"/>).</param>
+/// <param name="NumModes">1000 for StackedMNIST.</param>
+/// <param name="ReverseKl">KL(p̂ ‖ U) of the mode histogram, in nats (ln 1000 ≈ 6.908 when all samples share one mode).</param>
+/// <param name="Counts">Samples per mode.</param>
+public sealed record ModeCountResult(int ModesCovered, int NumModes, double ReverseKl, IReadOnlyList<long> Counts);
