@@ -24,9 +24,10 @@ public static class OptimizerStateFormat
 
     /// <summary>
     /// Decodes <paramref name="state"/>. Throws <see cref="InvalidDataException"/> whose message starts with the byte offset in
-    /// <paramref name="state"/>: a wrong type, a count or shape out of range, a truncated or over-long state, a non-finite moment.
+    /// <paramref name="state"/>: a wrong type, a count or shape out of range, a truncated or over-long state, a non-finite moment
+    /// (unless <paramref name="requireFinite"/> is false: a checkpoint of a diverged run is written as it is, and refused on load).
     /// </summary>
-    public static OptimizerStateInfo Decode(ReadOnlySpan<byte> state)
+    public static OptimizerStateInfo Decode(ReadOnlySpan<byte> state, bool requireFinite = true)
     {
         int at = 0;
         int nameLength = (int)Leb128(state, ref at, "the type name's length", 64);
@@ -59,9 +60,9 @@ public static class OptimizerStateFormat
             long step = BinaryPrimitives.ReadInt64LittleEndian(state.Slice(at, 8));
             if (step < 0) throw Bad(at, $"parameter {p} has step {step}");
             at += 8;
-            var (dtype, shape, expAvg) = Moment(state, ref at, p, "exp_avg", null);
-            var moments = new List<(string, int)> { ("exp_avg", expAvg), ("exp_avg_sq", Moment(state, ref at, p, "exp_avg_sq", shape).At) };
-            if (Flag(state, at++, $"the max_exp_avg_sq flag of parameter {p}")) moments.Add(("max_exp_avg_sq", Moment(state, ref at, p, "max_exp_avg_sq", shape).At));
+            var (dtype, shape, expAvg) = Moment(state, ref at, p, "exp_avg", null, requireFinite);
+            var moments = new List<(string, int)> { ("exp_avg", expAvg), ("exp_avg_sq", Moment(state, ref at, p, "exp_avg_sq", shape, requireFinite).At) };
+            if (Flag(state, at++, $"the max_exp_avg_sq flag of parameter {p}")) moments.Add(("max_exp_avg_sq", Moment(state, ref at, p, "max_exp_avg_sq", shape, requireFinite).At));
             states.Add(new OptimizerParameterState(step, dtype, shape) { Moments = moments });
         }
         if (at != state.Length) throw Bad(at, $"{state.Length - at} bytes follow the last parameter's state");
@@ -70,7 +71,7 @@ public static class OptimizerStateFormat
 
     // One moment tensor: dtype, rank, dims, raw bytes; floating point, finite, and of the shape of the first moment. Returns
     // where its raw bytes start.
-    private static (ScalarType Dtype, long[] Shape, int At) Moment(ReadOnlySpan<byte> state, ref int at, long p, string name, long[]? like)
+    private static (ScalarType Dtype, long[] Shape, int At) Moment(ReadOnlySpan<byte> state, ref int at, long p, string name, long[]? like, bool requireFinite)
     {
         int start = at;
         var dtype = (ScalarType)Leb128(state, ref at, $"the dtype of {name} of parameter {p}", 64);
@@ -89,7 +90,7 @@ public static class OptimizerStateFormat
             throw Bad(start, $"{name} of parameter {p} has shape [{string.Join(", ", shape)}], exp_avg has [{string.Join(", ", like)}]");
         long bytes = numel * SafeTensorsLayout.ElementSize(dtype);
         if (at + bytes > state.Length) throw Bad(at, $"the data of {name} of parameter {p} runs past the end: truncated?");
-        var (index, what) = SafeTensorsLayout.FirstNonFinite(state.Slice(at, (int)bytes), dtype);
+        var (index, what) = requireFinite ? SafeTensorsLayout.FirstNonFinite(state.Slice(at, (int)bytes), dtype) : (-1, "");
         if (index >= 0) throw Bad(at + index * SafeTensorsLayout.ElementSize(dtype), $"{name} of parameter {p} holds {what} at element {index}");
         int data = at;
         at += (int)bytes;

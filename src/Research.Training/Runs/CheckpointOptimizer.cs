@@ -38,7 +38,7 @@ public static class CheckpointOptimizer
         using var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(w);
         var state = ms.ToArray();
-        var info = OptimizerStateFormat.Decode(state);
+        var info = OptimizerStateFormat.Decode(state, requireFinite: false);   // a diverged run's state is saved as it is
         var names = module.named_parameters().Select(p => p.name).ToList();
         if (names.Count != info.States.Count)
             throw new InvalidOperationException($"the optimizer of '{network}' holds {info.States.Count} parameter states; the network has {names.Count} parameters");
