@@ -88,11 +88,19 @@ public class CorruptCheckpointCliTests
         ["negative step"] = path => Rewrite(path, (_, m) => { m["step"] = "-5"; return "step"; }),
         ["step past training.steps"] = path => Rewrite(path, (_, m) => { m["step"] = "1000000"; return "step"; }),
         ["RNG state of the wrong size"] = path => Rewrite(path, (t, _) => { Replace(t, "rng.data", zeros(100, ScalarType.Byte)); return "rng.data"; }),
-        ["garbled optimizer state"] = path => Rewrite(path, (_, m) =>
+        // Format 2 keeps each optimizer moment in the body: one of another shape, one with a NaN.
+        ["optimizer moment of the wrong shape"] = path => Rewrite(path, (t, _) =>
         {
-            var state = Convert.FromBase64String(m["optimizer.denoiser"]);
-            m["optimizer.denoiser"] = Convert.ToBase64String(state[..(state.Length / 2)]);
-            return "optimizer.denoiser";
+            var key = FirstMatrix(t, "optim.", ".exp_avg");
+            Replace(t, key, zeros(3));
+            return key;
+        }),
+        ["NaN optimizer moment"] = path => Rewrite(path, (t, _) =>
+        {
+            var key = FirstMatrix(t, "optim.", ".exp_avg_sq");
+            using var first = t[key][0, 0];
+            first.fill_(float.NaN);
+            return key;
         }),
         ["embedded config not JSON"] = path => Rewrite(path, (_, m) => { m["resolved_config"] = "{\"data\": "; return "resolved_config"; }),
         // The rest edit the header's bytes and leave the checksum as it was.
@@ -268,7 +276,7 @@ public class CorruptCheckpointCliTests
     }
 
     // Reads the checkpoint, lets the edit change tensors and metadata, writes it back with a checksum of the result.
-    private static string Rewrite(string path, Func<Dictionary<string, Tensor>, Dictionary<string, string>, string> edit)
+    internal static string Rewrite(string path, Func<Dictionary<string, Tensor>, Dictionary<string, string>, string> edit)
     {
         var (tensors, meta) = SafeTensors.Read(path);
         try
@@ -296,8 +304,8 @@ public class CorruptCheckpointCliTests
         return fragment;
     }
 
-    private static string FirstMatrix(Dictionary<string, Tensor> tensors, string prefix) =>
-        tensors.Keys.First(k => k.StartsWith(prefix, StringComparison.Ordinal) && tensors[k].dim() == 2);
+    private static string FirstMatrix(Dictionary<string, Tensor> tensors, string prefix, string suffix = "") =>
+        tensors.Keys.First(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.EndsWith(suffix, StringComparison.Ordinal) && tensors[k].dim() == 2);
 
     private static string FirstMatrixName(JsonObject header, string prefix) =>
         header.First(p => p.Key.StartsWith(prefix, StringComparison.Ordinal) && p.Value!["shape"]!.AsArray().Count == 2).Key;
@@ -311,11 +319,11 @@ public class CorruptCheckpointCliTests
     }
 
     // Every file below the folder (relative path → SHA-256).
-    private static Dictionary<string, string> Snapshot(string folder) =>
+    internal static Dictionary<string, string> Snapshot(string folder) =>
         Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetRelativePath(folder, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
-    private static void CopyTree(string from, string to)
+    internal static void CopyTree(string from, string to)
     {
         foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
             Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));

@@ -24,23 +24,21 @@ public static class SafeTensors
     /// </summary>
     public static void Write(Stream stream, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null, bool checksum = false)
     {
+        var list = tensors.ToList();
         var header = new JsonObject();
-        var blobs = new List<byte[]>();
         long offset = 0;
-        foreach (var (name, tensor) in tensors)
+        foreach (var (name, tensor) in list)
         {
             var dtypeName = SafeTensorsLayout.DtypeName(tensor.dtype)
                 ?? throw new NotSupportedException($"safetensors: tensor '{name}' has unsupported dtype {tensor.dtype}");
-            using var cpu = tensor.detach().cpu().contiguous();
-            var bytes = cpu.bytes.ToArray();
+            long length = tensor.NumberOfElements * SafeTensorsLayout.ElementSize(tensor.dtype);
             header[name] = new JsonObject
             {
                 ["dtype"] = dtypeName,
-                ["shape"] = new JsonArray(cpu.shape.Select(d => (JsonNode)d).ToArray()),
-                ["data_offsets"] = new JsonArray(offset, offset + bytes.Length),
+                ["shape"] = new JsonArray(tensor.shape.Select(d => (JsonNode)d).ToArray()),
+                ["data_offsets"] = new JsonArray(offset, offset + length),
             };
-            offset += bytes.Length;
-            blobs.Add(bytes);
+            offset += length;
         }
         var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>());
         // A copied-over hash of other content would be wrong; recomputed below if asked.
@@ -62,16 +60,45 @@ public static class SafeTensors
         BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)(json.Length + pad));
         json.CopyTo(prefix, 8);
         prefix.AsSpan(8 + json.Length).Fill((byte)' ');
-        if (checksum)
+        if (!checksum)
         {
-            int at = 8 + ChecksumValueAt(json);
-            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-            sha.AppendData(prefix);                              // the placeholder is the 64 zeros the reader substitutes
-            foreach (var b in blobs) sha.AppendData(b);
-            Encoding.ASCII.GetBytes(Convert.ToHexString(sha.GetHashAndReset())).CopyTo(prefix, at);
+            stream.Write(prefix);
+            WriteData(stream, list, null);
+            return;
         }
+        // The hash covers the prefix with the placeholder's 64 zeros (as the reader substitutes them) and the data. On a seekable
+        // stream the data is hashed as it is written and the value patched in; otherwise it is hashed in a first pass.
+        int at = 8 + ChecksumValueAt(json);
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData(prefix);
+        if (stream.CanSeek)
+        {
+            long start = stream.Position;
+            stream.Write(prefix);
+            WriteData(stream, list, sha);
+            long end = stream.Position;
+            stream.Position = start + at;
+            stream.Write(Encoding.ASCII.GetBytes(Convert.ToHexString(sha.GetHashAndReset())));
+            stream.Position = end;
+            return;
+        }
+        WriteData(Stream.Null, list, sha);
+        Encoding.ASCII.GetBytes(Convert.ToHexString(sha.GetHashAndReset())).CopyTo(prefix, at);
         stream.Write(prefix);
-        foreach (var b in blobs) stream.Write(b);
+        WriteData(stream, list, null);
+    }
+
+    // Each tensor's bytes in order (copied to CPU one at a time), hashed too when sha is given.
+    private static void WriteData(Stream stream, List<KeyValuePair<string, Tensor>> tensors, System.Security.Cryptography.IncrementalHash? sha)
+    {
+        foreach (var (_, tensor) in tensors)
+        {
+            if (tensor.NumberOfElements == 0) continue;
+            using var cpu = tensor.detach().cpu().contiguous();
+            ReadOnlySpan<byte> bytes = cpu.bytes;
+            sha?.AppendData(bytes);
+            stream.Write(bytes);
+        }
     }
 
     // Offset in the header JSON of the first digit of the sha256_file placeholder (written once by the writer above).
@@ -90,41 +117,20 @@ public static class SafeTensors
         Write(fs, tensors, metadata, checksum);
     }
 
-    /// <summary>Reads every tensor (CPU) and the metadata of a file. The caller owns (disposes) the tensors.</summary>
+    /// <summary>
+    /// Reads every tensor (CPU) and the metadata of a file, each tensor from its offset (<see cref="SafeTensorsFile"/>): the
+    /// whole layout and checksum are checked first, so a malformed file creates no tensor. The caller owns (disposes) the tensors.
+    /// </summary>
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(string path)
     {
-        var bytes = File.ReadAllBytes(path);
-        return Read(bytes, path);
+        using var file = SafeTensorsFile.Open(path);
+        return (file.ReadAll(), new Dictionary<string, string>(file.Layout.Metadata));
     }
 
-    /// <summary>
-    /// Reads from a byte buffer; <paramref name="source"/> names it in errors. The whole layout is checked first
-    /// (<see cref="SafeTensorsLayout.Parse"/>), so a malformed file creates no tensor.
-    /// </summary>
+    /// <summary>Reads from a byte buffer; <paramref name="source"/> names it in errors.</summary>
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(byte[] bytes, string source)
     {
-        var layout = SafeTensorsLayout.Parse(bytes, source);
-        return (Materialize(bytes, layout), new Dictionary<string, string>(layout.Metadata));
-    }
-
-    /// <summary>The tensors (CPU) of a file whose <paramref name="layout"/> was parsed from <paramref name="bytes"/>. The caller owns them.</summary>
-    public static Dictionary<string, Tensor> Materialize(byte[] bytes, SafeTensorsLayout layout)
-    {
-        var tensors = new Dictionary<string, Tensor>();
-        try
-        {
-            foreach (var e in layout.Entries)
-            {
-                var t = empty(e.Shape, e.Dtype);
-                tensors[e.Name] = t;
-                if (e.End > e.Begin) t.bytes = bytes.AsSpan((int)layout.FileOffset(e), (int)(e.End - e.Begin));
-            }
-        }
-        catch
-        {
-            foreach (var t in tensors.Values) t.Dispose();
-            throw;
-        }
-        return tensors;
+        using var file = SafeTensorsFile.FromBytes(bytes, source);
+        return (file.ReadAll(), new Dictionary<string, string>(file.Layout.Metadata));
     }
 }

@@ -67,17 +67,8 @@ public sealed class SafeTensorsLayout
     /// <summary>File offset of the first byte of <paramref name="entry"/>'s data.</summary>
     public long FileOffset(SafeTensorsEntry entry) => DataStart + entry.Begin;
 
-    /// <summary>The bytes of <paramref name="entry"/> in <paramref name="file"/>.</summary>
-    public ReadOnlySpan<byte> Data(byte[] file, SafeTensorsEntry entry) => file.AsSpan((int)(DataStart + entry.Begin), (int)(entry.End - entry.Begin));
-
     /// <summary>An <see cref="InvalidDataException"/> naming this file and the byte offset.</summary>
     public InvalidDataException Error(long offset, string message) => Bad(Source, offset, message);
-
-    /// <summary>
-    /// Index of the first NaN or ±Inf element of a floating-point <paramref name="entry"/> (−1 if none or not floating point)
-    /// and what it is.
-    /// </summary>
-    public (long Index, string What) FirstNonFinite(byte[] file, SafeTensorsEntry entry) => FirstNonFinite(Data(file, entry), entry.Dtype);
 
     /// <summary>Index of the first NaN or ±Inf element of <paramref name="data"/> read as <paramref name="dtype"/> (−1 if none or not floating point).</summary>
     public static (long Index, string What) FirstNonFinite(ReadOnlySpan<byte> data, ScalarType dtype)
@@ -122,23 +113,44 @@ public sealed class SafeTensorsLayout
     /// <summary>The safetensors name of <paramref name="dtype"/> (<c>F32</c> …), or null if the format has none.</summary>
     public static string? DtypeName(ScalarType dtype) => Dtypes.FirstOrDefault(p => p.Value == dtype).Key;
 
-    /// <summary>Parses and checks the whole layout of <paramref name="file"/>; <paramref name="source"/> names it in errors.</summary>
+    /// <summary>The longest header read (the largest array .NET allocates); older checkpoints kept optimizer states in it.</summary>
+    public static readonly long MaxHeaderBytes = Array.MaxLength;
+
+    /// <summary>Parses and checks the whole layout of the safetensors bytes <paramref name="file"/>; <paramref name="source"/> names it in errors.</summary>
     public static SafeTensorsLayout Parse(byte[] file, string source)
     {
-        if (file.Length < 8) throw Bad(source, 0, $"file is {file.Length} bytes, shorter than the 8-byte header length: truncated?");
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
-        if (headerLength > (ulong)(file.Length - 8))
-            throw Bad(source, 0, $"header length {headerLength} runs past the end of the file ({file.Length} bytes): truncated?");
-        long dataStart = 8 + (long)headerLength, dataLength = file.Length - dataStart;
+        using var stream = new MemoryStream(file, writable: false);
+        return Parse(stream, source);
+    }
+
+    /// <summary>
+    /// Parses and checks the whole layout of the seekable <paramref name="stream"/> (a file of any length: only the header is
+    /// held in memory, and the checksum is computed in chunks); <paramref name="source"/> names it in errors.
+    /// </summary>
+    public static SafeTensorsLayout Parse(Stream stream, string source)
+    {
+        long fileLength = stream.Length;
+        if (fileLength < 8) throw Bad(source, 0, $"file is {fileLength} bytes, shorter than the 8-byte header length: truncated?");
+        Span<byte> prefix = stackalloc byte[8];
+        stream.Position = 0;
+        stream.ReadExactly(prefix);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > (ulong)(fileLength - 8))
+            throw Bad(source, 0, $"header length {headerLength} runs past the end of the file ({fileLength} bytes): truncated?");
+        if (headerLength > (ulong)MaxHeaderBytes)
+            throw Bad(source, 0, $"header length {headerLength} is more than the {MaxHeaderBytes} bytes a header may have");
+        var header = new byte[headerLength];
+        stream.ReadExactly(header);
+        long dataStart = 8 + (long)headerLength, dataLength = fileLength - dataStart;
         var entries = new List<SafeTensorsEntry>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         var metadataOffsets = new Dictionary<string, long>(StringComparer.Ordinal);
         long fileChecksumAt = -1;
         var options = new JsonReaderOptions { MaxDepth = 8 };
-        var reader = new Utf8JsonReader(file.AsSpan(8, (int)headerLength), options);
+        var reader = new Utf8JsonReader(header, options);
         try
         {
-            var syntax = new Utf8JsonReader(file.AsSpan(8, (int)headerLength), options);
+            var syntax = new Utf8JsonReader(header, options);
             while (syntax.Read()) { }                   // well-formed JSON first, so a syntax error is reported as one
 
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -159,8 +171,8 @@ public sealed class SafeTensorsLayout
         {
             throw Bad(source, 8 + (e.BytePositionInLine ?? 0), "header is not valid JSON: " + e.Message);
         }
-        CheckRanges(source, entries, dataStart, dataLength, file.Length);
-        var checksum = VerifyChecksums(file, source, dataStart, metadata, metadataOffsets, fileChecksumAt);
+        CheckRanges(source, entries, dataStart, dataLength, fileLength);
+        var checksum = VerifyChecksums(stream, header, source, dataStart, metadata, metadataOffsets, fileChecksumAt);
         return new SafeTensorsLayout(source, dataStart, entries, metadata, metadataOffsets, checksum);
     }
 
@@ -270,39 +282,56 @@ public sealed class SafeTensorsLayout
             throw Bad(source, dataStart + covered, $"the last {dataLength - covered} data bytes belong to no tensor");
     }
 
-    private static SafeTensorsChecksum VerifyChecksums(byte[] file, string source, long dataStart, Dictionary<string, string> metadata,
+    private static SafeTensorsChecksum VerifyChecksums(Stream stream, byte[] header, string source, long dataStart, Dictionary<string, string> metadata,
         Dictionary<string, long> offsets, long fileChecksumAt)
     {
         var kind = SafeTensorsChecksum.None;
+        long fileLength = stream.Length;
         if (metadata.TryGetValue(DataChecksumKey, out var dataHash))
         {
-            var actual = Convert.ToHexString(SHA256.HashData(file.AsSpan((int)dataStart)));
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            AppendRange(sha, stream, dataStart, fileLength);
+            var actual = Convert.ToHexString(sha.GetHashAndReset());
             if (!string.Equals(actual, dataHash, StringComparison.OrdinalIgnoreCase))
-                throw Bad(source, dataStart, $"checksum mismatch: the data section ({file.Length - dataStart} bytes) does not hash to the stored " +
+                throw Bad(source, dataStart, $"checksum mismatch: the data section ({fileLength - dataStart} bytes) does not hash to the stored " +
                                              $"SHA-256 (__metadata__.{DataChecksumKey}); the file is corrupt or truncated");
             kind = SafeTensorsChecksum.DataOnly;
         }
         if (fileChecksumAt >= 0)
         {
-            var actual = HashWithZeroedValue(file, fileChecksumAt);
+            // The 8-byte length and the header with the stored value read as 64 '0's, then the data section in chunks.
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            Span<byte> prefix = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+            sha.AppendData(prefix);
+            int at = (int)(fileChecksumAt - 8);
+            sha.AppendData(header.AsSpan(0, at));
+            Span<byte> zeros = stackalloc byte[64];
+            zeros.Fill((byte)'0');
+            sha.AppendData(zeros);
+            sha.AppendData(header.AsSpan(at + 64));
+            AppendRange(sha, stream, dataStart, fileLength);
+            var actual = Convert.ToHexString(sha.GetHashAndReset());
             if (!string.Equals(actual, metadata[FileChecksumKey], StringComparison.OrdinalIgnoreCase))
-                throw Bad(source, offsets[FileChecksumKey], $"checksum mismatch: the file ({file.Length} bytes, header included) does not hash to " +
+                throw Bad(source, offsets[FileChecksumKey], $"checksum mismatch: the file ({fileLength} bytes, header included) does not hash to " +
                                                             $"the stored SHA-256 (__metadata__.{FileChecksumKey}); the file is corrupt, truncated or edited");
             kind = SafeTensorsChecksum.HeaderAndData;
         }
         return kind;
     }
 
-    /// <summary>SHA-256 (hex) of <paramref name="file"/> with the 64 bytes at <paramref name="at"/> read as ASCII <c>0</c>.</summary>
-    internal static string HashWithZeroedValue(ReadOnlySpan<byte> file, long at)
+    // Hashes the stream's bytes [from, to) in chunks of 1 MiB.
+    private static void AppendRange(IncrementalHash sha, Stream stream, long from, long to)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(file[..(int)at]);
-        Span<byte> zeros = stackalloc byte[64];
-        zeros.Fill((byte)'0');
-        sha.AppendData(zeros);
-        sha.AppendData(file[((int)at + 64)..]);
-        return Convert.ToHexString(sha.GetHashAndReset());
+        var buffer = new byte[(int)Math.Min(1 << 20, Math.Max(1, to - from))];
+        stream.Position = from;
+        for (long left = to - from; left > 0;)
+        {
+            int n = (int)Math.Min(buffer.Length, left);
+            stream.ReadExactly(buffer, 0, n);
+            sha.AppendData(buffer, 0, n);
+            left -= n;
+        }
     }
 
     private static bool IsHex(ReadOnlySpan<byte> s)

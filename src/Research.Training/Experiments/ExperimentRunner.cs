@@ -179,7 +179,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
     private static void ValidateCheckpoint(string path, Core.Experiments.ExperimentOptions options)
     {
         Core.Runtime.TorchRuntime.Initialize(options.Deterministic, options.Threads > 0 ? options.Threads : null);
-        Checkpoint.Validate(path, CheckpointExpectations.For(Core.Runtime.DeviceSpec.Resolve(options.Device)));
+        using var _ = Checkpoint.Validate(path, CheckpointExpectations.For(Core.Runtime.DeviceSpec.Resolve(options.Device)));
     }
 
     // The checkpoint a resume of the folder loads (CheckpointFiles.ResumeSource), or null to start from step 0, which is

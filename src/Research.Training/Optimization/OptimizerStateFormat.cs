@@ -24,9 +24,10 @@ public static class OptimizerStateFormat
 
     /// <summary>
     /// Decodes <paramref name="state"/>. Throws <see cref="InvalidDataException"/> whose message starts with the byte offset in
-    /// <paramref name="state"/>: a wrong type, a count or shape out of range, a truncated or over-long state, a non-finite moment.
+    /// <paramref name="state"/>: a wrong type, a count or shape out of range, a truncated or over-long state, a non-finite moment
+    /// (unless <paramref name="requireFinite"/> is false: a checkpoint of a diverged run is written as it is, and refused on load).
     /// </summary>
-    public static OptimizerStateInfo Decode(ReadOnlySpan<byte> state)
+    public static OptimizerStateInfo Decode(ReadOnlySpan<byte> state, bool requireFinite = true)
     {
         int at = 0;
         int nameLength = (int)Leb128(state, ref at, "the type name's length", 64);
@@ -37,16 +38,19 @@ public static class OptimizerStateFormat
         int groups = (int)Leb128(state, ref at, "the group count", 1 << 16);
         long count = Leb128(state, ref at, "the state count", state.Length);
         if (groups < 1) throw Bad(at, "no parameter group");
+        var options = new List<OptimizerGroupOptions>();
         for (int g = 0; g < groups; g++)
         {
             if (at + OptionsBytes > state.Length) throw Bad(at, $"the options of group {g} run past the end: truncated?");
+            var v = new double[6];
             for (int i = 0; i < 6; i++)
             {
-                double v = BinaryPrimitives.ReadDoubleLittleEndian(state.Slice(at + 8 * i, 8));
-                if (!double.IsFinite(v)) throw Bad(at + 8 * i, $"option {i} of group {g} is {v}");
+                v[i] = BinaryPrimitives.ReadDoubleLittleEndian(state.Slice(at + 8 * i, 8));
+                if (!double.IsFinite(v[i])) throw Bad(at + 8 * i, $"option {i} of group {g} is {v[i]}");
             }
-            Flag(state, at + 48, $"amsgrad of group {g}");
-            Flag(state, at + 49, $"maximize of group {g}");
+            bool amsgrad = Flag(state, at + 48, $"amsgrad of group {g}");
+            bool maximize = Flag(state, at + 49, $"maximize of group {g}");
+            options.Add(new OptimizerGroupOptions(v[0], v[1], v[2], v[3], v[4], v[5], amsgrad, maximize));
             at += OptionsBytes;
         }
         var states = new List<OptimizerParameterState>();
@@ -56,17 +60,18 @@ public static class OptimizerStateFormat
             long step = BinaryPrimitives.ReadInt64LittleEndian(state.Slice(at, 8));
             if (step < 0) throw Bad(at, $"parameter {p} has step {step}");
             at += 8;
-            var (dtype, shape) = Moment(state, ref at, p, "exp_avg", null);
-            Moment(state, ref at, p, "exp_avg_sq", shape);
-            if (Flag(state, at++, $"the max_exp_avg_sq flag of parameter {p}")) Moment(state, ref at, p, "max_exp_avg_sq", shape);
-            states.Add(new OptimizerParameterState(step, dtype, shape));
+            var (dtype, shape, expAvg) = Moment(state, ref at, p, "exp_avg", null, requireFinite);
+            var moments = new List<(string, int)> { ("exp_avg", expAvg), ("exp_avg_sq", Moment(state, ref at, p, "exp_avg_sq", shape, requireFinite).At) };
+            if (Flag(state, at++, $"the max_exp_avg_sq flag of parameter {p}")) moments.Add(("max_exp_avg_sq", Moment(state, ref at, p, "max_exp_avg_sq", shape, requireFinite).At));
+            states.Add(new OptimizerParameterState(step, dtype, shape) { Moments = moments });
         }
         if (at != state.Length) throw Bad(at, $"{state.Length - at} bytes follow the last parameter's state");
-        return new OptimizerStateInfo(type, groups, states);
+        return new OptimizerStateInfo(type, groups, states) { Options = options };
     }
 
-    // One moment tensor: dtype, rank, dims, raw bytes; floating point, finite, and of the shape of the first moment.
-    private static (ScalarType Dtype, long[] Shape) Moment(ReadOnlySpan<byte> state, ref int at, long p, string name, long[]? like)
+    // One moment tensor: dtype, rank, dims, raw bytes; floating point, finite, and of the shape of the first moment. Returns
+    // where its raw bytes start.
+    private static (ScalarType Dtype, long[] Shape, int At) Moment(ReadOnlySpan<byte> state, ref int at, long p, string name, long[]? like, bool requireFinite)
     {
         int start = at;
         var dtype = (ScalarType)Leb128(state, ref at, $"the dtype of {name} of parameter {p}", 64);
@@ -85,10 +90,59 @@ public static class OptimizerStateFormat
             throw Bad(start, $"{name} of parameter {p} has shape [{string.Join(", ", shape)}], exp_avg has [{string.Join(", ", like)}]");
         long bytes = numel * SafeTensorsLayout.ElementSize(dtype);
         if (at + bytes > state.Length) throw Bad(at, $"the data of {name} of parameter {p} runs past the end: truncated?");
-        var (index, what) = SafeTensorsLayout.FirstNonFinite(state.Slice(at, (int)bytes), dtype);
+        var (index, what) = requireFinite ? SafeTensorsLayout.FirstNonFinite(state.Slice(at, (int)bytes), dtype) : (-1, "");
         if (index >= 0) throw Bad(at + index * SafeTensorsLayout.ElementSize(dtype), $"{name} of parameter {p} holds {what} at element {index}");
+        int data = at;
         at += (int)bytes;
-        return (dtype, shape);
+        return (dtype, shape, data);
+    }
+
+    /// <summary>
+    /// The binary state <see cref="Decode"/> reads, for TorchSharp's <c>load_state_dict</c>: <paramref name="type"/>, the groups'
+    /// <paramref name="options"/>, then per parameter its step and moments (each the raw little-endian bytes of a tensor of
+    /// <paramref name="parameters"/>' dtype and shape; a third moment is max_exp_avg_sq).
+    /// </summary>
+    public static byte[] Encode(string type, IReadOnlyList<OptimizerGroupOptions> options,
+        IReadOnlyList<(long Step, ScalarType Dtype, long[] Shape, IReadOnlyList<byte[]> Moments)> parameters)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(type);                                     // 7-bit (LEB128) length, then UTF-8
+            Leb128(w, options.Count);
+            Leb128(w, parameters.Count);
+            foreach (var o in options)
+            {
+                foreach (var v in new[] { o.InitialLr, o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay }) w.Write(v);
+                w.Write(o.Amsgrad);
+                w.Write(o.Maximize);
+            }
+            foreach (var (step, dtype, shape, moments) in parameters)
+            {
+                w.Write(step);
+                for (int m = 0; m < moments.Count; m++)
+                {
+                    if (m == 2) w.Write(true);                   // the max_exp_avg_sq flag
+                    Leb128(w, (long)dtype);
+                    Leb128(w, shape.Length);
+                    foreach (var d in shape) Leb128(w, d);
+                    w.Write(moments[m]);
+                }
+                if (moments.Count == 2) w.Write(false);
+            }
+        }
+        return ms.ToArray();
+    }
+
+    private static void Leb128(BinaryWriter w, long value)
+    {
+        do
+        {
+            byte b = (byte)(value & 0x7f);
+            value >>= 7;
+            w.Write(value != 0 ? (byte)(b | 0x80) : b);
+        }
+        while (value != 0);
     }
 
     private static bool Flag(ReadOnlySpan<byte> state, int at, string what)

@@ -7,101 +7,129 @@ using static TorchSharp.torch;
 namespace Research.Training.Runs;
 
 /// <summary>
-/// A whole training state in one safetensors file: every network's weights (<c>net.&lt;network&gt;.*</c>),
-/// EMA weights (<c>ema.*</c>), generator states (<c>rng.*</c>), and in the metadata the step, the resolved
-/// configuration and each optimizer's state, and a SHA-256 of the whole file, header included. Written atomically
-/// (temporary file, flush, rename); loading checks everything (<see cref="CheckpointValidator"/>) before it changes
-/// anything, and never executes code.
+/// A whole training state in one safetensors file, every tensor in the body: each network's weights
+/// (<c>net.&lt;network&gt;.&lt;parameter or buffer&gt;</c>), EMA weights (<c>ema.*</c>), optimizer moments and step counts
+/// (<c>optim.&lt;network&gt;.&lt;parameter&gt;.{exp_avg, exp_avg_sq, step}</c>, <see cref="CheckpointOptimizer"/>) and generator
+/// states (<c>rng.data</c>, <c>rng.train</c>, U8). The header's metadata stays small: the format, the step, the resolved
+/// configuration, each optimizer's type and group options, and a SHA-256 of the whole file, header included. Written
+/// atomically (temporary file, flush, rename); read by offsets (<see cref="SafeTensorsFile"/>), never whole; loading checks
+/// everything (<see cref="CheckpointValidator"/>) before it changes anything, and never executes code. Checkpoints of format 1
+/// (optimizer states base64-encoded in the header) still load and resume.
 /// </summary>
 public static class Checkpoint
 {
-    /// <summary>Format tag stored in the metadata.</summary>
-    public const string Format = "research-checkpoint/1";
+    /// <summary>Format tag written in the metadata: optimizer states are tensors in the body.</summary>
+    public const string Format = "research-checkpoint/2";
+
+    /// <summary>Format tag of older checkpoints, still read: each optimizer state base64-encoded in <c>__metadata__.optimizer.&lt;network&gt;</c>.</summary>
+    public const string LegacyFormat = "research-checkpoint/1";
+
+    /// <summary>Whether <paramref name="format"/> (<c>__metadata__.format</c>) is that of a research checkpoint of any version.</summary>
+    public static bool IsCheckpoint(string? format) => format is Format or LegacyFormat;
+
+    /// <summary>Whether the checkpoint is of the current format (else <see cref="LegacyFormat"/>).</summary>
+    public static bool IsCurrent(SafeTensorsLayout layout) => layout.Metadata.GetValueOrDefault("format") == Format;
 
     /// <summary>Writes the session's state to <paramref name="path"/> atomically.</summary>
     public static void Save(TrainingSession s, string path)
     {
         var tensors = new List<KeyValuePair<string, Tensor>>();
-        foreach (var (name, net) in s.Parameterization.Networks)
-            foreach (var (k, v) in net.state_dict()) tensors.Add(new($"net.{name}.{k}", v));
-        foreach (var (name, ema) in s.Emas)
-            foreach (var (k, v) in ema.State()) tensors.Add(new($"ema.{name}.{k}", v));
-        using var dataState = s.DataGenerator.get_state();
-        using var trainState = s.TrainGenerator.get_state();
-        tensors.Add(new("rng.data", dataState));
-        tensors.Add(new("rng.train", trainState));
-        var meta = new Dictionary<string, string>
+        var owned = new List<Tensor>();
+        try
         {
-            ["format"] = Format,
-            ["step"] = s.Step.ToString(CultureInfo.InvariantCulture),
-            ["resolved_config"] = s.ResolvedJson,
-        };
-        foreach (var (name, opt) in s.Optimizers)
-        {
-            using var ms = new MemoryStream();
-            using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true)) opt.save_state_dict(w);
-            meta[$"optimizer.{name}"] = Convert.ToBase64String(ms.ToArray());
+            foreach (var (name, net) in s.Parameterization.Networks)
+                foreach (var (k, v) in net.state_dict()) tensors.Add(new($"net.{name}.{k}", v));
+            foreach (var (name, ema) in s.Emas)
+                foreach (var (k, v) in ema.State()) tensors.Add(new($"ema.{name}.{k}", v));
+            var meta = new Dictionary<string, string>
+            {
+                ["format"] = Format,
+                ["step"] = s.Step.ToString(CultureInfo.InvariantCulture),
+                ["resolved_config"] = s.ResolvedJson,
+            };
+            foreach (var (name, opt) in s.Optimizers)
+            {
+                var (json, state) = CheckpointOptimizer.Split(name, s.Parameterization.Networks[name], opt);
+                owned.AddRange(state.Select(p => p.Value));
+                tensors.AddRange(state);
+                meta[CheckpointOptimizer.MetadataPrefix + name] = json;
+            }
+            var dataState = s.DataGenerator.get_state();
+            owned.Add(dataState);
+            var trainState = s.TrainGenerator.get_state();
+            owned.Add(trainState);
+            tensors.Add(new("rng.data", dataState));
+            tensors.Add(new("rng.train", trainState));
+            AtomicFile.Write(path, stream => SafeTensors.Write(stream, tensors, meta, checksum: true));
         }
-        AtomicFile.Write(path, stream => SafeTensors.Write(stream, tensors, meta, checksum: true));
+        finally
+        {
+            foreach (var t in owned) t.Dispose();
+        }
     }
 
     /// <summary>Reads only the metadata (step, resolved configuration) of a checkpoint, after checking all of it (<see cref="Validate"/>).</summary>
     public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
     {
-        var (_, layout) = Validate(path, CheckpointExpectations.WeightsOnly());
-        return layout.Metadata;
+        using var file = Validate(path, CheckpointExpectations.WeightsOnly());
+        return file.Layout.Metadata;
     }
 
     /// <summary>
-    /// Reads and checks the whole checkpoint before anything is built: its layout and checksum (<see cref="SafeTensorsLayout"/>),
-    /// then <see cref="CheckpointValidator"/>. Returns its bytes and layout.
+    /// Opens and checks the whole checkpoint before anything is built: its layout and checksum (<see cref="SafeTensorsLayout"/>),
+    /// then <see cref="CheckpointValidator"/>. Returns it open (the caller disposes it).
     /// </summary>
     /// <exception cref="InvalidDataException">Naming the file, the tensor or key and the byte offset.</exception>
-    public static (byte[] File, SafeTensorsLayout Layout) Validate(string path, CheckpointExpectations expect)
+    public static SafeTensorsFile Validate(string path, CheckpointExpectations expect)
     {
-        var bytes = File.ReadAllBytes(path);
-        var layout = SafeTensorsLayout.Parse(bytes, path);
-        CheckpointValidator.Validate(bytes, layout, expect);
-        return (bytes, layout);
+        var file = SafeTensorsFile.Open(path);
+        try
+        {
+            CheckpointValidator.Validate(file, expect);
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
     /// Restores weights, EMAs, optimizers, generators and step into <paramref name="s"/>. Everything is checked before the
     /// first tensor is copied: the file (<see cref="Validate"/>), then its match with the session (architecture sections, every
-    /// tensor's name, shape and dtype, the generator states' sizes, each optimizer's type and parameter shapes).
+    /// tensor's name, shape and dtype, the generator states' sizes, each optimizer's type and parameters).
     /// </summary>
     public static void Load(TrainingSession s, string path, bool weightsOnly = false)
     {
-        var (bytes, layout) = Validate(path, new CheckpointExpectations(
+        using var file = Validate(path, new CheckpointExpectations(
             CheckpointExpectations.StateBytes(s.DataGenerator.device), CheckpointExpectations.StateBytes(s.TrainGenerator.device)));
+        var layout = file.Layout;
         var meta = layout.Metadata;
         RequireSameArchitecture(layout, s.ResolvedJson);
         var targets = new List<(SafeTensorsEntry Entry, Tensor Target)>();
         foreach (var (name, net) in s.Parameterization.Networks)
         {
             targets.AddRange(Match(layout, $"net.{name}.", net.state_dict()));
-            RequireOptimizerFits(layout, name, s.Optimizers.GetValueOrDefault(name), net, weightsOnly);
+            if (!weightsOnly && s.Optimizers.GetValueOrDefault(name) is { } opt) CheckpointOptimizer.RequireFits(file, name, opt, net);
         }
         foreach (var (name, ema) in s.Emas) targets.AddRange(Match(layout, $"ema.{name}.", ema.State()));
-        var tensors = SafeTensors.Materialize(bytes, layout);
-        try
-        {
-            using (no_grad())
-                foreach (var (entry, target) in targets) target.copy_(tensors[entry.Name]);
-            if (weightsOnly) return;
-            s.DataGenerator.set_state(tensors["rng.data"]);
-            s.TrainGenerator.set_state(tensors["rng.train"]);
-            foreach (var (name, opt) in s.Optimizers)
+        using (no_grad())
+            foreach (var (entry, target) in targets)
             {
-                using var r = new BinaryReader(new MemoryStream(Convert.FromBase64String(meta[CheckpointValidator.OptimizerKeyPrefix + name])));
-                opt.load_state_dict(r);
+                using var t = file.Read(entry);
+                target.copy_(t);
             }
-            s.Step = long.Parse(meta["step"], CultureInfo.InvariantCulture);
-        }
-        finally
+        if (weightsOnly) return;
+        using (var data = file.Read("rng.data")) s.DataGenerator.set_state(data);
+        using (var train = file.Read("rng.train")) s.TrainGenerator.set_state(train);
+        foreach (var (name, opt) in s.Optimizers)
         {
-            foreach (var t in tensors.Values) t.Dispose();
+            var names = s.Parameterization.Networks[name].named_parameters().Select(p => p.name).ToList();
+            using var r = new BinaryReader(new MemoryStream(CheckpointOptimizer.Binary(file, name, names)));
+            opt.load_state_dict(r);
         }
+        s.Step = long.Parse(meta["step"], CultureInfo.InvariantCulture);
     }
 
     // Every tensor of the module under prefix, with its shape and dtype; no tensor under prefix that the module lacks.
@@ -123,24 +151,6 @@ public static class Checkpoint
         if (layout.Entries.FirstOrDefault(e => e.Name.StartsWith(prefix, StringComparison.Ordinal) && !names.Contains(e.Name)) is { } extra)
             throw layout.Error(extra.HeaderOffset, $"tensor '{extra.Name}' belongs to no tensor of the network");
         return matched;
-    }
-
-    // The stored state is that of this optimizer type over exactly these parameters (TorchSharp's loader would stop half-way).
-    private static void RequireOptimizerFits(SafeTensorsLayout layout, string network, TorchSharp.Modules.OptimizerHelper? optimizer, nn.Module module, bool weightsOnly)
-    {
-        if (weightsOnly || optimizer is null) return;
-        string key = CheckpointValidator.OptimizerKeyPrefix + network;
-        if (!layout.Metadata.TryGetValue(key, out var base64)) throw layout.Error(8, $"__metadata__ has no '{key}' (the optimizer state of network '{network}')");
-        var state = CheckpointValidator.Decode(layout, key, base64);
-        if (state.Type != optimizer.GetType().Name)
-            throw layout.Error(layout.OffsetOf(key), $"__metadata__.{key} is the state of {state.Type}; this configuration trains '{network}' with {optimizer.GetType().Name}");
-        var parameters = module.parameters().ToList();
-        if (state.States.Count != parameters.Count)
-            throw layout.Error(layout.OffsetOf(key), $"__metadata__.{key} holds {state.States.Count} parameter states; network '{network}' has {parameters.Count} parameters");
-        for (int i = 0; i < parameters.Count; i++)
-            if (!state.States[i].Shape.SequenceEqual(parameters[i].shape) || state.States[i].Dtype != parameters[i].dtype)
-                throw layout.Error(layout.OffsetOf(key), $"__metadata__.{key}: the state of parameter {i} is [{state.States[i].ShapeText}] {state.States[i].Dtype}; " +
-                                                        $"the parameter is [{string.Join(", ", parameters[i].shape)}] {parameters[i].dtype}");
     }
 
     /// <summary>Sections that fix the networks' shapes and meaning; a resume or load refuses if any differs.</summary>

@@ -8,25 +8,25 @@ using static TorchSharp.torch;
 namespace Research.Training.Runs;
 
 /// <summary>
-/// The semantic checks of a research checkpoint, run on its bytes after <see cref="SafeTensorsLayout.Parse"/> (header shape,
-/// dtypes, byte ranges, checksum) and before any network, optimizer or run-folder write: a checksum is present; the embedded
-/// configuration is a JSON object; the step is an integer in [0, its <c>training.steps</c>]; every weight and EMA tensor is
-/// floating point and finite, and each EMA tensor has its weight's dtype and shape; the generator states have the sizes the
-/// generators expect; each network's optimizer state decodes (<see cref="OptimizerStateFormat"/>) and its moments have the
-/// shapes of that network's tensors, in order. Each problem is an <see cref="InvalidDataException"/> naming the file, the
-/// tensor or key and the byte offset.
+/// The semantic checks of a research checkpoint, run on the open file after <see cref="SafeTensorsLayout.Parse(Stream, string)"/>
+/// (header shape, dtypes, byte ranges, checksum) and before any network, optimizer or run-folder write: the format is a
+/// research checkpoint's (<see cref="Checkpoint.Format"/> or <see cref="Checkpoint.LegacyFormat"/>); a checksum is present; the
+/// embedded configuration is a JSON object; the step is an integer in [0, its <c>training.steps</c>]; every weight and EMA
+/// tensor is floating point and finite, and each EMA tensor has its weight's dtype and shape; the generator states have the
+/// sizes the generators expect; each network's optimizer state is well formed (format 2: <see cref="CheckpointOptimizer.Check"/>;
+/// format 1: it decodes, <see cref="OptimizerStateFormat"/>, and its moments have the shapes of that network's tensors, in
+/// order). Each problem is an <see cref="InvalidDataException"/> naming the file, the tensor or key and the byte offset.
 /// </summary>
 public static class CheckpointValidator
 {
-    /// <summary>Prefix of the metadata keys holding each network's optimizer state (base64 of TorchSharp's binary state).</summary>
-    public const string OptimizerKeyPrefix = "optimizer.";
-
-    /// <summary>Checks <paramref name="file"/> (whose <paramref name="layout"/> is parsed) against every rule above; returns the step.</summary>
-    public static long Validate(byte[] file, SafeTensorsLayout layout, CheckpointExpectations expect)
+    /// <summary>Checks the open <paramref name="file"/> against every rule above; returns the step.</summary>
+    public static long Validate(SafeTensorsFile file, CheckpointExpectations expect)
     {
+        var layout = file.Layout;
         var meta = layout.Metadata;
-        if (meta.GetValueOrDefault("format") != Checkpoint.Format)
-            throw layout.Error(layout.OffsetOf("format"), $"not a research checkpoint (__metadata__.format is '{meta.GetValueOrDefault("format")}', expected '{Checkpoint.Format}')");
+        if (!Checkpoint.IsCheckpoint(meta.GetValueOrDefault("format")))
+            throw layout.Error(layout.OffsetOf("format"), $"not a research checkpoint (__metadata__.format is '{meta.GetValueOrDefault("format")}', " +
+                                                          $"expected '{Checkpoint.Format}' or the older '{Checkpoint.LegacyFormat}')");
         if (layout.Checksum == SafeTensorsChecksum.None)
             throw layout.Error(layout.OffsetOf("format"), $"the checkpoint carries no checksum (__metadata__.{SafeTensorsLayout.FileChecksumKey}): "
                 + "every checkpoint research writes has one, so it was removed or the file was written by another tool; refusing to load");
@@ -35,9 +35,18 @@ public static class CheckpointValidator
         CheckWeights(file, layout);
         CheckRng(layout, "rng.data", expect.DataRngBytes);
         CheckRng(layout, "rng.train", expect.TrainRngBytes);
-        foreach (var network in Networks(layout, "net.")) CheckOptimizer(layout, network);
+        foreach (var network in Networks(layout, "net."))
+            if (Checkpoint.IsCurrent(layout)) CheckpointOptimizer.Check(file, network);
+            else CheckLegacyOptimizer(layout, network);
+        if (Checkpoint.IsCurrent(layout) && layout.Entries.FirstOrDefault(e => !KnownPrefixes.Any(p => e.Name.StartsWith(p, StringComparison.Ordinal))) is { } stray)
+            throw layout.Error(stray.HeaderOffset, $"tensor '{stray.Name}' is none of a checkpoint's (names start with {string.Join(", ", KnownPrefixes)})");
+        if (Checkpoint.IsCurrent(layout) && Networks(layout, CheckpointOptimizer.TensorPrefix).Except(Networks(layout, "net.")).FirstOrDefault() is { } orphan)
+            throw layout.Error(layout.Entries.First(e => e.Name.StartsWith($"{CheckpointOptimizer.TensorPrefix}{orphan}.", StringComparison.Ordinal)).HeaderOffset,
+                $"optimizer tensors '{CheckpointOptimizer.TensorPrefix}{orphan}.*' belong to no network");
         return step;
     }
+
+    private static readonly string[] KnownPrefixes = ["net.", "ema.", CheckpointOptimizer.TensorPrefix, "rng."];
 
     /// <summary>The names of the networks whose tensors carry <paramref name="prefix"/> (<c>net.</c> or <c>ema.</c>), in order.</summary>
     public static IEnumerable<string> Networks(SafeTensorsLayout layout, string prefix) =>
@@ -70,13 +79,13 @@ public static class CheckpointValidator
         return step;
     }
 
-    private static void CheckWeights(byte[] file, SafeTensorsLayout layout)
+    private static void CheckWeights(SafeTensorsFile file, SafeTensorsLayout layout)
     {
         foreach (var e in layout.Entries.Where(e => e.Name.StartsWith("net.", StringComparison.Ordinal) || e.Name.StartsWith("ema.", StringComparison.Ordinal)))
         {
             if (!IsFloating(e.Dtype))
                 throw layout.Error(e.HeaderOffset, $"tensor '{e.Name}' is {SafeTensorsLayout.DtypeName(e.Dtype)}: weights and EMA are floating point");
-            var (index, what) = layout.FirstNonFinite(file, e);
+            var (index, what) = file.FirstNonFinite(e);
             if (index >= 0)
                 throw layout.Error(layout.FileOffset(e) + index * SafeTensorsLayout.ElementSize(e.Dtype),
                     $"tensor '{e.Name}' [{e.ShapeText}] holds {what} at element {index}: a checkpoint's weights and EMA are finite");
@@ -98,12 +107,12 @@ public static class CheckpointValidator
             throw layout.Error(e.HeaderOffset, $"tensor '{name}' holds a generator state of {e.Numel} bytes; the generator's state has {n}");
     }
 
-    // The optimizer's moments follow the network's parameters in order; the state dict holds them (and any buffers) in the
-    // same order, so the moments' shapes must match a subsequence of the network's tensors. The exact match against the built
-    // optimizer's parameters is made before loading (Checkpoint.Load).
-    private static void CheckOptimizer(SafeTensorsLayout layout, string network)
+    // Format 1: the optimizer's moments follow the network's parameters in order; the state dict holds them (and any buffers)
+    // in the same order, so the moments' shapes must match a subsequence of the network's tensors. The exact match against the
+    // built optimizer's parameters is made before loading (CheckpointOptimizer.RequireFits).
+    private static void CheckLegacyOptimizer(SafeTensorsLayout layout, string network)
     {
-        string key = OptimizerKeyPrefix + network;
+        string key = CheckpointOptimizer.MetadataPrefix + network;
         if (!layout.Metadata.TryGetValue(key, out var base64)) throw layout.Error(8, $"__metadata__ has no '{key}' (the optimizer state of network '{network}')");
         long at = layout.OffsetOf(key);
         var decoded = Decode(layout, key, base64);
@@ -120,7 +129,7 @@ public static class CheckpointValidator
         }
     }
 
-    /// <summary>The optimizer state stored under <paramref name="key"/>, decoded; errors name the file, the key and the byte.</summary>
+    /// <summary>The format-1 optimizer state stored under <paramref name="key"/>, decoded; errors name the file, the key and the byte.</summary>
     public static OptimizerStateInfo Decode(SafeTensorsLayout layout, string key, string base64)
     {
         long at = layout.OffsetOf(key);

@@ -99,17 +99,16 @@ public static class CheckpointWeights
     // The checkpoint's tensors and metadata after every check of Checkpoint.Validate.
     private static (Dictionary<string, Tensor>, Dictionary<string, string>) ReadCheckpoint(string path)
     {
-        var (bytes, layout) = Checkpoint.Validate(path, CheckpointExpectations.WeightsOnly());
-        return (SafeTensors.Materialize(bytes, layout), new Dictionary<string, string>(layout.Metadata));
+        using var file = Checkpoint.Validate(path, CheckpointExpectations.WeightsOnly());
+        return (file.ReadAll(), new Dictionary<string, string>(file.Layout.Metadata));
     }
 
     // A plain state dict, its layout checked and its floating-point tensors finite.
     private static Dictionary<string, Tensor> ReadStateDict(string path)
     {
-        var bytes = File.ReadAllBytes(path);
-        var layout = SafeTensorsLayout.Parse(bytes, path);
-        StateDictMatch.RequireFinite(bytes, layout);
-        return SafeTensors.Materialize(bytes, layout);
+        using var file = SafeTensorsFile.Open(path);
+        StateDictMatch.RequireFinite(file);
+        return file.ReadAll();
     }
 
     private static IEnumerable<string> Networks(IEnumerable<string> keys, string prefix) =>

@@ -80,34 +80,39 @@ public static class NetworkInitializer
         var error = Error(name, keySources);
         var file = Path.GetFullPath(spec.Path);
         if (!File.Exists(file)) throw error($"{file}: no such file");
-        byte[] bytes;
-        SafeTensorsLayout layout;
+        SafeTensorsFile opened;
         try
         {
-            bytes = File.ReadAllBytes(file);
-            layout = SafeTensorsLayout.Parse(bytes, file);
+            opened = SafeTensorsFile.Open(file);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             throw error($"not readable as safetensors: {e.Message}");
         }
-        try
+        using (opened)
         {
-            if (layout.Metadata.GetValueOrDefault("format") == Checkpoint.Format)
-                CheckpointValidator.Validate(bytes, layout, CheckpointExpectations.WeightsOnly());
-            else StateDictMatch.RequireFinite(bytes, layout);
+            var layout = opened.Layout;
+            try
+            {
+                if (Checkpoint.IsCheckpoint(layout.Metadata.GetValueOrDefault("format")))
+                    CheckpointValidator.Validate(opened, CheckpointExpectations.WeightsOnly());
+                else StateDictMatch.RequireFinite(opened);
+            }
+            catch (InvalidDataException e)
+            {
+                throw error($"not usable as initial weights: {e.Message}");
+            }
+            // Only weights and EMA (or a plain state dict's every tensor): a checkpoint's optimizer and generator states stay on disk.
+            var wanted = layout.Entries.Where(e => !Checkpoint.IsCheckpoint(layout.Metadata.GetValueOrDefault("format"))
+                || e.Name.StartsWith("net.", StringComparison.Ordinal) || e.Name.StartsWith("ema.", StringComparison.Ordinal));
+            return (opened.ReadAll(wanted), new Dictionary<string, string>(layout.Metadata));
         }
-        catch (InvalidDataException e)
-        {
-            throw error($"not usable as initial weights: {e.Message}");
-        }
-        return (SafeTensors.Materialize(bytes, layout), new Dictionary<string, string>(layout.Metadata));
     }
 
     private static (Dictionary<string, Tensor> Selected, string What) Select(Dictionary<string, Tensor> tensors, Dictionary<string, string> meta,
         string network, string weights, string file, Func<string, ConfigException> error)
     {
-        if (meta.GetValueOrDefault("format") != Checkpoint.Format)
+        if (!Checkpoint.IsCheckpoint(meta.GetValueOrDefault("format")))
             return (tensors, "the state dict" + (meta.TryGetValue("network", out var n) ? $" of network '{n}'" : ""));
         string step = meta.GetValueOrDefault("step", "?");
         var live = Strip(tensors, $"net.{network}.");

@@ -28,14 +28,15 @@ public static class StateDictMatch
         string.Join("; ", problems.Take(20)) + (problems.Count > 20 ? $"; … and {problems.Count - 20} more" : "");
 
     /// <summary>
-    /// Refuses a state dict (read from <paramref name="file"/>, laid out as <paramref name="layout"/>) with a NaN or ±Inf in a
-    /// floating-point tensor, naming the file, the tensor and the byte offset of the element.
+    /// Refuses a state dict (the open <paramref name="file"/>) with a NaN or ±Inf in a floating-point tensor, naming the file,
+    /// the tensor and the byte offset of the element.
     /// </summary>
-    public static void RequireFinite(byte[] file, Research.Core.IO.SafeTensorsLayout layout)
+    public static void RequireFinite(Research.Core.IO.SafeTensorsFile file)
     {
+        var layout = file.Layout;
         foreach (var e in layout.Entries)
         {
-            var (index, what) = layout.FirstNonFinite(file, e);
+            var (index, what) = file.FirstNonFinite(e);
             if (index >= 0)
                 throw layout.Error(layout.FileOffset(e) + index * Research.Core.IO.SafeTensorsLayout.ElementSize(e.Dtype),
                     $"tensor '{e.Name}' [{e.ShapeText}] holds {what} at element {index}: weights must be finite");

@@ -38,6 +38,19 @@ public class OptimizerStateFormatTests
         Assert.That(info.States.Select(s => s.Dtype), Is.All.EqualTo(ScalarType.Float32));
     }
 
+    // A checkpoint (format 2) stores the decoded pieces as tensors and rebuilds TorchSharp's bytes with Encode for load_state_dict.
+    [TestCase("adam")]
+    [TestCase("adamw")]
+    public void Encode_OfTheDecodedPieces_GivesBackTorchSharpsExactBytes(string type)
+    {
+        var state = State(type);
+        var info = OptimizerStateFormat.Decode(state);
+        Assert.That(info.Options.Single().Lr, Is.EqualTo(1e-3));
+        var parameters = info.States.Select(p => (p.Step, p.Dtype, p.Shape, (IReadOnlyList<byte[]>)p.Moments
+            .Select(m => state[m.At..(m.At + (int)(p.Shape.Aggregate(1L, (a, b) => a * b) * 4))]).ToList())).ToList();
+        Assert.That(OptimizerStateFormat.Encode(info.Type, info.Options, parameters), Is.EqualTo(state));
+    }
+
     [Test]
     public void Decode_TruncatedAtAnyByte_IsRefusedWithAnOffset()
     {
