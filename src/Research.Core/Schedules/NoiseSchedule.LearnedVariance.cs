@@ -36,7 +36,8 @@ public sealed partial class NoiseSchedule
         ArgumentOutOfRangeException.ThrowIfNegative(i);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(i, NumTimesteps);
         using var scope = NewDisposeScope();
-        double maxLog = Math.Log(Betas[i]), minLog = PosteriorLogVarianceClipped[i], delta = maxLog - minLog;
+        // A one-step chain has β̃ = 0 (log −∞) and no noise to add; its Σ matters only to guidance: floored as DDGAN's 1e-20.
+        double maxLog = Math.Log(Betas[i]), minLog = Math.Max(PosteriorLogVarianceClipped[i], Math.Log(1e-20)), delta = maxLog - minLog;
         var frac = v.to(float64).Plus(1.0).Times(0.5);
         var upper = frac.ge(0.5);
         var fromLarge = frac.Plus(-1.0);   // f − 1 ≤ 0 on the upper branch
