@@ -5,10 +5,10 @@ using static TorchSharp.torch;
 namespace Research.Core.Losses;
 
 /// <summary>
-/// The two Gaussian quantities of the variational bound, elementwise and in nats (docs/methods.md §2.5): the KL divergence
+/// The two Gaussian quantities of the variational bound, elementwise and in nats (docs/methods.md §3.4): the KL divergence
 /// between diagonal Gaussians (the terms L_{t−1} of DDPM, arXiv 2006.11239 eq. 5, and improved DDPM, Nichol &amp; Dhariwal,
-/// arXiv 2102.09672 eq. 6) and the discretised Gaussian log-likelihood of 8-bit data scaled to [−1, 1] (the decoder term L₀,
-/// DDPM eq. 13, IDDPM eq. 7). Families and plugins call these; none keeps a copy.
+/// arXiv 2102.09672 §2.1) and the discretised Gaussian log-likelihood of 8-bit data scaled to [−1, 1] (the decoder term L₀,
+/// DDPM eq. 13, IDDPM §2.1). Families and plugins call these; none keeps a copy.
 /// </summary>
 public static class GaussianDistributions
 {
@@ -41,7 +41,7 @@ public static class GaussianDistributions
     /// <summary>
     /// log p(x) of data x ∈ [−1, 1] on <paramref name="bins"/> equal bins (8-bit: 256, half-width 1/255) under N(μ, e^{2 log s}):
     /// log[Φ((x + δ − μ)/s) − Φ((x − δ − μ)/s)] with δ the half-width, the lowest bin extended to −∞ and the highest to +∞
-    /// (DDPM eq. 13; IDDPM eq. 7). Probabilities are floored at 1e-12 before the log. Elementwise, in nats.
+    /// (DDPM eq. 13; IDDPM §2.1). Probabilities are floored at 1e-12 before the log. Elementwise, in nats.
     /// </summary>
     /// <param name="x">Data x₀ in [−1, 1].</param>
     /// <param name="mean">μ_θ(x₁, 1), broadcastable to x.</param>

@@ -8,8 +8,8 @@ namespace Research.Core.Losses;
 
 /// <summary>
 /// Improved DDPM's hybrid objective for an ε-network that learns its variance (Nichol &amp; Dhariwal, arXiv 2102.09672 §3.1,
-/// eq. 16; docs/methods.md §2.5): L_hybrid = L_simple + λ·L_vlb, λ = 0.001, with L_vlb = L₀ + … + L_{T−1} estimated from one
-/// uniform t as T·L_t (eqs. 4–7), the mean μ_θ stop-gradiented inside L_vlb so that it trains Σ_θ only, L_t the Gaussian KL
+/// eq. 16; docs/methods.md §3.4): L_hybrid = L_simple + λ·L_vlb, λ = 0.001, with L_vlb = L₀ + … + L_{T−1} estimated from one
+/// uniform t as T·L_t (§2.1, the terms L₀, L_{t−1}, L_T), the mean μ_θ stop-gradiented inside L_vlb so that it trains Σ_θ only, L_t the Gaussian KL
 /// for t &gt; 0 and the discretised Gaussian decoder NLL at t = 0, all in bits per dimension. With T = 1000 this is
 /// guided-diffusion's <c>mse + vb</c> (its rescaled form multiplies vb by T/1000, which is this λ·T).
 /// </summary>
@@ -22,7 +22,7 @@ public static class HybridLoss
     public const string VlbMetric = "vlb_bpd";
 
     /// <summary>
-    /// L_t of each sample in bits per dimension <c>[B]</c> (IDDPM eqs. 4–7): KL(q(x_{t−1} | x_t, x₀) ‖ p_θ(x_{t−1} | x_t))
+    /// L_t of each sample in bits per dimension <c>[B]</c> (IDDPM §2.1; DDPM eqs. 5 and 13): KL(q(x_{t−1} | x_t, x₀) ‖ p_θ(x_{t−1} | x_t))
     /// where t &gt; 0, −log p_θ(x₀ | x₁) under the discretised Gaussian where t = 0; means over every non-batch dimension,
     /// divided by ln 2. p_θ has mean μ̃_t(x̂₀(ε̂), x_t) (x̂₀ not clipped) and log-variance <see cref="NoiseSchedule.LearnedLogVariance"/>.
     /// </summary>

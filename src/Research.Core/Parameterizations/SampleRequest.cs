@@ -24,7 +24,7 @@ public sealed record SampleRequest
 
     /// <summary>
     /// Reverse variance of the ancestral sampler (ε-models); null = the family's default. DDIM ignores it
-    /// (docs/methods.md §2.5).
+    /// (docs/methods.md §3.4).
     /// </summary>
     public Sampling.ReverseVariance? Variance { get; init; }
 

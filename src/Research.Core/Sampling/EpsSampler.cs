@@ -9,7 +9,7 @@ namespace Research.Core.Sampling;
 /// <summary>
 /// The shared reverse processes for ε-models, on the trained chain or a respaced one (docs/methods.md §2.4):
 /// ancestral sampling (DDPM, arXiv 2006.11239, Algorithm 2) with a fixed or learned variance (improved DDPM, arXiv
-/// 2102.09672 eq. 15; docs/methods.md §2.5) and DDIM (arXiv 2010.02502, eq. 12), which ignores Σ, with the
+/// 2102.09672 eq. 15; docs/methods.md §3.4) and DDIM (arXiv 2010.02502, eq. 12), which ignores Σ, with the
 /// classifier-guidance hook placed exactly as guided-diffusion does (arXiv 2105.05233, Algorithms 1–2: the ancestral mean
 /// moves by s·Σ·∇log p with the Σ of the step). Any family with an ε-network samples through here, so guidance works with all
 /// of them.

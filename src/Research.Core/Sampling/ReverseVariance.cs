@@ -16,7 +16,7 @@ public enum ReverseVariance
     /// <summary>
     /// Σ = exp(f·log β_t + (1 − f)·log β̃_t), f = (v + 1)/2, with v the network's second output (IDDPM eq. 15; log β̃ clipped
     /// at index 0 as <see cref="Schedules.ScheduleCoefficient.PosteriorLogVarianceClipped"/>). Needs a model trained with
-    /// learned variance (docs/methods.md §2.5).
+    /// learned variance (docs/methods.md §3.4).
     /// </summary>
     Learned,
 }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Research.Core.Schedules;
 
-// Improved DDPM's learned reverse variance (Nichol & Dhariwal, arXiv 2102.09672 §3.1, eq. 15; docs/methods.md §2.5):
+// Improved DDPM's learned reverse variance (Nichol & Dhariwal, arXiv 2102.09672 §3.1, eq. 15; docs/methods.md §3.4):
 // Σ_θ(x_t, t) = exp(f·log β_t + (1 − f)·log β̃_t) with f = (v + 1)/2 and v ∈ [−1, 1] the network's second output. On a
 // respaced chain β and β̃ are those of the respaced schedule (IDDPM §4, SpacedDiffusion), which is simply this schedule
 // when it was made by Respace.

@@ -13,7 +13,7 @@ public class HybridLossTests
 {
     private static readonly double[] Betas = [0.1, 0.2, 0.3];
 
-    // Φ as the discretised decoder defines it (tanh approximation, DDPM eq. 13 / IDDPM eq. 7).
+    // Φ as the discretised decoder defines it (tanh approximation, DDPM eq. 13 / IDDPM §2.1).
     private static double Cdf(double x) => 0.5 * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
 
     /// <summary>L_t in bits for one scalar sample, from DDPM eqs. 4, 6, 7, 13 and IDDPM eq. 15, by hand.</summary>
