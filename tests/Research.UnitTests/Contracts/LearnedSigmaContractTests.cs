@@ -64,4 +64,17 @@ public class LearnedSigmaContractTests
         var (before, after) = TestExperiments.LiveTensorsAcross(trainer, s, warmup: 10, total: 30);
         Assert.That(after, Is.EqualTo(before), $"live tensors grew from {before} to {after} over 20 steps");
     }
+
+    [Test]
+    public void Train_LearnSigmaBf16_EveryStepFinite()
+    {
+        using var s = TestExperiments.Session(TestExperiments.Tiny("ddpm-eps", sets: [.. Learned, "training.precision=bf16", "training.steps=10"]));
+        var trainer = new Trainer(s, null);
+        trainer.Train();
+        Assert.That(trainer.SkippedSteps, Is.Zero, "the hybrid loss is finite in bf16");
+        Assert.That(trainer.History.Any(line => line.ContainsKey(HybridLoss.VlbMetric)), Is.True);
+        foreach (var line in trainer.History)
+            foreach (var (k, v) in line.Where(p => p.Value is double))
+                Assert.That(double.IsFinite((double)v), Is.True, $"{k} = {v}");
+    }
 }
