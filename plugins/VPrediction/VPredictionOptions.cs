@@ -7,8 +7,10 @@ public sealed class VPredictionOptions : IValidatableOptions
 {
     /// <summary>
     /// Reverse variance of the shared ε-sampler: <c>fixed-large</c> (σ² = β, the DDPM CIFAR-10 setting) or
-    /// <c>fixed-small</c> (σ² = β̃).
+    /// <c>fixed-small</c> (σ² = β̃): the default of its sampling requests, each of which may choose its own. Sampling-time: it
+    /// never locks a checkpoint.
     /// </summary>
+    [SamplingTime]
     public string Variance { get; set; } = "fixed-large";
 
     /// <inheritdoc />

@@ -52,7 +52,7 @@ public sealed class VPredictionParameterization : IParameterization
     /// <inheritdoc />
     public Tensor Sample(SampleRequest request)
     {
-        var variance = _options.Variance == "fixed-small" ? ReverseVariance.FixedSmall : ReverseVariance.FixedLarge;
+        var variance = ReverseVarianceNames.Resolve(request.Variance, _options.Variance, learnsSigma: false);
         return EpsSampler.Sample(Schedule, EpsModel, _context.SampleShape, request, _context.Device, variance);
     }
 

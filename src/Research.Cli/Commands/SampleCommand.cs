@@ -1,10 +1,13 @@
 using System.CommandLine;
+using Research.Core.Data;
 using Research.Core.Experiments;
+using Research.Core.Registry;
+using Research.Core.Sampling;
 using Research.Training.Experiments;
 
 namespace Research.Cli.Commands;
 
-/// <summary><c>research sample</c>: draw samples from a trained run with sampling-time choices (steps, sampler, η).</summary>
+/// <summary><c>research sample</c>: draw samples from a trained run with sampling-time choices (steps, sampler, η, variance).</summary>
 public static class SampleCommand
 {
     /// <summary>Builds the command.</summary>
@@ -15,12 +18,18 @@ public static class SampleCommand
         var sampler = new Option<string>("--sampler") { Description = "ancestral | ddim", DefaultValueFactory = _ => "ancestral" };
         sampler.AcceptOnlyFromAmong("ancestral", "ddim");
         var eta = new Option<double>("--eta") { Description = "DDIM η (0 = deterministic)" };
+        var variance = new Option<string>("--variance")
+        {
+            Description = "Reverse variance of the ancestral sampler: fixed-large | fixed-small | learned (empty = the family's default)",
+            DefaultValueFactory = _ => "",
+        };
+        variance.AcceptOnlyFromAmong("", ReverseVarianceNames.FixedLarge, ReverseVarianceNames.FixedSmall, ReverseVarianceNames.Learned);
         var n = new Option<int>("--num-samples") { Description = "Number of samples", DefaultValueFactory = _ => 10_000 };
         var label = new Option<string>("--label") { Description = "Name of the output files under samples/", DefaultValueFactory = _ => "" };
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint name under checkpoints/ or a path", DefaultValueFactory = _ => "latest" };
         var dataRoot = CommonOptions.DataRoot();
         var cmd = new Command("sample", "Sample a trained run (EMA weights); writes samples/<label>.safetensors and a PNG, prints the metrics")
-            { folder, steps, sampler, eta, n, label, checkpoint, dataRoot };
+            { folder, steps, sampler, eta, variance, n, label, checkpoint, dataRoot };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             if (p.GetValue(n) < 1) throw new UsageException("--num-samples must be at least 1");
@@ -32,10 +41,15 @@ public static class SampleCommand
             {
                 var spec = new SamplingOptions
                 {
-                    Steps = p.GetValue(steps)!, Sampler = p.GetValue(sampler)!, Eta = p.GetValue(eta), NumSamples = p.GetValue(n),
+                    Steps = p.GetValue(steps)!, Sampler = p.GetValue(sampler)!, Eta = p.GetValue(eta), Variance = p.GetValue(variance)!,
+                    NumSamples = p.GetValue(n),
                     Label = p.GetValue(label)!, BatchSize = Math.Min(p.GetValue(n), 10_000), TimingRepeats = 1,
                 };
                 if (spec.Validate().FirstOrDefault() is { } problem) throw new UsageException(problem);
+                // The family's verdict on the variance (learned on a model without it, any variance with DDIM), as validation gives it.
+                if (session.Family.CheckSampling?.Invoke(session.Options.Parameterization.Options!, spec, new RunFacts(session.Options, DataDescription.Unknown))
+                        .FirstOrDefault(m => m.StartsWith("variance:", StringComparison.Ordinal)) is { } varianceProblem)
+                    throw new UsageException("--" + varianceProblem);
                 var row = SampleEvaluator.Evaluate(session, run, session.Options.Name, spec);
                 stdout.WriteLine($"{row.Sampling}: NFE {row.Nfe}, {row.MsPer1000:F1} ms per 1,000 samples");
                 foreach (var (k, v) in row.Metrics) stdout.WriteLine($"  {k}: {v}");

@@ -43,6 +43,8 @@ public static class GanChainSampler
             yield return $"sampler: '{request.Sampler}' is an ε-model sampler; {family} always runs its own chain (remove sampler)";
         if (request.Eta != 0)
             yield return $"eta: {family} has no DDIM step, so η would do nothing (remove eta)";
+        if (request.Variance.Length > 0)
+            yield return $"variance: {family}'s chain steps from the posterior q(x_{{t−1}} | x_t, x̂₀), which has no reverse variance to choose (remove variance)";
         if (!request.ClipDenoised)
             yield return $"clip_denoised: {family}'s generator outputs x̂₀ itself, nothing is clipped, so false would do nothing (remove it)";
         if (request.GuidanceScale != 0)

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Research.Core.Configuration;
 using Research.Core.Parameterizations;
+using Research.Core.Sampling;
 
 namespace Research.Core.Experiments;
 
@@ -19,6 +20,13 @@ public sealed class SamplingOptions : IValidatableOptions
     /// <summary>DDIM η.</summary>
     [Range(0.0, 10.0)]
     public double Eta { get; set; }
+
+    /// <summary>
+    /// Reverse variance of the ancestral sampler (ε-families): empty = the family's <c>parameterization.options.variance</c>;
+    /// <c>fixed-large</c> (σ² = β), <c>fixed-small</c> (σ² = β̃), or <c>learned</c> (Σ_θ of improved DDPM, arXiv 2102.09672 eq. 15;
+    /// only for a model trained with <c>learn_sigma</c>). DDIM ignores Σ, so it is refused with <c>ddim</c>.
+    /// </summary>
+    public string Variance { get; set; } = "";
 
     /// <summary>Clip x̂₀ to the data range at every step.</summary>
     public bool ClipDenoised { get; set; } = true;
@@ -56,14 +64,21 @@ public sealed class SamplingOptions : IValidatableOptions
     [System.Text.Json.Serialization.JsonIgnore]
     public SamplerKind SamplerKind => Sampler == "ddim" ? SamplerKind.Ddim : SamplerKind.Ancestral;
 
+    /// <summary>The variance as an enum; null = the family's default.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ReverseVariance? ReverseVariance => ReverseVarianceNames.Parse(Variance);
+
     /// <summary>The label, or a generated one.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string DisplayLabel => Label.Length > 0 ? Label : $"{Sampler}{(Steps.Length > 0 ? " " + Steps : "")}";
+    public string DisplayLabel => Label.Length > 0 ? Label
+        : $"{Sampler}{(Steps.Length > 0 ? " " + Steps : "")}{(Variance.Length > 0 ? " " + Variance : "")}";
 
     /// <inheritdoc />
     public IEnumerable<string> Validate()
     {
         if (Sampler is not ("ancestral" or "ddim")) yield return $"sampler: '{Sampler}' is not one of ancestral, ddim";
+        if (Variance.Length > 0 && ReverseVarianceNames.Parse(Variance) is null)
+            yield return $"variance: '{Variance}' is not one of {ReverseVarianceNames.Choices} (or empty: the family's default)";
         if (Labels.Length > 0 && Labels != "cycle" && !int.TryParse(Labels, out var l))
             yield return $"labels: '{Labels}' is not empty, 'cycle' or a class index";
         if (Labels.Length > 0 && int.TryParse(Labels, out var c) && c < 0)

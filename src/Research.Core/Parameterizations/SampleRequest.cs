@@ -22,6 +22,12 @@ public sealed record SampleRequest
     /// <summary>Which reverse process to run (ε-models).</summary>
     public SamplerKind Sampler { get; init; } = SamplerKind.Ancestral;
 
+    /// <summary>
+    /// Reverse variance of the ancestral sampler (ε-models); null = the family's default. DDIM ignores it
+    /// (docs/methods.md §3.4).
+    /// </summary>
+    public Sampling.ReverseVariance? Variance { get; init; }
+
     /// <summary>DDIM stochasticity η; 0 = deterministic, 1 ≈ ancestral with β̃ variance.</summary>
     public double Eta { get; init; }
 

@@ -18,6 +18,13 @@ public static class OwnedScalars
         return x.mul(s);
     }
 
+    /// <summary><paramref name="x"/> + <paramref name="value"/> (a new tensor).</summary>
+    public static Tensor Plus(this Tensor x, double value)
+    {
+        using var s = value.ToScalar();
+        return x.add(s);
+    }
+
     /// <summary><paramref name="x"/> / <paramref name="value"/> (a new tensor).</summary>
     public static Tensor Over(this Tensor x, double value)
     {

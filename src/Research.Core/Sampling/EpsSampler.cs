@@ -8,9 +8,11 @@ namespace Research.Core.Sampling;
 
 /// <summary>
 /// The shared reverse processes for ε-models, on the trained chain or a respaced one (docs/methods.md §2.4):
-/// ancestral sampling (DDPM, arXiv 2006.11239, Algorithm 2) and DDIM (arXiv 2010.02502, eq. 12), with
-/// the classifier-guidance hook placed exactly as guided-diffusion does (arXiv 2105.05233, Algorithms 1–2).
-/// Any family with an ε-network samples through here, so guidance works with all of them.
+/// ancestral sampling (DDPM, arXiv 2006.11239, Algorithm 2) with a fixed or learned variance (improved DDPM, arXiv
+/// 2102.09672 eq. 15; docs/methods.md §3.4) and DDIM (arXiv 2010.02502, eq. 12), which ignores Σ, with the
+/// classifier-guidance hook placed exactly as guided-diffusion does (arXiv 2105.05233, Algorithms 1–2: the ancestral mean
+/// moves by s·Σ·∇log p with the Σ of the step). Any family with an ε-network samples through here, so guidance works with all
+/// of them.
 /// </summary>
 public static class EpsSampler
 {
@@ -26,9 +28,20 @@ public static class EpsSampler
     /// Draws <c>request.NumSamples</c> samples <c>[N, ...sampleShape]</c> (float32, caller owns), in chunks
     /// of <c>request.BatchSize</c>. One dispose scope per reverse step; gradients only inside the guidance hook.
     /// </summary>
+    /// <param name="trained">The trained chain (respaced here as the request asks).</param>
+    /// <param name="model">The network; with <paramref name="learnsSigma"/> its output is <see cref="LearnedSigmaOutput"/>'s [ε̂, v].</param>
+    /// <param name="sampleShape">Shape of one sample.</param>
+    /// <param name="request">The sampling-time choices.</param>
+    /// <param name="device">Where the network runs.</param>
+    /// <param name="variance">Σ of the ancestral steps (DDIM ignores it); <see cref="ReverseVariance.Learned"/> needs
+    /// <paramref name="learnsSigma"/>.</param>
+    /// <param name="learnsSigma">The model outputs 2C channels [ε̂, v] (a fixed variance then uses ε̂ alone).</param>
+    /// <exception cref="ArgumentException">Learned variance without <paramref name="learnsSigma"/>; guidance without labels.</exception>
     public static Tensor Sample(NoiseSchedule trained, EpsModel model, long[] sampleShape, SampleRequest request,
-        Device device, ReverseVariance variance)
+        Device device, ReverseVariance variance, bool learnsSigma = false)
     {
+        if (variance == ReverseVariance.Learned && !learnsSigma)
+            throw new ArgumentException("learned variance needs a model that outputs [ε, v] (trained with learned variance)", nameof(variance));
         using var respaced = string.IsNullOrEmpty(request.Steps) ? null : trained.Respace(request.Steps);
         var chain = respaced ?? trained;
         if (request.Guidance is not null && request.Labels is null)
@@ -40,7 +53,7 @@ public static class EpsSampler
             {
                 int n = Math.Min(request.BatchSize, request.NumSamples - start);
                 using var labels = request.Labels?.narrow(0, start, n).to(device);
-                chunks.Add(SampleChunk(chain, model, sampleShape, n, labels, request, device, variance));
+                chunks.Add(SampleChunk(chain, model, sampleShape, n, labels, request, device, variance, learnsSigma));
             }
             return chunks.Count == 1 ? chunks[0].alias() : cat(chunks, 0);
         }
@@ -51,7 +64,7 @@ public static class EpsSampler
     }
 
     private static Tensor SampleChunk(NoiseSchedule chain, EpsModel model, long[] sampleShape, int n, Tensor? labels,
-        SampleRequest request, Device device, ReverseVariance variance)
+        SampleRequest request, Device device, ReverseVariance variance, bool learnsSigma)
     {
         using var noGrad = no_grad();
         long[] shape = [n, .. sampleShape];
@@ -61,8 +74,8 @@ public static class EpsSampler
             using var scope = NewDisposeScope();
             var tOrig = full([n], chain.TimestepMap[i], dtype: int64, device: device);
             var next = request.Sampler == SamplerKind.Ddim
-                ? DdimStep(chain, model, x, i, tOrig, labels, request)
-                : AncestralStep(chain, model, x, i, tOrig, labels, request, variance);
+                ? DdimStep(chain, model, x, i, tOrig, labels, request, learnsSigma)
+                : AncestralStep(chain, model, x, i, tOrig, labels, request, variance, learnsSigma);
             next = next.MoveToOuterDisposeScope();
             x.Dispose();
             x = next;
@@ -79,27 +92,36 @@ public static class EpsSampler
 
     // Coefficients enter as owned Scalars (OwnedScalars): same ops and bits as `tensor * double`, nothing left to the
     // finalizer thread at every step of a 1000-step chain.
+    // A learned Σ is a tensor (one value per element, LearnedVarianceAt); a fixed one a number of the step.
     private static Tensor AncestralStep(NoiseSchedule s, EpsModel model, Tensor x, int i, Tensor tOrig, Tensor? labels,
-        SampleRequest request, ReverseVariance variance)
+        SampleRequest request, ReverseVariance variance, bool learnsSigma)
     {
-        var eps = model(x, tOrig, labels);
+        var output = model(x, tOrig, labels);
+        var eps = learnsSigma ? LearnedSigmaOutput.Eps(output) : output;
         var x0 = PredictX0(s, x, eps, i, request.ClipDenoised);
         var mean = x0.Times(s.PosteriorMeanCoef1[i]) + x.Times(s.PosteriorMeanCoef2[i]);
-        double logVar = variance == ReverseVariance.FixedSmall
+        Tensor? learnedVariance = null, learnedStd = null;
+        double logVar = 0;
+        if (variance == ReverseVariance.Learned) (learnedVariance, learnedStd) = s.LearnedVarianceAt(i, LearnedSigmaOutput.V(output));
+        else logVar = variance == ReverseVariance.FixedSmall
             ? s.PosteriorLogVarianceClipped[i]
             : Math.Log(i == 0 ? (s.NumTimesteps > 1 ? s.PosteriorVariance[1] : s.Betas[0]) : s.Betas[i]);
         if (request.Guidance is not null)
-            mean = mean + request.Guidance.ScaledGradient(x, tOrig, labels!).Times(Math.Exp(logVar)); // μ + s·Σ·∇log p (Alg. 1)
+        {
+            var grad = request.Guidance.ScaledGradient(x, tOrig, labels!);
+            mean = mean + (learnedVariance is null ? grad.Times(Math.Exp(logVar)) : grad * learnedVariance); // μ + s·Σ·∇log p (Alg. 1)
+        }
         if (i == 0) return mean;
         var z = randn(x.shape, generator: request.Generator, device: request.Generator.device).to(x.device);
-        return mean + z.Times(Math.Exp(0.5 * logVar));
+        return mean + (learnedStd is null ? z.Times(Math.Exp(0.5 * logVar)) : z * learnedStd);
     }
 
     private static Tensor DdimStep(NoiseSchedule s, EpsModel model, Tensor x, int i, Tensor tOrig, Tensor? labels,
-        SampleRequest request)
+        SampleRequest request, bool learnsSigma)
     {
         double alphaBar = s.AlphaBars[i], alphaBarPrev = s.AlphaBarsPrev[i];
-        var eps = model(x, tOrig, labels);
+        var output = model(x, tOrig, labels);
+        var eps = learnsSigma ? LearnedSigmaOutput.Eps(output) : output;   // DDIM ignores Σ
         var x0 = PredictX0(s, x, eps, i, request.ClipDenoised);
         if (request.Guidance is not null)
         {

@@ -12,8 +12,10 @@ namespace Research.Parameterizations.ClassifierGuided;
 /// <summary>
 /// Classifier guidance (Dhariwal &amp; Nichol, arXiv 2105.05233 §4): an ε-model trained with L_simple and a noisy
 /// classifier p_φ(y | x_t, t) trained with cross-entropy on x_t ~ q(x_t | x₀); sampling shifts the ancestral mean by
-/// s·Σ·∇log p (Algorithm 1) or the DDIM ε by −√(1−ᾱ)·s·∇log p (Algorithm 2). The scale and the target labels
-/// come with the sampling request; s = 0 is exactly unguided sampling.
+/// s·Σ·∇log p (Algorithm 1) or the DDIM ε by −√(1−ᾱ)·s·∇log p (Algorithm 2). The scale, the target labels and the
+/// variance come with the sampling request; s = 0 is exactly unguided sampling. With <c>learn_sigma</c> the ε-model learns
+/// Σ as improved DDPM (Nichol &amp; Dhariwal, arXiv 2102.09672 eqs. 15–16), as ADM's models do, and the guided mean moves by
+/// s·Σ_θ·∇log p with that learned Σ.
 /// </summary>
 public sealed class ClassifierGuidedParameterization : IParameterization, IReportsDiagnostics
 {
@@ -32,7 +34,8 @@ public sealed class ClassifierGuidedParameterization : IParameterization, IRepor
                                         "ε-model would keep its random weights; point training.init.denoiser.path at a trained ε-model's checkpoint");
         _options = options;
         _context = context;
-        _denoiser = context.Backbones.Create(new BackboneRequest("denoiser", context.Channels, context.Channels)
+        _denoiser = context.Backbones.Create(new BackboneRequest("denoiser", context.Channels,
+            options.LearnSigma ? 2 * context.Channels : context.Channels)
         {
             NumClasses = options.ClassConditional ? context.NumClasses : 0,
         });
@@ -50,8 +53,19 @@ public sealed class ClassifierGuidedParameterization : IParameterization, IRepor
     /// <inheritdoc />
     public IEnumerable<LossTerm> LossTerms(TrainBatch batch, StepInfo step)
     {
-        if (_options.TrainDenoiser)
+        if (_options.TrainDenoiser && !_options.LearnSigma)
             yield return new LossTerm("denoiser", "loss", () => DiffusionLosses.Simple(Schedule, EpsModel, batch.X0, batch.Labels, step.Generator));
+        else if (_options.TrainDenoiser)
+        {
+            LossTerm? hybrid = null;
+            hybrid = new LossTerm("denoiser", "loss", () =>
+            {
+                var loss = DiffusionLosses.Hybrid(Schedule, Network, batch.X0, batch.Labels, step.Generator, _options.VlbWeight, out var vlb);
+                hybrid!.Parts[HybridLoss.VlbMetric] = vlb;
+                return loss;
+            });
+            yield return hybrid;
+        }
         LossTerm? term = null;
         term = new LossTerm("classifier", "classifier_loss", () =>
         {
@@ -66,17 +80,21 @@ public sealed class ClassifierGuidedParameterization : IParameterization, IRepor
     /// <inheritdoc />
     public Tensor Sample(SampleRequest request)
     {
-        var variance = _options.Variance == "fixed-small" ? ReverseVariance.FixedSmall : ReverseVariance.FixedLarge;
+        var variance = ReverseVarianceNames.Resolve(request.Variance, _options.Variance, _options.LearnSigma);
         if (request.GuidanceScale != 0 || _options.ClassConditional)
         {
             if (request.Labels is null) throw new ArgumentException("guided or class-conditional sampling needs target labels");
         }
         var guided = request.GuidanceScale == 0 ? request : request with { Guidance = new ClassifierGuidance(Logits, request.GuidanceScale) };
-        return EpsSampler.Sample(Schedule, EpsModel, _context.SampleShape, guided, _context.Device, variance);
+        return EpsSampler.Sample(Schedule, Network, _context.SampleShape, guided, _context.Device, variance, _options.LearnSigma);
     }
 
-    /// <summary>ε_θ as the shared samplers call it.</summary>
+    /// <summary>ε_θ alone, also when the ε-model learns Σ.</summary>
     public Tensor EpsModel(Tensor xt, Tensor t, Tensor? labels) =>
+        _options.LearnSigma ? LearnedSigmaOutput.Eps(Network(xt, t, labels)) : Network(xt, t, labels);
+
+    // The ε-model's whole output: ε̂, or [ε̂, v] with learn_sigma (what the shared sampler and the hybrid loss take).
+    private Tensor Network(Tensor xt, Tensor t, Tensor? labels) =>
         _denoiser.call(xt, t, _options.ClassConditional ? labels : null, null);
 
     /// <summary>Logits of p_φ(y | x_t, t), <c>[B, K]</c>.</summary>

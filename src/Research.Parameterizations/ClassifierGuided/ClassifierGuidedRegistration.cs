@@ -14,7 +14,7 @@ public static class ClassifierGuidedRegistration
             networks: ["denoiser", "classifier"], emaNetworks: ["denoiser"],
             (options, context) => new ClassifierGuidedParameterization(options, context),
             new FamilyRules<ClassifierGuidedOptions> { Run = RunProblems, Sampling = (o, request, _) =>
-                EpsSamplingRules.Check("classifier-guided", request, o.ClassConditional, hasClassifier: true) });
+                EpsSamplingRules.Check("classifier-guided", request, o.ClassConditional, hasClassifier: true, learnsSigma: o.LearnSigma) });
 
     // What the constructor refuses, found before any tensor exists.
     private static IEnumerable<string> RunProblems(ClassifierGuidedOptions o, RunFacts facts)

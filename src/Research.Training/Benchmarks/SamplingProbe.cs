@@ -59,7 +59,7 @@ public sealed class SamplingProbe : IDisposable
     private SampleRequest NewRequest(Generator g) => new()
     {
         NumSamples = Samples, BatchSize = Samples, Generator = g, Steps = _spec.Steps.Length > 0 ? _spec.Steps : null,
-        Sampler = _spec.SamplerKind, Eta = _spec.Eta, ClipDenoised = _spec.ClipDenoised, GuidanceScale = _spec.GuidanceScale, Labels = _labels,
+        Sampler = _spec.SamplerKind, Variance = _spec.ReverseVariance, Eta = _spec.Eta, ClipDenoised = _spec.ClipDenoised, GuidanceScale = _spec.GuidanceScale, Labels = _labels,
     };
 
     /// <summary>Untimed: a few bare calls, and unless <paramref name="bareOnly"/> one whole sampling call.</summary>

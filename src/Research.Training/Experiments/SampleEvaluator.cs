@@ -79,7 +79,7 @@ public static class SampleEvaluator
         SampleRequest Request(Generator g) => new()
         {
             NumSamples = spec.NumSamples, Generator = g, Steps = spec.Steps.Length > 0 ? spec.Steps : null,
-            Sampler = spec.SamplerKind, Eta = spec.Eta, ClipDenoised = spec.ClipDenoised, BatchSize = spec.BatchSize,
+            Sampler = spec.SamplerKind, Variance = spec.ReverseVariance, Eta = spec.Eta, ClipDenoised = spec.ClipDenoised, BatchSize = spec.BatchSize,
             GuidanceScale = spec.GuidanceScale, Labels = labels,
         };
         int nfe;

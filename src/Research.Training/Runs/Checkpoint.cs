@@ -106,7 +106,7 @@ public static class Checkpoint
             CheckpointExpectations.StateBytes(s.DataGenerator.device), CheckpointExpectations.StateBytes(s.TrainGenerator.device)));
         var layout = file.Layout;
         var meta = layout.Metadata;
-        RequireSameArchitecture(layout, s.ResolvedJson);
+        RequireSameArchitecture(layout, s.ResolvedJson, s.Family.OptionsType);
         var targets = new List<(SafeTensorsEntry Entry, Tensor Target)>();
         foreach (var (name, net) in s.Parameterization.Networks)
         {
@@ -158,11 +158,15 @@ public static class Checkpoint
 
     // Compares the architecture sections key by key. A key only one side has is not a difference: an option added
     // since the checkpoint was written is absent from its configuration, and an option's default keeps the behaviour
-    // from before the option existed (the rule for adding options, docs/adding-a-parameterization.md).
-    private static void RequireSameArchitecture(SafeTensorsLayout layout, string current)
+    // from before the option existed (the rule for adding options, docs/adding-a-parameterization.md). The family's
+    // sampling-time options ([SamplingTime], e.g. an ε-family's variance) are not compared: they change no weight.
+    private static void RequireSameArchitecture(SafeTensorsLayout layout, string current, Type familyOptions)
     {
         var a = System.Text.Json.Nodes.JsonNode.Parse(layout.Metadata["resolved_config"])!.AsObject();   // a JSON object: validated
         var b = System.Text.Json.Nodes.JsonNode.Parse(current)!.AsObject();
+        foreach (var key in Core.Configuration.SamplingTimeAttribute.Keys(familyOptions))
+            foreach (var config in new[] { a, b })
+                (config["parameterization"]?["options"] as System.Text.Json.Nodes.JsonObject)?.Remove(key);
         var differing = ArchitectureSections.SelectMany(k => Differences(a[k], b[k], k)).ToList();
         if (differing.Count > 0)
             throw layout.Error(layout.OffsetOf("resolved_config"), "the checkpoint was trained with different settings than this configuration "
