@@ -23,7 +23,7 @@ public static class CliApp
                      EvalCommand.Create(stdout, stderr), ValidateCommand.Create(stdout, stderr), ListCommand.Create(stdout, stderr),
                      SweepCommand.Create(stdout, stderr), RunPointCommand.Create(stdout, stderr),
                      DataCommand.Create(stdout, stderr), WeightsCommand.Create(stdout, stderr),
-                     TableCommand.Create(stdout, stderr), PlotCommand.Create(stdout, stderr), TrainFeaturesCommand.Create(stdout, stderr),
+                     TableCommand.Create(stdout, stderr), PlotCommand.Create(stdout, stderr), CollectCommand.Create(stdout, stderr), TrainFeaturesCommand.Create(stdout, stderr),
                      BenchCommand.Create(stdout, stderr),
                  })
             root.Subcommands.Add(command);

