@@ -126,6 +126,12 @@ public class ShippedExperimentRunTests
         yield return "evaluation.mmd_points=10";
         yield return "evaluation.reference_images=8";
         yield return "evaluation.plot=false";
+        // Weights files committed under .cache/ are named relative to the repository root, where a user runs the commands;
+        // the test runs elsewhere.
+        if (o.Evaluation.Features.Path is { Length: > 0 } features && !Path.IsPathRooted(features))
+            yield return $"evaluation.features.path={Path.Combine(Cli.RepoRoot, features)}";
+        if (o.Evaluation.ModeCount.Classifier is { Length: > 0 } classifier && !Path.IsPathRooted(classifier))
+            yield return $"evaluation.mode_count.classifier={Path.Combine(Cli.RepoRoot, classifier)}";
         yield return "threads=1";
         // One request of each kind (sampler, steps, labels, guided or not, η, clipping): a guidance-scale sweep differs only in s.
         var requests = new JsonArray();
