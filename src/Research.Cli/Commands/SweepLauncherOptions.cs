@@ -12,10 +12,10 @@ public sealed class SweepLauncherOptions
 {
     private readonly Option<string> _launcher = new("--launcher")
     {
-        Description = "local: worker processes on this machine | slurm: one job-array task per pending point (default: local)",
+        Description = "local: worker processes on this machine | slurm: one job-array task per pending point",
         DefaultValueFactory = _ => "local",
     };
-    private readonly Option<int> _workers = new("--workers") { Description = "local: points run at once, each in its own process (default: 1)", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _workers = new("--workers") { Description = "local: points run at once, each in its own process", DefaultValueFactory = _ => 1 };
     private readonly Option<string?> _partition = new("--partition") { Description = "slurm: partition (sbatch --partition)" };
     private readonly Option<string?> _time = new("--time") { Description = "slurm: time limit per task, e.g. 02:00:00 (sbatch --time)" };
     private readonly Option<int?> _cpus = new("--cpus-per-task") { Description = "slurm: CPUs per task; match the experiment's threads (sbatch --cpus-per-task)" };
@@ -27,7 +27,7 @@ public sealed class SweepLauncherOptions
         AllowMultipleArgumentsPerToken = false,
     };
     private readonly Option<bool> _noWait = new("--no-wait") { Description = "slurm: submit and exit; run the same command again later to wait and write the table" };
-    private readonly Option<int> _poll = new("--poll-seconds") { Description = "slurm: seconds between squeue polls while waiting (default: 10)", DefaultValueFactory = _ => 10 };
+    private readonly Option<int> _poll = new("--poll-seconds") { Description = "slurm: seconds between squeue polls while waiting", DefaultValueFactory = _ => 10 };
 
     /// <summary>Creates the options.</summary>
     public SweepLauncherOptions() => _launcher.AcceptOnlyFromAmong("local", "slurm");

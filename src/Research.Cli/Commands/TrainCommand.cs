@@ -14,9 +14,10 @@ public static class TrainCommand
         var set = CommonOptions.Set();
         var runsDir = CommonOptions.RunsDir();
         var dataRoot = CommonOptions.DataRoot();
+        var variant = CommonOptions.Variant();
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its latest checkpoint" };
         var cmd = new Command("train", "Train every run (variant) of an experiment; checkpoints and metrics go to its run folder")
-            { experiment, set, runsDir, dataRoot, resume };
+            { experiment, set, variant, runsDir, dataRoot, resume };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             using var services = p.GetValue(resume) is { } r0 ? Services.Build(Path.Combine(r0, "resolved.json"))
@@ -28,6 +29,8 @@ public static class TrainCommand
             {
                 if (p.GetValue(experiment) is not null)
                     throw new UsageException("--resume takes its configuration from the run folder: give no experiment file (--set may extend it, e.g. training.steps)");
+                if (p.GetValue(variant) is { Length: > 0 })
+                    throw new UsageException("--resume continues one run folder, which is one variant already: give no --variant");
                 var resolvedPath = Path.Combine(folder, "resolved.json");
                 if (!File.Exists(resolvedPath)) throw new FileNotFoundException($"{folder}: not a run folder (no resolved.json)");
                 var loaded = ExperimentLoader.Load(resolvedPath, p.GetValue(set) ?? [], registry);
@@ -36,7 +39,7 @@ public static class TrainCommand
                 return ExitCodes.Ok;
             }
             var file = p.GetValue(experiment) ?? throw new UsageException("train needs an experiment file (or --resume <run-folder>)");
-            var runs = ExperimentLoader.Load(file, p.GetValue(set) ?? [], registry).Runs;
+            var runs = ExperimentLoader.Load(file, p.GetValue(set) ?? [], registry, p.GetValue(variant) ?? []).Runs;
             ExperimentRunner.CheckFeatureExtractors(runs);
             foreach (var r in runs)
             {

@@ -13,12 +13,15 @@ public static class ValidateCommand
         var set = CommonOptions.Set();
         var print = new Option<bool>("--print") { Description = "Print the resolved configuration (defaults filled) of every run" };
         var dataRoot = CommonOptions.DataRoot();
+        var variant = CommonOptions.Variant();
+        variant.Description = "Check only this variant of the experiment (repeatable; default: every variant)";
         var cmd = new Command("validate", "Check an experiment file (extends chain, --set overrides, every key and value, the headers of its data " +
-                                          "files); exit 2 on any problem") { experiment, set, print, dataRoot };
+                                          "files); exit 2 on any problem") { experiment, set, variant, print, dataRoot };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             using var services = Services.Build(p.GetValue(experiment)!);
-            var loaded = ExperimentLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], services.Registry());
+            var variants = p.GetValue(variant) ?? [];
+            var loaded = ExperimentLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], services.Registry(), variants);
             // The data files' headers (image sizes, idx dimensions, class folders), as 'research run' checks them; data not
             // fetched yet is a note here, an error for a run.
             var notes = new List<string>();
@@ -33,7 +36,7 @@ public static class ValidateCommand
             }
             foreach (var note in notes.Distinct()) stdout.WriteLine($"  note: not checked, data missing: {note}");
             // A sweep is validated point by point, as 'research sweep' would run it.
-            var plan = SweepLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], services.Registry());
+            var plan = SweepLoader.Load(p.GetValue(experiment)!, p.GetValue(set) ?? [], services.Registry(), variants);
             if (plan.SweptKeys.Count > 0 || plan.HasSeeds)
                 stdout.WriteLine($"  sweep {plan.Name}: {plan.Points.Count} point(s) over {string.Join(", ", plan.SweptKeys.Append(plan.HasSeeds ? "seeds" : "").Where(k => k.Length > 0))}");
             return ExitCodes.Ok;

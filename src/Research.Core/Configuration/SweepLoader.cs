@@ -16,8 +16,11 @@ public static class SweepLoader
     /// <param name="path">The experiment file.</param>
     /// <param name="setOverrides"><c>key=value</c> overrides applied to every point (a swept key still wins).</param>
     /// <param name="registry">The registered components.</param>
-    /// <exception cref="ConfigException">With every error of every point.</exception>
-    public static SweepPlan Load(string path, IReadOnlyList<string> setOverrides, ComponentRegistry registry)
+    /// <param name="onlyVariants">Variants to expand (<c>--variant</c>); empty or null: all. The points of the others are neither
+    /// bound nor listed, so a sweep folder filled with a subset can later be completed by a run without the filter.</param>
+    /// <exception cref="ConfigException">With every error of every point, including a requested variant the file does not have.</exception>
+    public static SweepPlan Load(string path, IReadOnlyList<string> setOverrides, ComponentRegistry registry,
+        IReadOnlyCollection<string>? onlyVariants = null)
     {
         var file = Path.GetFullPath(path);
         var errors = new List<ConfigError>();
@@ -29,6 +32,11 @@ public static class SweepLoader
         merged.Apply(overrides, errors);
         var sweep = SweepExpander.Extract(merged, file, errors);
         var variants = VariantExpander.Extract(merged, file, errors);
+        if (onlyVariants is { Count: > 0 } && errors.Count == 0)
+        {
+            errors.AddRange(LoadedExperiment.UnknownVariants(file, variants.Select(v => v.Name).ToList(), onlyVariants));
+            variants = variants.Where(v => onlyVariants.Contains(v.Name, StringComparer.Ordinal)).ToList();
+        }
         if (errors.Count > 0) throw new ConfigException(errors.Distinct().ToList());
         sweep ??= new SweepSection(null, [], [], new Dictionary<string, string>());
         var name = sweep.Name ?? (merged.Root.Child("name") is { Kind: ConfigKind.String or ConfigKind.Text } n ? n.Text : null)

@@ -22,13 +22,28 @@ public static class PluginLoader
         var errors = new List<ConfigError>();
         var root = ExtendsChain.Load(Path.GetFullPath(experimentFile), errors);
         if (errors.Count > 0 || root?.Child(Key) is not { Kind: ConfigKind.Array } plugins) return services; // the loader reports these
+        var named = plugins.Items.Select((item, i) => (item, i))
+            .Where(x => x.item is { Kind: ConfigKind.String, Text.Length: > 0 })
+            .Select(x => (x.item.Text!, x.item.Origin.Source, ConfigKeys.Item(Key, x.i)));
+        return services.AddPluginAssemblies(named);
+    }
+
+    /// <summary>
+    /// Loads plugin assemblies named outside an experiment file (<c>research schema --plugin</c>); errors name
+    /// <c>--plugin[i]</c> on the command line.
+    /// </summary>
+    /// <exception cref="ConfigException">With every plugin problem.</exception>
+    public static IServiceCollection AddPluginFiles(this IServiceCollection services, IEnumerable<string> paths) =>
+        services.AddPluginAssemblies(paths.Select((p, i) => (Path.GetFullPath(p), "command line", ConfigKeys.Item("--plugin", i))));
+
+    private static IServiceCollection AddPluginAssemblies(this IServiceCollection services,
+        IEnumerable<(string Path, string Source, string JsonPath)> named)
+    {
+        var errors = new List<ConfigError>();
         var keys = services.Select(d => d.ImplementationInstance).OfType<ComponentRegistration>()
             .ToDictionary(r => (r.Kind, r.Key), r => r.Origin);
-        for (var i = 0; i < plugins.Items.Count; i++)
+        foreach (var (path, source, jsonPath) in named)
         {
-            if (plugins.Items[i] is not { Kind: ConfigKind.String, Text: { Length: > 0 } path }) continue;
-            var jsonPath = ConfigKeys.Item(Key, i);
-            var source = plugins.Items[i].Origin.Source;
             void Fail(string message) => errors.Add(new ConfigError(source, jsonPath, $"plugin '{path}': {message}"));
             if (Load(path, Fail) is not { } plugin) continue;
             var own = new ServiceCollection();
