@@ -16,7 +16,7 @@ public sealed class ConfigLimitsTests
     private static string Write(string json) => Path.Combine(ConfigTestFiles.Scratch(("exp.json", json)), "exp.json");
 
     [Test]
-    public void Load_HundredThousandElementArray_ResolvesInUnderTwoSeconds()
+    public void Load_HundredThousandElementArray_ResolvesWithoutQuadraticBlowUp()
     {
         var widths = string.Join(",", Enumerable.Range(0, 100_000).Select(i => i % 7 + 1));
         var file = Write($$"""{ "name": "big", "backbone": { "type": "mlp", "options": { "widths": [{{widths}}] } } }""");
@@ -27,7 +27,9 @@ public sealed class ConfigLimitsTests
 
         Assert.That(((FakeMlpOptions)run.Options.Backbone.Options!).Widths, Has.Count.EqualTo(100_000));
         Assert.That(run.ResolvedJson, Does.Contain("\"widths\": ["));
-        Assert.That(watch.Elapsed.TotalSeconds, Is.LessThan(2), "loading must be linear in the number of leaves");
+        // A guard, not a speed claim (speed is for benchmarks): the linear loader takes about 0.5 s alone here and a few
+        // seconds on a loaded machine; one that re-walked the tree per leaf (10^10 steps) would take many minutes.
+        Assert.That(watch.Elapsed.TotalSeconds, Is.LessThan(60), "loading must not be quadratic in the number of leaves");
     }
 
     [Test]
@@ -45,7 +47,7 @@ public sealed class ConfigLimitsTests
 
         Assert.That(ex!.Errors.Single(), Is.EqualTo(new ConfigError(file, "junk", ex.Errors[0].Message)));
         Assert.That(ex.Errors[0].Message, Does.StartWith("unknown key"));
-        Assert.That(watch.Elapsed.TotalSeconds, Is.LessThan(10));
+        Assert.That(watch.Elapsed.TotalSeconds, Is.LessThan(60), "a guard against reading the 50 MB value into a tree, not a speed claim");
     }
 
     [Test]
