@@ -1,3 +1,4 @@
+using Research.Core.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -5,7 +6,8 @@ namespace Research.Training.Benchmarks;
 
 /// <summary>
 /// Counts the floating-point operations of a network's forward pass that run as matrix products: every
-/// <see cref="Conv1d"/>, <see cref="Conv2d"/> and <see cref="Linear"/> layer, 2 per multiply-add (a multiply and an add,
+/// <see cref="Conv1d"/>, <see cref="Conv2d"/>, <see cref="SafeConv2d"/> (every spatial convolution of the project's
+/// backbones) and <see cref="Linear"/> layer, 2 per multiply-add (a multiply and an add,
 /// the convention of GEMM throughput figures), biases, normalisation, activations and attention's two batched products
 /// left out (at the project's image sizes they are well under 1 % of the total, so the count is a slight lower bound).
 /// </summary>
@@ -32,6 +34,7 @@ public static class FlopCounter
             {
                 Conv1d c => c.weight!,
                 Conv2d c => c.weight!,
+                SafeConv2d c => c.Weight,    // the real channels: the zero padding to 16 is not useful work
                 Linear l => l.weight!,
                 _ => throw new InvalidOperationException($"no FLOP rule for {layer.GetType().Name}"),
             };
@@ -39,8 +42,8 @@ public static class FlopCounter
             total += 2.0 * output.numel() * (weight.numel() / outFeatures);
             return output;
         }
-        foreach (var (_, module) in network.named_modules())
-            if (module is Conv1d or Conv2d or Linear)
+        foreach (var module in network.named_modules().Select(m => m.module).Prepend(network).Distinct())   // the root too
+            if (module is Conv1d or Conv2d or SafeConv2d or Linear)
             {
                 var hook = ((nn.Module<Tensor, Tensor>)module).register_forward_hook(Count);
                 removers.Add(() => hook.remove());

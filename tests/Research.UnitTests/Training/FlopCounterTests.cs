@@ -1,3 +1,4 @@
+using Research.Core.Layers;
 using Research.Training.Benchmarks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -32,5 +33,16 @@ public class FlopCounterTests
         // conv: 2·8·3·3 outputs × (4/2)·3·3 MACs; conv1d: 2·24·9 outputs × 8 MACs; linear: 2·5 outputs × 8 MACs.
         double expected = 2.0 * (2 * 8 * 3 * 3 * 18 + 2 * 24 * 9 * 8 + 2 * 5 * 8);
         Assert.That(flops, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void ForwardFlops_SafeConv2d_CountsItsRealChannelsNotThePadding()
+    {
+        // Every spatial convolution of the UNet and the DDGAN discriminator is a SafeConv2d (channels padded to 16 inside):
+        // without it the benchmark's GFLOP/s missed almost all of a UNet's work.
+        using var conv = new SafeConv2d(3, 5, 3, padding: 1);
+        using var x = ones(2, 3, 4, 4);
+        double flops = FlopCounter.ForwardFlops(conv, () => conv.call(x).Dispose());
+        Assert.That(flops, Is.EqualTo(2.0 * (2 * 5 * 4 * 4) * (3 * 3 * 3)));
     }
 }
