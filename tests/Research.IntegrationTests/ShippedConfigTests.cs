@@ -13,8 +13,16 @@ public class ShippedConfigTests
     /// </summary>
     public static IEnumerable<string> Experiments() =>
         Directory.GetFiles(Path.Combine(Cli.RepoRoot, "experiments"), "*.json", SearchOption.AllDirectories)
-            .Where(p => !IsStudyPreset(p))
+            .Where(p => !IsStudyPreset(p) && !IsCollectedRun(p))
             .Select(p => Path.GetRelativePath(Cli.RepoRoot, p));
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is a run record a study committed (<c>experiments/&lt;study&gt;/runs/…</c>, written by
+    /// <c>research collect</c>: resolved.json, run.json), not an experiment file.
+    /// </summary>
+    internal static bool IsCollectedRun(string path) =>
+        Path.GetRelativePath(Path.Combine(Cli.RepoRoot, "experiments"), Path.GetFullPath(path)).Replace('\\', '/').Split('/') is { Length: > 2 } parts
+        && parts[1] == "runs";
 
     /// <summary>Whether <paramref name="path"/> is a preset of its study folder (named in an <c>extends</c> of its experiment.json).</summary>
     internal static bool IsStudyPreset(string path)

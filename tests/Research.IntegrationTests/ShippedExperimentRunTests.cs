@@ -40,7 +40,7 @@ public class ShippedExperimentRunTests
     public static IEnumerable<TestCaseData> Files() =>
         new[] { "experiments", Path.Combine("benchmarks", "suite") }
             .SelectMany(d => Directory.GetFiles(Path.Combine(Cli.RepoRoot, d), "*.json", SearchOption.AllDirectories))
-            .Where(p => !ShippedConfigTests.IsStudyPreset(p))
+            .Where(p => !ShippedConfigTests.IsStudyPreset(p) && !ShippedConfigTests.IsCollectedRun(p))
             .Select(p => Path.GetRelativePath(Cli.RepoRoot, p).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)
             .Select(p => new TestCaseData(p).SetArgDisplayNames(p));
