@@ -8,7 +8,8 @@ namespace Research.Evaluation.Reports;
 /// traced to one run and its table rebuilt by <c>research table</c> from the repository alone: per run <c>resolved.json</c>,
 /// <c>run.json</c>, the evaluation lines of <c>metrics.jsonl</c> (lines with an <c>eval</c> key) and the sample grids
 /// (<c>samples/*.png</c>); per experiment folder its <c>table.md</c> / <c>table.csv</c>. Checkpoints, sample tensors, logs
-/// and TensorBoard files stay behind.
+/// and TensorBoard files stay behind. <c>run.json</c> is written with paths relative to the run's working directory
+/// (<see cref="RelativeRunRecord"/>).
 /// </summary>
 public static class RunArtefacts
 {
@@ -38,7 +39,9 @@ public static class RunArtefacts
             {
                 var dest = Path.Combine(outDir, Path.GetRelativePath(baseDir, run));
                 foreach (var name in RunFiles.Where(n => File.Exists(Path.Combine(run, n))))
-                    items.Add(new Item(Path.Combine(dest, name), File.ReadAllBytes(Path.Combine(run, name))));
+                    items.Add(new Item(Path.Combine(dest, name), name == "run.json"
+                        ? RelativeRunRecord(File.ReadAllText(Path.Combine(run, name)))
+                        : File.ReadAllBytes(Path.Combine(run, name))));
                 if (File.Exists(Path.Combine(run, "metrics.jsonl")))
                     items.Add(new Item(Path.Combine(dest, "metrics.jsonl"), EvaluationLines(Path.Combine(run, "metrics.jsonl"))));
                 var samples = Path.Combine(run, "samples");
@@ -76,6 +79,28 @@ public static class RunArtefacts
             written++;
         }
         return written;
+    }
+
+    /// <summary>
+    /// <c>run.json</c> with the machine's folder taken out: <c>working_directory</c> becomes <c>.</c> and every string value
+    /// under it (the experiment file) is written relative to it, so a committed record names no path of the machine it ran
+    /// on. Everything else (commit, versions, seed, times, status) is kept as written; a file that is not a JSON object
+    /// with an absolute <c>working_directory</c> is copied unchanged.
+    /// </summary>
+    public static byte[] RelativeRunRecord(string json)
+    {
+        System.Text.Json.Nodes.JsonNode? root;
+        try { root = System.Text.Json.Nodes.JsonNode.Parse(json); }
+        catch (JsonException) { return System.Text.Encoding.UTF8.GetBytes(json); }
+        if (root is not System.Text.Json.Nodes.JsonObject obj || obj["working_directory"]?.GetValueKind() != JsonValueKind.String)
+            return System.Text.Encoding.UTF8.GetBytes(json);
+        var cwd = obj["working_directory"]!.GetValue<string>().TrimEnd('/', '\\');
+        if (!Path.IsPathRooted(cwd) || cwd.Length == 0) return System.Text.Encoding.UTF8.GetBytes(json);
+        foreach (var (key, value) in obj.ToList())
+            if (value?.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is var text
+                && (text == cwd || text.StartsWith(cwd + "/", StringComparison.Ordinal) || text.StartsWith(cwd + "\\", StringComparison.Ordinal)))
+                obj[key] = text == cwd ? "." : text[(cwd.Length + 1)..];
+        return System.Text.Encoding.UTF8.GetBytes(obj.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
     // The lines of metrics.jsonl that hold an evaluation (an "eval" key), in order; other lines (training losses) dropped.

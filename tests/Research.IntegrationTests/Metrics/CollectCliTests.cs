@@ -16,7 +16,11 @@ public class CollectCliTests
         Directory.CreateDirectory(Path.Combine(run, "samples"));
         Directory.CreateDirectory(Path.Combine(run, "checkpoints"));
         File.WriteAllText(Path.Combine(run, "resolved.json"), "{ \"name\": \"study-ddpm\" }");
-        File.WriteAllText(Path.Combine(run, "run.json"), "{ \"status\": \"completed\" }");
+        File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["status"] = "completed", ["working_directory"] = _dir, ["experiment_file"] = Path.Combine(_dir, "experiments", "e.json"),
+            ["command_line"] = new[] { "research", "run" },
+        }));
         File.WriteAllLines(Path.Combine(run, "metrics.jsonl"), [
             JsonSerializer.Serialize(new Dictionary<string, object> { ["step"] = 100, ["loss"] = 0.05 }),
             JsonSerializer.Serialize(new Dictionary<string, object> { ["eval"] = "ddim 50", ["method"] = "ddpm", ["nfe"] = 50, ["kid"] = 1.5, ["step"] = 3600 }),
@@ -47,6 +51,14 @@ public class CollectCliTests
         var lines = File.ReadAllLines(Path.Combine(out_, "20261206-1329-study", "ddpm", "metrics.jsonl"));
         Assert.That(lines, Has.Length.EqualTo(1), "only the evaluation line");
         Assert.That(lines[0], Does.Contain("\"kid\":1.5"));
+        var record = File.ReadAllText(Path.Combine(out_, "20261206-1329-study", "ddpm", "run.json"));
+        Assert.That(record, Does.Not.Contain(_dir), "a committed record names no folder of the machine");
+        using (var doc = JsonDocument.Parse(record))
+        {
+            Assert.That(doc.RootElement.GetProperty("working_directory").GetString(), Is.EqualTo("."));
+            Assert.That(doc.RootElement.GetProperty("experiment_file").GetString(), Is.EqualTo(Path.Combine("experiments", "e.json")));
+            Assert.That(doc.RootElement.GetProperty("status").GetString(), Is.EqualTo("completed"));
+        }
 
         // The collected folder is a run folder for research table: the numbers can be rebuilt from the repository.
         var (tableExit, table, tableErr) = Cli.Run("table", out_, "--layout", "ablation");
