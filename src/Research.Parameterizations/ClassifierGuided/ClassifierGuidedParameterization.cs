@@ -53,19 +53,8 @@ public sealed class ClassifierGuidedParameterization : IParameterization, IRepor
     /// <inheritdoc />
     public IEnumerable<LossTerm> LossTerms(TrainBatch batch, StepInfo step)
     {
-        if (_options.TrainDenoiser && !_options.LearnSigma)
-            yield return new LossTerm("denoiser", "loss", () => DiffusionLosses.Simple(Schedule, EpsModel, batch.X0, batch.Labels, step.Generator));
-        else if (_options.TrainDenoiser)
-        {
-            LossTerm? hybrid = null;
-            hybrid = new LossTerm("denoiser", "loss", () =>
-            {
-                var loss = DiffusionLosses.Hybrid(Schedule, Network, batch.X0, batch.Labels, step.Generator, _options.VlbWeight, out var vlb);
-                hybrid!.Parts[HybridLoss.VlbMetric] = vlb;
-                return loss;
-            });
-            yield return hybrid;
-        }
+        if (_options.TrainDenoiser)
+            yield return EpsDenoiserTerm.Create("denoiser", Schedule, EpsModel, Network, batch, step.Generator, _options.LearnSigma, _options.VlbWeight);
         LossTerm? term = null;
         term = new LossTerm("classifier", "classifier_loss", () =>
         {

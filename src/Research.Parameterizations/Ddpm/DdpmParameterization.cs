@@ -46,20 +46,7 @@ public sealed class DdpmParameterization : IParameterization
     /// <inheritdoc />
     public IEnumerable<LossTerm> LossTerms(TrainBatch batch, StepInfo step)
     {
-        if (!_options.LearnSigma)
-        {
-            yield return new LossTerm("denoiser", "loss",
-                () => DiffusionLosses.Simple(Schedule, EpsModel, batch.X0, batch.Labels, step.Generator));
-            yield break;
-        }
-        LossTerm? term = null;
-        term = new LossTerm("denoiser", "loss", () =>
-        {
-            var loss = DiffusionLosses.Hybrid(Schedule, Network, batch.X0, batch.Labels, step.Generator, _options.VlbWeight, out var vlb);
-            term!.Parts[HybridLoss.VlbMetric] = vlb;
-            return loss;
-        });
-        yield return term;
+        yield return EpsDenoiserTerm.Create("denoiser", Schedule, EpsModel, Network, batch, step.Generator, _options.LearnSigma, _options.VlbWeight);
     }
 
     /// <inheritdoc />
