@@ -52,6 +52,12 @@ public class UNetParityTests
 
     [TestCase("unet_small", typeof(UNetModel))]
     [TestCase("encoder_small", typeof(EncoderUNetModel))]
+    [TestCase("gd_unet_learn_sigma_64", typeof(UNetModel))]
+    [TestCase("gd_unet_128", typeof(UNetModel))]
+    [TestCase("gd_encoder_adaptive", typeof(EncoderUNetModel))]
+    [TestCase("gd_encoder_attention", typeof(EncoderUNetModel))]
+    [TestCase("gd_encoder_spatial", typeof(EncoderUNetModel))]
+    [TestCase("gd_encoder_spatial_v2", typeof(EncoderUNetModel))]
     public void Parameters_ReferenceConfig_SameNamesOrderShapesAndCounts(string name, Type expectedType)
     {
         var (options, request) = FromConfig(name);
@@ -71,6 +77,12 @@ public class UNetParityTests
 
     [TestCase("unet_small")]
     [TestCase("encoder_small")]
+    [TestCase("gd_unet_learn_sigma_64")]
+    [TestCase("gd_unet_128")]
+    [TestCase("gd_encoder_adaptive")]
+    [TestCase("gd_encoder_attention")]
+    [TestCase("gd_encoder_spatial")]
+    [TestCase("gd_encoder_spatial_v2")]
     public void Forward_ReferenceWeightsAndInputs_MatchReferenceOutputWithin1e5(string name)
     {
         var (options, request) = FromConfig(name);
@@ -86,8 +98,10 @@ public class UNetParityTests
             var expected = io["out"];
             Assert.That(output.shape, Is.EqualTo(expected.shape));
             double maxAbs = (output - expected).abs().max().item<float>();
-            double maxAbs64 = (output.to_type(ScalarType.Float64) - io["out_f64"]).abs().max().item<double>();
+            // The gd_* fixtures keep only the float32 output (their config records the float32-vs-float64 gap).
+            double maxAbs64 = io.TryGetValue("out_f64", out var out64) ? (output.to_type(ScalarType.Float64) - out64).abs().max().item<double>() : 0;
             TestContext.Out.WriteLine($"{name}: max |ours − reference fp32| = {maxAbs:E3}, max |ours − reference fp64| = {maxAbs64:E3}, max |out| = {expected.abs().max().item<float>():F4}");
+            Assert.That(expected.abs().max().item<float>(), Is.GreaterThan(1e-3f), "the reference output is not trivially zero");
             Assert.That(maxAbs, Is.LessThanOrEqualTo(Tolerance));
             Assert.That(maxAbs64, Is.LessThanOrEqualTo(Tolerance));
         }
