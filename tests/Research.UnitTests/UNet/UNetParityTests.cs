@@ -111,6 +111,23 @@ public class UNetParityTests
         }
     }
 
+    [TestCase("spatial")]
+    [TestCase("spatial_v2")]
+    public void Create_SpatialPool_EncoderBuildsDenoiserIgnoresDiscriminatorWithHeadsRefused(string pool)
+    {
+        var options = new UNetOptions { ImageSize = 8, ModelChannels = 8, NumResBlocks = 1, ChannelMult = [1, 2], AttentionResolutions = [], Pool = pool };
+        using (var encoder = UNetFactory.Create(options, new BackboneRequest("classifier", 1, 3, BackboneOutput.Pooled)))
+        using (var x = randn(2, 1, 8, 8))
+        using (var t = tensor(new long[] { 1, 2 }))
+        using (var logits = encoder.call(x, t, null, null))
+            Assert.That(logits.shape, Is.EqualTo(new long[] { 2, 3 }));
+        using (var denoiser = UNetFactory.Create(options, new BackboneRequest("denoiser", 1, 1, BackboneOutput.Dense)))
+            Assert.That(denoiser, Is.InstanceOf<UNetModel>(), "a shared pool option does not concern a dense network");
+        var headed = new BackboneRequest("discriminator", 1, 1, BackboneOutput.Pooled) { Heads = [new BackboneHead("aux", 1, BackboneOutput.Dense)] };
+        var e = Assert.Throws<ArgumentException>(() => UNetFactory.Create(options, headed));
+        Assert.That(e!.Message, Does.Contain($"pool: '{pool}' pools every encoder block").And.Contain("'discriminator'"));
+    }
+
     [Test]
     public void LoadStrict_WeightsOfAnotherConfig_RefusedNamingTheKeys()
     {
