@@ -53,6 +53,36 @@ public class PluginCliTests
     }
 
     [Test]
+    public void List_PluginOption_ShowsTheOutsideFamilyWithItsOptionTypeDefaultAndDoc()
+    {
+        var (exit, output, err) = Cli.Run("list", "--plugin", SamplePlugin());
+        Assert.That(exit, Is.EqualTo(0), err);
+        Assert.That(output, Does.Contain("  v-prediction  — ").And.Contain($"[plugin: {SamplePlugin()}]"));
+        Assert.That(output, Does.Contain("      variance (string; default \"fixed-large\"; sampling-time)"));
+        Assert.That(output, Does.Contain("Reverse variance of the shared ε-sampler"), "the option's doc comment, from the plugin's XML file");
+        Assert.That(output, Does.Contain("  ddpm-eps  — "), "the built-ins are listed too");
+        Assert.That(Cli.Run("list").Out, Does.Not.Contain("v-prediction"), "a plugin is listed only when named");
+    }
+
+    [Test]
+    public void List_ExperimentFileNamingAPlugin_ShowsItsFamily()
+    {
+        var file = Experiment(Path.GetRelativePath(_dir, SamplePlugin()));
+        var (exit, output, err) = Cli.Run("list", file);
+        Assert.That(exit, Is.EqualTo(0), err);
+        Assert.That(output, Does.Contain("  v-prediction  — ").And.Contain("variance (string; default \"fixed-large\""));
+    }
+
+    [Test]
+    public void List_MissingPlugin_ExitsTwoNamingTheOption()
+    {
+        var (exit, output, err) = Cli.Run("list", "--plugin", Path.Combine(_dir, "Missing.dll"));
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("--plugin[0]").And.Contain("not found"));
+        Assert.That(output, Is.Empty, "nothing listed");
+    }
+
+    [Test]
     public void Validate_MissingPluginFile_ExitsTwoNamingPlugins0()
     {
         var file = Experiment("nowhere/Missing.dll");

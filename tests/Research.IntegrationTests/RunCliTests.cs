@@ -110,6 +110,7 @@ public class RunCliTests
     {
         var (exit, output, _) = Cli.Run("list");
         Assert.That(exit, Is.EqualTo(0));
-        Assert.That(output, Does.Contain("ddpm-eps").And.Contain("mlp").And.Contain("gaussian-grid").And.Contain("\"hidden_dim\": 256"));
+        Assert.That(output, Does.Contain("ddpm-eps").And.Contain("mlp").And.Contain("gaussian-grid").And.Contain("hidden_dim (integer; default 256)"));
+        Assert.That(output, Does.Contain("pool (string; default \"attention\")"), "a backbone option with its type and default");
     }
 }

@@ -26,10 +26,15 @@ public static class SampleCommand
         variance.AcceptOnlyFromAmong("", ReverseVarianceNames.FixedLarge, ReverseVarianceNames.FixedSmall, ReverseVarianceNames.Learned);
         var n = new Option<int>("--num-samples") { Description = "Number of samples", DefaultValueFactory = _ => 10_000 };
         var label = new Option<string>("--label") { Description = "Name of the output files under samples/", DefaultValueFactory = _ => "" };
+        var labels = new Option<string>("--labels")
+        {
+            Description = "Classes to sample (class-conditional models): cycle (sample i gets class i mod K) or one class index",
+            DefaultValueFactory = _ => "",
+        };
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint name under checkpoints/ or a path", DefaultValueFactory = _ => "latest" };
         var dataRoot = CommonOptions.DataRoot();
         var cmd = new Command("sample", "Sample a trained run (EMA weights); writes samples/<label>.safetensors and a PNG, prints the metrics")
-            { folder, steps, sampler, eta, variance, n, label, checkpoint, dataRoot };
+            { folder, steps, sampler, eta, variance, n, label, labels, checkpoint, dataRoot };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             if (p.GetValue(n) < 1) throw new UsageException("--num-samples must be at least 1");
@@ -43,13 +48,14 @@ public static class SampleCommand
                 {
                     Steps = p.GetValue(steps)!, Sampler = p.GetValue(sampler)!, Eta = p.GetValue(eta), Variance = p.GetValue(variance)!,
                     NumSamples = p.GetValue(n),
-                    Label = p.GetValue(label)!, BatchSize = Math.Min(p.GetValue(n), 10_000), TimingRepeats = 1,
+                    Label = p.GetValue(label)!, Labels = p.GetValue(labels)!, BatchSize = Math.Min(p.GetValue(n), 10_000), TimingRepeats = 1,
                 };
                 if (spec.Validate().FirstOrDefault() is { } problem) throw new UsageException(problem);
-                // The family's verdict on the variance (learned on a model without it, any variance with DDIM), as validation gives it.
+                // The family's verdict on the variance (learned on a model without it, any variance with DDIM) and the labels
+                // (a class-conditional model needs them, an unconditional one refuses them), as validation gives it.
                 if (session.Family.CheckSampling?.Invoke(session.Options.Parameterization.Options!, spec, new RunFacts(session.Options, DataDescription.Unknown))
-                        .FirstOrDefault(m => m.StartsWith("variance:", StringComparison.Ordinal)) is { } varianceProblem)
-                    throw new UsageException("--" + varianceProblem);
+                        .FirstOrDefault(m => m.StartsWith("variance:", StringComparison.Ordinal) || m.StartsWith("labels:", StringComparison.Ordinal)) is { } requestProblem)
+                    throw new UsageException("--" + requestProblem);
                 var row = SampleEvaluator.Evaluate(session, run, session.Options.Name, spec);
                 stdout.WriteLine($"{row.Sampling}: NFE {row.Nfe}, {row.MsPer1000:F1} ms per 1,000 samples");
                 foreach (var (k, v) in row.Metrics) stdout.WriteLine($"  {k}: {v}");

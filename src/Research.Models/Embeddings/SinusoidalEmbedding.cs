@@ -24,12 +24,32 @@ public static class SinusoidalEmbedding
     {
         using var scope = NewDisposeScope();
         int half = dim / 2;
-        double denom = style == SinusoidalStyle.Adm ? half : Math.Max(half - 1, 1);
-        var k = arange(half, dtype: float32, device: t.device);
-        var freqs = exp(k * (-Math.Log(maxPeriod) / denom));                 // [half]
+        var freqs = Frequencies(half, style, maxPeriod, t.device);
         var args = t.to_type(float32).unsqueeze(1) * freqs.unsqueeze(0);       // [B, half]
         var emb = style == SinusoidalStyle.Adm ? cat([cos(args), sin(args)], 1) : cat([sin(args), cos(args)], 1);
         if (dim % 2 == 1) emb = nn.functional.pad(emb, [0, 1]);
         return emb.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The <paramref name="half"/> float32 frequencies <c>[half]</c>. ADM (guided-diffusion <c>timestep_embedding</c>):
+    /// exp((−ln P · k) / half), the product and the quotient each rounded to float32 as the reference orders them (the
+    /// earlier k · (−ln P / half) differed in 26 of the 96 frequencies of the ImageNet-64 model's 192-wide embedding),
+    /// and the exp computed on the host as PyTorch's CPU kernel rounds it (<see cref="ReferenceExp"/>), so the frequencies
+    /// equal guided-diffusion's bit for bit at every width. DDGAN <c>get_timestep_embedding</c>: exp(k · (−ln P / (half − 1))),
+    /// the constant rounded once, the exp libtorch's.
+    /// </summary>
+    public static Tensor Frequencies(int half, SinusoidalStyle style = SinusoidalStyle.Adm, double maxPeriod = 10_000, Device? device = null)
+    {
+        if (style == SinusoidalStyle.Adm)
+        {
+            float minusLogP = (float)-Math.Log(maxPeriod);
+            var freqs = new float[half];
+            for (int k = 0; k < half; k++) freqs[k] = ReferenceExp.Exp(minusLogP * k / half);
+            return tensor(freqs, device: device);
+        }
+        using var scope = NewDisposeScope();
+        var kk = arange(half, dtype: float32, device: device);
+        return exp(kk * (-Math.Log(maxPeriod) / Math.Max(half - 1, 1))).MoveToOuterDisposeScope();
     }
 }

@@ -10,7 +10,9 @@ namespace Research.Models.UNet;
 /// sample — logits of the noisy classifier p_φ(y | x_t, t) used for classifier guidance, or a discriminator's logit.
 /// Same trunk, time conditioning and keys as <see cref="UNetModel"/> (<c>time_embed</c>, <c>input_blocks</c>,
 /// <c>middle_block</c>), then <c>out</c> = GN, SiLU, and attention pooling (<c>out.2.positional_embedding</c>,
-/// <c>out.2.qkv_proj</c>, <c>out.2.c_proj</c>) or adaptive average pooling with a zero-initialised 1×1 conv (<c>out.3</c>).
+/// <c>out.2.qkv_proj</c>, <c>out.2.c_proj</c>) or adaptive average pooling with a zero-initialised 1×1 conv (<c>out.3</c>);
+/// or, with the spatial poolings, the spatial means of every input block's and the middle block's output, concatenated,
+/// through a two-layer head (<c>out.0</c> … <c>out.3</c>).
 /// </summary>
 /// <remarks>
 /// ADM, arXiv 2105.05233 §4 and docs/methods.md §6.1 (the UNet encoder with attention pooling).
@@ -40,7 +42,8 @@ public sealed class EncoderUNetModel : Backbone
         var encoder = UNetTrunk.BuildEncoder(options, request.InChannels);
         input_blocks = encoder.InputBlocks;
         middle_block = encoder.MiddleBlock;
-        @out = UNetOutputLayers.Pooled(options, encoder.Channels, encoder.Downsampling, request.OutChannels);
+        @out = UNetOutputLayers.Pooled(options, encoder.Channels, encoder.Downsampling, request.OutChannels,
+            encoder.SkipChannels.Sum() + encoder.Channels);
         RegisterComponents();
     }
 
@@ -53,9 +56,23 @@ public sealed class EncoderUNetModel : Backbone
         UNetFactory.CheckInput(x, _request.InChannels, _options.ImageSize);
         using var scope = NewDisposeScope();
         var emb = UNetConditioning.Embed(time_embed, label_emb, z_transform, _options.ModelChannels, t, y, z, x.dtype); // [B, 4ch]
-        var h = UNetTrunk.Encode(input_blocks, middle_block, x, emb);                                         // [B, C_mid, S/ds, S/ds]
-        var output = @out.call(h);
+        var output = _options.SpatialPool ? @out.call(SpatialMeans(x, emb))                                 // [B, Σ C_i] → [B, out]
+            : @out.call(UNetTrunk.Encode(input_blocks, middle_block, x, emb));                               // [B, C_mid, S/ds, S/ds] → [B, out]
         if (_request.TanhOutput) output = output.tanh();
         return output.MoveToOuterDisposeScope();
+    }
+
+    // The spatial poolings' input: the mean over H, W of every input block's output and of the middle block's, concatenated.
+    private Tensor SpatialMeans(Tensor x, Tensor emb)
+    {
+        var means = new List<Tensor>();
+        var h = x;
+        foreach (var block in input_blocks)
+        {
+            h = block.call(h, emb);
+            means.Add(h.mean([2, 3]));
+        }
+        means.Add(middle_block.call(h, emb).mean([2, 3]));
+        return cat(means, -1);
     }
 }

@@ -33,6 +33,10 @@ public static class UNetFactory
         var problems = options.Validate().ToList();
         problems.AddRange(request.Validate().Select(p => "request " + p));   // channels, minibatch_std_group, head names
         if (request.NumClasses < 0 || request.LatentDim < 0) problems.Add($"request '{request.Role}': negative class count or latent size");
+        // A dense network without pooled heads never pools (pool is a shared option: a denoiser ignores it).
+        if (options.SpatialPool && request.Heads.Count > 0 && (request.Output == BackboneOutput.Pooled || request.Heads.Any(h => h.Output == BackboneOutput.Pooled)))
+            problems.Add($"pool: '{options.Pool}' pools every encoder block, which only a plain encoder has (a pooled request without heads, " +
+                         $"e.g. a noisy classifier); '{request.Role}' pools the bottleneck for its heads: use attention or adaptive");
         if (problems.Count > 0) throw new ArgumentException("unet backbone: " + string.Join("; ", problems));
     }
 

@@ -73,10 +73,12 @@ public sealed class UNetOptions : IValidatableOptions
     public int NumGroups { get; set; } = 32;
 
     /// <summary>
-    /// Head of the encoder (pooled requests: classifiers, discriminators): <c>attention</c> (CLIP-style attention
-    /// pooling; heads of <see cref="NumHeadChannels"/> channels, or <see cref="NumHeads"/> heads when that is −1) or
-    /// <c>adaptive</c> (global average pool + zero-initialised 1×1 conv). Default <c>attention</c> (script_util
-    /// <c>classifier_pool</c>).
+    /// Head of the encoder (pooled requests: classifiers, discriminators), guided-diffusion's four: <c>attention</c>
+    /// (CLIP-style attention pooling; heads of <see cref="NumHeadChannels"/> channels, or <see cref="NumHeads"/> heads
+    /// when that is −1), <c>adaptive</c> (global average pool + zero-initialised 1×1 conv), <c>spatial</c> (the spatial
+    /// mean of every input block's and the middle block's output, concatenated, then Linear(→ 2048), ReLU, Linear) and
+    /// <c>spatial_v2</c> (the same with GroupNorm(32) and SiLU in place of ReLU). The spatial ones exist for the plain
+    /// encoder only (a pooled request without heads). Default <c>attention</c> (script_util <c>classifier_pool</c>).
     /// </summary>
     public string Pool { get; set; } = "attention";
 
@@ -86,6 +88,12 @@ public sealed class UNetOptions : IValidatableOptions
     /// </summary>
     [Range(0, 64)]
     public int NMlp { get; set; } = 4;
+
+    /// <summary>The values of <see cref="Pool"/> (guided-diffusion's <c>EncoderUNetModel</c> <c>pool</c> argument).</summary>
+    public static readonly IReadOnlyList<string> PoolKinds = ["attention", "adaptive", "spatial", "spatial_v2"];
+
+    /// <summary>True for the spatial poolings, which read every input block's output, not only the bottleneck.</summary>
+    public bool SpatialPool => Pool is "spatial" or "spatial_v2";
 
     /// <summary>The channel multipliers in effect (<see cref="ChannelMult"/>, or the image-size default).</summary>
     public IReadOnlyList<double> EffectiveChannelMult() => ChannelMult.Count > 0 ? ChannelMult : ImageSize switch
@@ -125,7 +133,7 @@ public sealed class UNetOptions : IValidatableOptions
             yield return $"attention_resolutions: {r} is not a feature-map side of this UNet ({string.Join(", ", reachable)} for image_size {ImageSize})";
         if (NumHeadChannels is 0 or < -1) yield return $"num_head_channels: must be −1 (off) or positive, got {NumHeadChannels}";
         if (NumHeadsUpsample is 0 or < -1) yield return $"num_heads_upsample: must be −1 (= num_heads) or positive, got {NumHeadsUpsample}";
-        if (Pool is not ("attention" or "adaptive")) yield return $"pool: '{Pool}' is not one of attention, adaptive";
+        if (!PoolKinds.Contains(Pool)) yield return $"pool: '{Pool}' is not one of {string.Join(", ", PoolKinds)}";
         if (mult.Any(m => !(m > 0))) yield break;
         foreach (var problem in CheckWidths()) yield return problem;
     }

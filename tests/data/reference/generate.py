@@ -236,7 +236,10 @@ def float64_forward(gd, model):
         gd.nn.GroupNorm32.forward, gd.unet.timestep_embedding = original_norm, original_embedding
 
 
-def parity_network(official, out, tag, cls, kwargs, conditional, notes):
+def parity_network(official, out, tag, cls, kwargs, conditional, notes, recipe=None, batch=2, gradient_io=True):
+    """Writes the four files of one parity network (README). batch < 2 keeps the last timesteps / labels of the
+    batch; gradient_io=False leaves out_f64, loss_weight, loss and grad_in.x out of the io file (the config still
+    records the float32-vs-float64 gap)."""
     gd = official.gd
     torch.manual_seed(CONSTRUCT_SEED)
     model = cls(**kwargs)
@@ -249,9 +252,10 @@ def parity_network(official, out, tag, cls, kwargs, conditional, notes):
                 filled.append(name)
     model.eval()
 
-    x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(INPUT_SEED))
-    timesteps = torch.tensor(BATCH_TIMESTEPS, dtype=torch.int64)
-    y = torch.tensor(BATCH_LABELS, dtype=torch.int64) if conditional else None
+    side = kwargs["image_size"]
+    x = torch.randn(batch, kwargs["in_channels"], side, side, generator=torch.Generator().manual_seed(INPUT_SEED))
+    timesteps = torch.tensor(BATCH_TIMESTEPS[-batch:], dtype=torch.int64)
+    y = torch.tensor(BATCH_LABELS[-batch:], dtype=torch.int64) if conditional else None
     x_grad = x.clone().requires_grad_(True)
     output = model(x_grad, timesteps, y) if conditional else model(x_grad, timesteps)
     loss_weight = torch.randn(output.shape, generator=torch.Generator().manual_seed(LOSS_WEIGHT_SEED))
@@ -266,8 +270,10 @@ def parity_network(official, out, tag, cls, kwargs, conditional, notes):
     folder = os.path.join(out, "parity")
     os.makedirs(folder, exist_ok=True)
     write_safetensors(os.path.join(folder, tag + ".safetensors"), state)
-    io = {"in.x": x, "in.timesteps": timesteps, "out": output.detach(), "out_f64": output64,
-          "loss_weight": loss_weight, "loss": loss.detach().reshape(1), "grad_in.x": x_grad.grad}
+    io = {"in.x": x, "in.timesteps": timesteps, "out": output.detach()}
+    if gradient_io:
+        io.update({"out_f64": output64, "loss_weight": loss_weight, "loss": loss.detach().reshape(1),
+                   "grad_in.x": x_grad.grad})
     if conditional:
         io["in.y"] = y
     write_safetensors(os.path.join(folder, tag + ".io.safetensors"), io)
@@ -281,7 +287,7 @@ def parity_network(official, out, tag, cls, kwargs, conditional, notes):
 
     write_json(os.path.join(folder, tag + ".config.json"), {
         "tag": tag, "class": f"guided_diffusion.unet.{cls.__name__}", "commit": official.guided_diffusion_commit,
-        "torch_version": torch.__version__, "constructor_kwargs": kwargs, **RECIPE, "zero_init_filled": filled,
+        "torch_version": torch.__version__, "constructor_kwargs": kwargs, **(recipe or RECIPE), "zero_init_filled": filled,
         "num_parameters": total, "state_dict_entries": len(state), "out_shape": list(output.shape),
         "max_abs_diff_fp32_vs_fp64": (output.detach().double() - output64).abs().max().item(), "notes": notes})
 
