@@ -34,7 +34,7 @@ internal sealed class RestrictedUnpickler
     /// <summary>Every global a pickle may name, for messages.</summary>
     public static string AllowedGlobals => string.Join(", ", Callables.Order()) + ", torch.<Type>Storage";
 
-    private const int MaxDepth = 10_000;
+    private const int MaxStackItems = 1_000_000;
     private readonly byte[] _data;
     private readonly string _source;
     private readonly List<object?> _stack = [];
@@ -130,7 +130,7 @@ internal sealed class RestrictedUnpickler
 
     private object Reduce(int at, object? callable, object? args)
     {
-        if (callable is not PickledGlobal g || Callables.Contains(g.ToString()) is false)
+        if (callable is not PickledGlobal g || !Callables.Contains(g.ToString()))
             throw Error(at, $"REDUCE calls {Describe(callable)}, which is not one of {string.Join(", ", Callables.Order())}; refusing the file");
         if (args is not object?[] a) throw Error(at, $"REDUCE of {g} without an argument tuple");
         switch (g.ToString())
@@ -180,7 +180,7 @@ internal sealed class RestrictedUnpickler
 
     private void Push(int at, object? value)
     {
-        if (_stack.Count >= MaxDepth) throw Error(at, $"the pickle stack grows beyond {MaxDepth} items");
+        if (_stack.Count >= MaxStackItems) throw Error(at, $"the pickle stack grows beyond {MaxStackItems} items");
         _stack.Add(value);
     }
 
