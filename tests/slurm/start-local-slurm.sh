@@ -67,8 +67,9 @@ if ((${#missing[@]})); then
     fi
     trap 'if [[ $own_policy -eq 1 ]]; then rm -f "$policy"; fi' EXIT
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null
+    # Wait for another apt or dpkg run (up to 10 minutes) rather than fail on its lock.
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends slurm-wlm munge >/dev/null
     if [[ $own_policy -eq 1 ]]; then rm -f "$policy"; fi
     own_policy=0
 fi

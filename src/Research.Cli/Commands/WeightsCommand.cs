@@ -4,8 +4,8 @@ using Research.Training.Runs;
 namespace Research.Cli.Commands;
 
 /// <summary>
-/// <c>research weights export|import</c>: one network's weights to / from a plain safetensors state dict keyed by the
-/// network's parameter names (for the UNet: guided-diffusion's state-dict keys).
+/// <c>research weights export|import</c>: one network's weights to a plain safetensors state dict keyed by the network's
+/// parameter names (for the UNet: guided-diffusion's state-dict keys), and from such a file or a PyTorch <c>.pt</c> / <c>.pth</c>.
 /// </summary>
 public static class WeightsCommand
 {
@@ -45,12 +45,13 @@ public static class WeightsCommand
     {
         var folder = CommonOptions.RunFolder();
         var network = Network();
-        var input = new Argument<string>("in") { Description = "Input .safetensors state dict" };
+        var input = new Argument<string>("in") { Description = "Input state dict: .safetensors, or a PyTorch .pt / .pth (torch.save; no pickled code is run)" };
+        var key = new Option<string?>("--key") { Description = "In a PyTorch file holding more than a state dict: the key of the dict of tensors (nested keys joined by '/')" };
         var checkpoint = CheckpointOption();
         var name = new Option<string>("--as") { Description = "Name of the new checkpoint under checkpoints/", DefaultValueFactory = _ => "imported" };
         var keepEma = new Option<bool>("--keep-ema") { Description = "Leave the EMA weights as they are (default: replace them too, so sampling uses the import)" };
-        var cmd = new Command("import", "Write a new checkpoint whose network weights come from a safetensors state dict (strict: same keys and shapes)")
-            { folder, network, input, checkpoint, name, keepEma };
+        var cmd = new Command("import", "Write a new checkpoint whose network weights come from a safetensors or PyTorch state dict (strict: same keys and shapes)")
+            { folder, network, input, checkpoint, name, keepEma, key };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             var run = p.GetValue(folder)!;
@@ -60,7 +61,7 @@ public static class WeightsCommand
                 throw new UsageException($"--as '{label}' is not a plain checkpoint name");
             if (!File.Exists(p.GetValue(input))) throw new FileNotFoundException($"{p.GetValue(input)}: no such file");
             var target = Path.Combine(run, "checkpoints", label + ".safetensors");
-            int n = CheckpointWeights.Import(ckpt, p.GetValue(network)!, p.GetValue(input)!, target, p.GetValue(keepEma));
+            int n = CheckpointWeights.Import(ckpt, p.GetValue(network)!, p.GetValue(input)!, target, p.GetValue(keepEma), p.GetValue(key));
             stdout.WriteLine($"Imported {n} tensors into '{p.GetValue(network)}'{(p.GetValue(keepEma) ? "" : " and its EMA")}: {target}");
             stdout.WriteLine($"Use it with: research sample {run} --checkpoint {label}");
             return ExitCodes.Ok;

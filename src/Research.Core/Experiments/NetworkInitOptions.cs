@@ -5,8 +5,8 @@ namespace Research.Core.Experiments;
 /// <summary>
 /// Initial weights of one network (<c>training.init.&lt;network&gt;</c>), loaded before the optimizers and the EMA are
 /// built: a research checkpoint (a run's <c>checkpoints/*.safetensors</c>, its live or EMA weights) or a plain
-/// safetensors state dict with the network's own parameter names (<c>research weights export</c>, or guided-diffusion's
-/// keys for the UNet). ADM trains its noisy classifier separately and guides a pretrained ε-model this way
+/// state dict with the network's own parameter names (<c>research weights export</c>, or guided-diffusion's keys for the
+/// UNet) as safetensors or as a PyTorch <c>.pt</c> / <c>.pth</c> file (read without running pickled code). ADM trains its noisy classifier separately and guides a pretrained ε-model this way
 /// (arXiv 2105.05233 §4); fine-tuning starts the same way. The match is strict: every key present, no extra key, same shapes.
 /// </summary>
 public sealed class NetworkInitOptions : IValidatableOptions
@@ -19,6 +19,9 @@ public sealed class NetworkInitOptions : IValidatableOptions
 
     /// <summary>From a research checkpoint: <c>ema</c> (the averaged weights, what sampling uses) or <c>live</c>.</summary>
     public string Weights { get; set; } = "ema";
+
+    /// <summary>In a PyTorch file holding more than a state dict: the key of the dict of tensors (nested keys joined by <c>/</c>); empty = the file is the state dict.</summary>
+    public string Key { get; set; } = "";
 
     /// <inheritdoc />
     public IEnumerable<string> Validate()

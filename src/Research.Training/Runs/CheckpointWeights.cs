@@ -1,13 +1,15 @@
 using Research.Core.IO;
+using Research.Core.IO.PyTorch;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Research.Training.Runs;
 
 /// <summary>
-/// Moves one network's weights between a run's checkpoint and a plain safetensors state dict whose keys are the network's
-/// own parameter names — for the UNet, guided-diffusion's keys (<c>input_blocks.1.0.in_layers.0.weight</c> …) — so golden
-/// or externally trained weights go in and ours come out without a mapping table.
+/// Moves one network's weights between a run's checkpoint and a plain state dict whose keys are the network's own parameter
+/// names — for the UNet, guided-diffusion's keys (<c>input_blocks.1.0.in_layers.0.weight</c> …) — so golden or externally
+/// trained weights go in and ours come out without a mapping table. Exports are safetensors; imports read safetensors or a
+/// PyTorch <c>torch.save</c> file (<see cref="PyTorchStateDict"/>, which never runs pickled code).
 /// </summary>
 public static class CheckpointWeights
 {
@@ -52,16 +54,17 @@ public static class CheckpointWeights
     /// Writes a copy of the checkpoint at <paramref name="outPath"/> (atomically) in which <paramref name="network"/>'s weights,
     /// and unless <paramref name="keepEma"/> its EMA, are those of <paramref name="inPath"/>. Strict: every key of the network
     /// must be present with the same shape and no extra key may exist; otherwise <see cref="InvalidDataException"/> names
-    /// the keys and nothing is written. Floating dtypes are converted. Returns the tensor count.
+    /// the keys and nothing is written. Floating dtypes are converted. <paramref name="stateDictKey"/> picks the dict of tensors inside a
+    /// PyTorch file that holds more than a state dict (<see cref="PyTorchStateDict.Read"/>). Returns the tensor count.
     /// </summary>
-    public static int Import(string checkpointPath, string network, string inPath, string outPath, bool keepEma = false)
+    public static int Import(string checkpointPath, string network, string inPath, string outPath, bool keepEma = false, string? stateDictKey = null)
     {
         var (tensors, meta) = ReadCheckpoint(checkpointPath);
         var incoming = new Dictionary<string, Tensor>();
         var converted = new List<Tensor>();
         try
         {
-            incoming = ReadStateDict(inPath);
+            incoming = ReadStateDict(inPath, stateDictKey);
             var prefix = $"net.{network}.";
             var expected = tensors.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(p => p.Key[prefix.Length..], p => p.Value);
             if (expected.Count == 0)
@@ -103,9 +106,11 @@ public static class CheckpointWeights
         return (file.ReadAll(), new Dictionary<string, string>(file.Layout.Metadata));
     }
 
-    // A plain state dict, its layout checked and its floating-point tensors finite.
-    private static Dictionary<string, Tensor> ReadStateDict(string path)
+    // A plain state dict (safetensors, or a PyTorch file), its layout checked and its floating-point tensors finite.
+    private static Dictionary<string, Tensor> ReadStateDict(string path, string? key)
     {
+        if (PyTorchStateDict.IsPyTorchFile(path)) return PyTorchStateDict.Read(path, key);
+        if (!string.IsNullOrEmpty(key)) throw new InvalidDataException($"{path}: a safetensors file has no nested dicts; --key '{key}' applies to PyTorch files only");
         using var file = SafeTensorsFile.Open(path);
         StateDictMatch.RequireFinite(file);
         return file.ReadAll();

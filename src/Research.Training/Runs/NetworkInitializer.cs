@@ -2,6 +2,7 @@ using System.Globalization;
 using Research.Core.Configuration;
 using Research.Core.Experiments;
 using Research.Core.IO;
+using Research.Core.IO.PyTorch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,7 +11,8 @@ namespace Research.Training.Runs;
 /// <summary>
 /// Applies <c>training.init</c>: copies saved weights into freshly built networks before the optimizers and EMAs exist,
 /// so the EMA starts at the loaded weights. Accepts a research checkpoint (<c>net.&lt;network&gt;.*</c> or
-/// <c>ema.&lt;network&gt;.*</c>) or a plain state dict; the keys must match the network's exactly
+/// <c>ema.&lt;network&gt;.*</c>) or a plain state dict (safetensors, or PyTorch's <c>torch.save</c> format read by
+/// <see cref="PyTorchStateDict"/>); the keys must match the network's exactly
 /// (<see cref="StateDictMatch"/>). Any problem is a <see cref="ConfigException"/> naming the configuration file and key.
 /// </summary>
 public static class NetworkInitializer
@@ -66,9 +68,9 @@ public static class NetworkInitializer
         return lines;
     }
 
-    private static Func<string, ConfigException> Error(string name, IReadOnlyDictionary<string, string>? keySources)
+    private static Func<string, ConfigException> Error(string name, IReadOnlyDictionary<string, string>? keySources, string field = "path")
     {
-        string key = $"training.init.{name}.path";
+        string key = $"training.init.{name}.{field}";
         string source = keySources?.GetValueOrDefault(key) ?? keySources?.GetValueOrDefault($"training.init.{name}") ?? "resolved configuration";
         return message => new ConfigException([new ConfigError(source, key, message)]);
     }
@@ -80,6 +82,18 @@ public static class NetworkInitializer
         var error = Error(name, keySources);
         var file = Path.GetFullPath(spec.Path);
         if (!File.Exists(file)) throw error($"{file}: no such file");
+        if (PyTorchStateDict.IsPyTorchFile(file))
+        {
+            try
+            {
+                return (PyTorchStateDict.Read(file, spec.Key.Length > 0 ? spec.Key : null), []);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                throw error($"not usable as initial weights: {e.Message}");
+            }
+        }
+        if (spec.Key.Length > 0) throw Error(name, keySources, "key")($"{file}: a safetensors file has no nested dicts; key applies to PyTorch files only");
         SafeTensorsFile opened;
         try
         {
