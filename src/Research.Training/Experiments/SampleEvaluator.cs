@@ -213,7 +213,15 @@ public static class SampleEvaluator
                 return metrics;
             }
             using var requested = labels?.cpu();
-            foreach (var (k, v) in images.Score(x, Seeds.Derive(s.Options.Seed, KidStream), requested).ToMetrics()) metrics[k] = v;
+            images.Progress = FeatureProgress(s, spec.DisplayLabel);
+            try
+            {
+                foreach (var (k, v) in images.Score(x, Seeds.Derive(s.Options.Seed, KidStream), requested).ToMetrics()) metrics[k] = v;
+            }
+            finally
+            {
+                images.Progress = null;
+            }
             return metrics;
         }
         if (s.Data is not PointSet2D ps) return metrics;
@@ -287,6 +295,24 @@ public static class SampleEvaluator
     /// <summary>A file-name-safe form of a label.</summary>
     public static string Slug(string label) =>
         new string(label.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray()).Trim('-');
+
+    // Feature extraction on the session's display: one task per phase (reference, samples); Ctrl-C stops between batches.
+    private static Action<string, long, long> FeatureProgress(TrainingSession s, string label)
+    {
+        var progress = s.NewProgress();
+        string current = "";
+        return (what, done, total) =>
+        {
+            if (what != current || done == 0)
+            {
+                progress.Start($"{label}: {what}", total, done);
+                current = what;
+            }
+            else progress.Advance(done);
+            if (done >= total || s.Cancel.IsCancellationRequested) progress.Stop();
+            s.Cancel.ThrowIfCancellationRequested();
+        };
+    }
 
     private sealed class Stopper(IProgressSink progress) : IDisposable
     {

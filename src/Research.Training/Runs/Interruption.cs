@@ -77,7 +77,7 @@ public sealed class Interruption : IDisposable
             _signal = signal;
             try
             {
-                StatusConsole.WriteLine(Console.Error, $"{signal}: finishing the current step and writing a checkpoint (again to stop at once)");
+                StatusConsole.WriteLine(Console.Error, $"{signal}: stopping after the current step (training writes a checkpoint at it); again to stop at once");
             }
             catch (IOException)
             {
