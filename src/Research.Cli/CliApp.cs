@@ -14,6 +14,12 @@ namespace Research.Cli;
 public static class CliApp
 {
     private const string DebugOption = "--debug";
+    private const string VerboseOption = "--verbose";
+    private const string QuietOption = "--quiet";
+
+    // Commands whose long work stops cleanly at the first SIGINT/SIGTERM (checkpoint, "interrupted", exit 130); any other
+    // command ends at once with 130.
+    private static readonly HashSet<string> Cooperative = new(StringComparer.Ordinal) { "run", "train", "sample", "eval", "sweep", "run-point" };
 
     /// <summary>
     /// The command tree: every command with its options, the global <c>--debug</c>, and <c>--version</c> printing the
@@ -24,6 +30,8 @@ public static class CliApp
         var root = new RootCommand("Research: fast diffusion families (DDPM, DDGAN, SIDDM, classifier guidance) side by side.");
         var debug = new Option<bool>(DebugOption) { Description = "On a failure, print the whole exception with its stack trace", Recursive = true };
         root.Options.Add(debug);
+        root.Options.Add(new Option<bool>(VerboseOption, "-v") { Description = "More log lines on stderr (debug level)", Recursive = true });
+        root.Options.Add(new Option<bool>(QuietOption, "-q") { Description = "No progress display, and only warnings and errors on stderr", Recursive = true });
         foreach (var command in new[]
                  {
                      RunCommand.Create(stdout, stderr), TrainCommand.Create(stdout, stderr), SampleCommand.Create(stdout, stderr),
@@ -78,6 +86,18 @@ public static class CliApp
         }
         bool previous = CommandErrors.Debug;
         CommandErrors.Debug = parse.GetValue(debug);
+        bool verbose = parse.GetValue<bool>(VerboseOption), quiet = parse.GetValue<bool>(QuietOption);
+        if (verbose && quiet)
+        {
+            stderr.WriteLine("error: -v (--verbose) and -q (--quiet) exclude each other");
+            return ExitCodes.BadInput;
+        }
+        string command = parse.CommandResult.Command.Name;
+        // A sweep's local worker leaves Ctrl-C to its sweep (the whole process group gets it), which forwards SIGTERM.
+        bool worker = command == "run-point" && args.Contains("--parent-pid");
+        using var interruption = Training.Runs.Interruption.Install(ignoreSigint: worker);
+        using var cooperating = Cooperative.Contains(command) ? interruption.Cooperate() : null;
+        using var options = ConsoleOptions.Use(verbose, quiet, interruption);
         try
         {
             return parse.Invoke(config);
@@ -89,6 +109,7 @@ public static class CliApp
         finally
         {
             CommandErrors.Debug = previous;
+            Training.Progress.StatusConsole.RestoreCursor();   // a bar hides it; shown again however the command ended
         }
     }
 }

@@ -47,6 +47,11 @@ public static class CommandErrors
                 stderr.WriteLine($"error: {e.Message}");
                 exit = ExitCodes.BadInput;
                 break;
+            case OperationCanceledException when ConsoleOptions.Interruption is { Requested: true } i:
+                stderr.WriteLine($"interrupted by {i.Signal}: a run's checkpoint is at its last finished step; continue with 'research train --resume <run-folder>' " +
+                                 "(a sweep: the same 'research sweep' command)");
+                exit = ExitCodes.Interrupted;
+                break;
             case OperationCanceledException:
                 stderr.WriteLine("cancelled");
                 exit = ExitCodes.Failure;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Research.Core.Configuration;
 using Research.Training.Experiments;
+using Research.Training.Progress;
 
 namespace Research.Cli.Commands;
 
@@ -30,13 +31,14 @@ public static class RunCommand
     }
 
     /// <summary>
-    /// Runner settings; a live progress bar only when stdout is a terminal. A command that trains passes its parse result
+    /// Runner settings: progress on stderr (a live bar when it is a terminal, plain lines otherwise, none with <c>-q</c>),
+    /// the console log level of <c>-v</c> / <c>-q</c>, and Ctrl-C handling (<see cref="ConsoleOptions"/>). A command that trains passes its parse result
     /// and experiment file, which each run's <c>run.json</c> records (the command line with every <c>--set</c>).
     /// </summary>
     public static RunnerSettings Settings(string runsDir, string dataRoot, ParseResult? invocation = null, string? experimentFile = null) => new()
     {
         RunsDir = runsDir, DataRoot = dataRoot,
-        Interactive = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null,
+        NewProgress = () => ProgressDisplays.Create(ConsoleOptions.Progress), ConsoleLevel = ConsoleOptions.ConsoleLevel, Interruption = ConsoleOptions.Interruption,
         CommandLine = invocation is null ? Environment.GetCommandLineArgs() : ["research", .. invocation.Tokens.Select(t => t.Value)],
         ExperimentFile = experimentFile,
     };

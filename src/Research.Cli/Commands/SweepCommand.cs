@@ -2,6 +2,7 @@ using System.CommandLine;
 using Research.Cli.Sweeps;
 using Research.Core.Configuration;
 using Research.Training.Experiments;
+using Research.Training.Progress;
 
 namespace Research.Cli.Commands;
 
@@ -41,7 +42,12 @@ public static class SweepCommand
             var folder = Path.GetFullPath(Path.Combine(p.GetValue(runsDir)!, plan.Name));
             stdout.WriteLine($"Sweep {plan.Name}: {plan.Points.Count} points in {folder}");
             var jobs = PendingJobs(plan, folder, Path.GetFullPath(p.GetValue(dataRoot)!), stdout.WriteLine);
-            var launched = launcher.Launch(jobs, folder, stdout.WriteLine);
+            if (launcher is LocalSweepLauncher local)
+                launcher = new LocalSweepLauncher(local.Workers)
+                {
+                    Progress = ProgressDisplays.Create(ConsoleOptions.Progress, warmupUnits: 0), Interruption = ConsoleOptions.Interruption,
+                };
+            var launched = launcher.Launch(jobs, folder, line => StatusConsole.WriteLine(stdout, line));   // above the points bar
             if (!launched.Finished) return ExitCodes.Ok;
             var results = plan.Points.Select(pt => (pt.Id, Result: SweepPointResult.TryRead(Path.Combine(folder, pt.Id))))
                 .Where(r => r.Result is not null).ToDictionary(r => r.Id, r => r.Result!);

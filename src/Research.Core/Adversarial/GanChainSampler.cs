@@ -74,6 +74,7 @@ public static class GanChainSampler
     {
         using var noGrad = no_grad();
         var chunks = new List<Tensor>();
+        long total = (long)numSteps * ((request.NumSamples + request.BatchSize - 1) / request.BatchSize), done = 0;
         try
         {
             for (int start = 0; start < request.NumSamples; start += request.BatchSize)
@@ -82,6 +83,7 @@ public static class GanChainSampler
                 var x = randn([n, .. sampleShape], generator: request.Generator, device: request.Generator.device).to(device);
                 for (int i = numSteps - 1; i >= 0; i--)
                 {
+                    request.BetweenSteps(done++, total, x);
                     using var scope = NewDisposeScope();
                     var t = full([n], i, dtype: int64, device: device);
                     var next = step(x, t).MoveToOuterDisposeScope();
@@ -90,6 +92,7 @@ public static class GanChainSampler
                 }
                 chunks.Add(x);
             }
+            request.Progress?.Invoke(total, total);
             return chunks.Count == 1 ? chunks[0].alias() : cat(chunks, 0);
         }
         finally

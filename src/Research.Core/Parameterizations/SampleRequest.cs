@@ -45,4 +45,27 @@ public sealed record SampleRequest
 
     /// <summary>Samples per network call; bounds peak memory.</summary>
     public int BatchSize { get; init; } = 10_000;
+
+    /// <summary>
+    /// Told (reverse steps done, reverse steps in all) after every reverse step of every batch; a progress display. It must
+    /// not draw randomness: the samples do not depend on it.
+    /// </summary>
+    public Action<long, long>? Progress { get; init; }
+
+    /// <summary>Checked before every reverse step: when set, sampling stops with <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken Cancel { get; init; }
+
+    /// <summary>
+    /// Between reverse steps: throws when <see cref="Cancel"/> is set (after disposing <paramref name="current"/>, the chain's
+    /// state the caller would otherwise lose), else reports <paramref name="done"/> of <paramref name="total"/>.
+    /// </summary>
+    public void BetweenSteps(long done, long total, IDisposable? current)
+    {
+        if (Cancel.IsCancellationRequested)
+        {
+            current?.Dispose();
+            Cancel.ThrowIfCancellationRequested();
+        }
+        Progress?.Invoke(done, total);
+    }
 }

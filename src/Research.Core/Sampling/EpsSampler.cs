@@ -47,14 +47,16 @@ public static class EpsSampler
         if (request.Guidance is not null && request.Labels is null)
             throw new ArgumentException("guided sampling needs target labels in the request");
         var chunks = new List<Tensor>();
+        long total = (long)chain.NumTimesteps * ((request.NumSamples + request.BatchSize - 1) / request.BatchSize);
         try
         {
             for (int start = 0; start < request.NumSamples; start += request.BatchSize)
             {
                 int n = Math.Min(request.BatchSize, request.NumSamples - start);
                 using var labels = request.Labels?.narrow(0, start, n).to(device);
-                chunks.Add(SampleChunk(chain, model, sampleShape, n, labels, request, device, variance, learnsSigma));
+                chunks.Add(SampleChunk(chain, model, sampleShape, n, labels, request, device, variance, learnsSigma, (long)chunks.Count * chain.NumTimesteps, total));
             }
+            request.Progress?.Invoke(total, total);
             return chunks.Count == 1 ? chunks[0].alias() : cat(chunks, 0);
         }
         finally
@@ -64,13 +66,14 @@ public static class EpsSampler
     }
 
     private static Tensor SampleChunk(NoiseSchedule chain, EpsModel model, long[] sampleShape, int n, Tensor? labels,
-        SampleRequest request, Device device, ReverseVariance variance, bool learnsSigma)
+        SampleRequest request, Device device, ReverseVariance variance, bool learnsSigma, long done, long total)
     {
         using var noGrad = no_grad();
         long[] shape = [n, .. sampleShape];
         var x = randn(shape, generator: request.Generator, device: request.Generator.device).to(device);
         for (int i = chain.NumTimesteps - 1; i >= 0; i--)
         {
+            request.BetweenSteps(done++, total, x);
             using var scope = NewDisposeScope();
             var tOrig = full([n], chain.TimestepMap[i], dtype: int64, device: device);
             var next = request.Sampler == SamplerKind.Ddim

@@ -31,26 +31,36 @@ public static class FeatureExtraction
     }
 
     /// <summary>Features and, if <paramref name="withProbabilities"/>, softmax probabilities of <paramref name="images"/>.</summary>
-    public static ExtractedFeatures Extract(IFeatureExtractor extractor, Tensor images, int batchSize = 256, bool withProbabilities = false)
+    /// <param name="extractor">The feature extractor.</param>
+    /// <param name="images">Images <c>[N, C, H, W]</c> in [−1, 1].</param>
+    /// <param name="batchSize">Images per extractor call.</param>
+    /// <param name="withProbabilities">Also the classifier head's softmax.</param>
+    /// <param name="progress">Told (images done, N) before the first batch and after each (a progress display; it may throw
+    /// <see cref="OperationCanceledException"/> to stop).</param>
+    public static ExtractedFeatures Extract(IFeatureExtractor extractor, Tensor images, int batchSize = 256, bool withProbabilities = false,
+        Action<long, long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(extractor);
         var features = new List<Tensor>();
         var probabilities = new List<Tensor>();
         try
         {
+            long done = 0, total = images.shape[0];
+            progress?.Invoke(0, total);
             foreach (var batch in Batches(images, batchSize))
             {
                 using (batch)
                 {
-                    if (!withProbabilities)
+                    done += batch.shape[0];
+                    if (!withProbabilities) features.Add(extractor.Features(batch));
+                    else
                     {
-                        features.Add(extractor.Features(batch));
-                        continue;
+                        var (f, logits) = extractor.FeaturesAndLogits(batch);
+                        features.Add(f);
+                        using (logits) probabilities.Add(logits.softmax(1));
                     }
-                    var (f, logits) = extractor.FeaturesAndLogits(batch);
-                    features.Add(f);
-                    using (logits) probabilities.Add(logits.softmax(1));
                 }
+                progress?.Invoke(done, total);
             }
             return new ExtractedFeatures(cat(features, 0), withProbabilities ? cat(probabilities, 0) : null);
         }

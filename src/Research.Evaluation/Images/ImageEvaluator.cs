@@ -61,6 +61,13 @@ public sealed class ImageEvaluator : IDisposable
         _settings = settings;
     }
 
+    /// <summary>
+    /// Told (what, images done, images in all) while features are extracted: <c>reference features</c> (once, unless cached)
+    /// and <c>sample features</c> (each <see cref="Score"/>); a progress display, which may throw
+    /// <see cref="OperationCanceledException"/> between batches to stop. Null: nothing is told.
+    /// </summary>
+    public Action<string, long, long>? Progress { get; set; }
+
     /// <summary>The extractor (owned).</summary>
     public IFeatureExtractor Extractor => _extractor;
 
@@ -116,7 +123,9 @@ public sealed class ImageEvaluator : IDisposable
         bool withIs = _settings.InceptionScore && _extractor.NumClasses > 0;
         bool judged = _extractor.NumClasses > 1;
         using var clamped = samples.detach().clamp(-1, 1);
-        using var generated = FeatureExtraction.Extract(_extractor, clamped, _settings.BatchSize, withProbabilities: judged);
+        var progress = Progress;
+        using var generated = FeatureExtraction.Extract(_extractor, clamped, _settings.BatchSize, withProbabilities: judged,
+            progress is null ? null : (done, total) => progress("sample features", done, total));
         var statistics = FeatureStatistics.FromFeatures(generated.Features, _extractor.Name, _extractor.IdentityHash);
         double fid = FrechetDistance.Compute(_referenceStatistics!, statistics);
         int subset = (int)Math.Min(KernelInceptionDistance.DefaultSubsetSize, Math.Min(_referenceFeatures!.shape[0], generated.Features.shape[0]));
@@ -156,6 +165,7 @@ public sealed class ImageEvaluator : IDisposable
         try
         {
             using var generator = new Generator((ulong)ReferenceSeed);
+            Progress?.Invoke("reference features", 0, n);
             if (_reference is ImageSet set)
             {
                 using var order = randperm(set.Count, generator: generator);              // [N_set]
@@ -165,6 +175,7 @@ public sealed class ImageEvaluator : IDisposable
                     var index = order.narrow(0, start, Math.Min(_settings.BatchSize, n - start));
                     var images = set.Pixels.index_select(0, index).to_type(float32) / 127.5 - 1.0; // [B, C, H, W] in [−1, 1]
                     parts.Add(_extractor.Features(images).DetachFromDisposeScope());
+                    Progress?.Invoke("reference features", Math.Min(start + _settings.BatchSize, n), n);
                 }
             }
             else
@@ -175,6 +186,7 @@ public sealed class ImageEvaluator : IDisposable
                     using (batch.X0)
                     using (batch.Labels)
                         parts.Add(_extractor.Features(batch.X0));
+                    Progress?.Invoke("reference features", Math.Min(start + _settings.BatchSize, n), n);
                 }
             }
             return cat(parts, 0);

@@ -62,7 +62,8 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
             // run.json names this process from here on (a resume refused above leaves the earlier process's record as it was).
             folder.BeginRun(start, resumed: resumeFrom is not null);
             AttachTensorBoard(session, folder);                  // after the checks of a resume: a refused one leaves no event file
-            IProgressSink progress = settings.Interactive ? new SpectreProgressSink(run.Name) : new LogProgressSink(folder.Log, run.Name);
+            var progress = settings.NewProgress();
+            Attach(session);
             string method = run.Variant ?? run.Options.Parameterization.Type;
             var evaluate = run.Options.Training.EvalEvery > 0 && run.Options.Sampling.Count > 0
                 ? s => SampleEvaluator.EvaluateAll(s, folder, method)
@@ -71,7 +72,8 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
             {
                 try
                 {
-                    new Trainer(session, folder, progress, evaluate, evaluateLastStep, settings.BeforeStep).Train();
+                    // A retry's Trainer starts the display again: its bar moves on from the resumed step, its rate is measured afresh.
+                    new Trainer(session, folder, progress, evaluate, evaluateLastStep, settings.BeforeStep, run.Name).Train(Cancel);
                     return (session, folder);
                 }
                 catch (Exception e) when (Core.Runtime.TransientNativeError.Is(e) && retry <= settings.TransientRetries)
@@ -83,17 +85,34 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
                                        settings.TransientRetries);
                     session.Dispose();
                     session = SessionBuilder.Build(run.Options, run.ResolvedJson, registry, settings.DataRoot, run.KeySources);
+                    Attach(session);
                     ResumeFrom(session, folder, FindResumeSource(folder, restartWithoutCheckpoint: true));   // its own history
                 }
             }
         }
         catch (Exception e)
         {
-            folder?.Fail(e);
+            if (folder is not null) End(folder, e);
             session.Dispose();
             folder?.Dispose();
             throw;
         }
+    }
+
+    private CancellationToken Cancel => settings.Interruption?.Token ?? CancellationToken.None;
+
+    // Progress and Ctrl-C reach the session's sampling and scoring too.
+    private void Attach(TrainingSession session)
+    {
+        session.NewProgress = settings.NewProgress;
+        session.Cancel = Cancel;
+    }
+
+    // run.json: interrupted when a signal stopped the work, failed otherwise.
+    private void End(RunFolder folder, Exception e)
+    {
+        if (e is OperationCanceledException && settings.Interruption is { Requested: true } i) folder.MarkInterrupted(i.Signal ?? "a signal");
+        else folder.Fail(e);
     }
 
     /// <summary>
@@ -116,7 +135,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
             }
             catch (Exception e)
             {
-                folder.Fail(e);
+                End(folder, e);
                 throw;
             }
             folder.Complete();
@@ -143,6 +162,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         try
         {
             Checkpoint.Load(session, ckpt);
+            Attach(session);
             folder = RunFolder.Open(runFolder, ConsoleLevel);
             AttachTensorBoard(session, folder);
             if (overrides is { Count: > 0 })
@@ -286,5 +306,5 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         return table;
     }
 
-    private LogEventLevel ConsoleLevel => settings.Interactive ? LogEventLevel.Warning : LogEventLevel.Information;
+    private LogEventLevel ConsoleLevel => settings.ConsoleLevel;
 }

@@ -1,4 +1,7 @@
 using Research.Training.Loop;
+using Research.Training.Progress;
+using Research.Training.Runs;
+using Serilog.Events;
 
 namespace Research.Training.Experiments;
 
@@ -11,8 +14,20 @@ public sealed record RunnerSettings
     /// <summary>Folder with downloaded datasets.</summary>
     public string DataRoot { get; init; } = ".data";
 
-    /// <summary>Show a live progress bar (terminal) instead of plain progress lines.</summary>
-    public bool Interactive { get; init; }
+    /// <summary>
+    /// Makes a progress display for training, sampling and evaluation, one task at a time (the CLI: a bar or plain lines on
+    /// standard error, <see cref="ProgressDisplays"/>); none by default.
+    /// </summary>
+    public Func<IProgressSink> NewProgress { get; init; } = () => IProgressSink.None;
+
+    /// <summary>The least level of the run log's lines on the console (standard error); <c>log.txt</c> gets every level.</summary>
+    public LogEventLevel ConsoleLevel { get; init; } = LogEventLevel.Information;
+
+    /// <summary>
+    /// The process's SIGINT/SIGTERM handling (the CLI installs it): its token stops training after the current step with a
+    /// checkpoint, and the run is recorded <c>interrupted</c>. Null: signals are not handled here.
+    /// </summary>
+    public Interruption? Interruption { get; init; }
 
     /// <summary>
     /// How many times one run may resume from its last checkpoint after libtorch's transient error on a freed temporary

@@ -11,6 +11,7 @@ using Research.Evaluation.Metrics;
 using Research.Evaluation.Reports;
 using Research.Evaluation.TwoD;
 using Research.Training.Loop;
+using Research.Training.Progress;
 using Research.Training.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -80,8 +81,25 @@ public static class SampleEvaluator
         {
             NumSamples = spec.NumSamples, Generator = g, Steps = spec.Steps.Length > 0 ? spec.Steps : null,
             Sampler = spec.SamplerKind, Variance = spec.ReverseVariance, Eta = spec.Eta, ClipDenoised = spec.ClipDenoised, BatchSize = spec.BatchSize,
-            GuidanceScale = spec.GuidanceScale, Labels = labels,
+            GuidanceScale = spec.GuidanceScale, Labels = labels, Cancel = s.Cancel,
         };
+        var progress = s.NewProgress();
+        using var stopProgress = new Stopper(progress);                      // restores the terminal however sampling ends
+        string what = $"{method} {spec.DisplayLabel}";
+        // The display learns the number of reverse steps (batches × chain) from the sampler's first report.
+        SampleRequest Tracked(Generator g, string label)
+        {
+            bool started = false;
+            return Request(g) with
+            {
+                Progress = (done, total) =>
+                {
+                    if (!started) { progress.Start(label, total, done); started = true; }
+                    else progress.Advance(done);
+                    if (done == total) progress.Stop();
+                },
+            };
+        }
         int nfe;
         using (var g0 = new Generator((ulong)sampleSeed, s.Device)) nfe = s.Parameterization.NumFunctionEvaluations(Request(g0));
 
@@ -90,21 +108,21 @@ public static class SampleEvaluator
         if (spec.Warmup)
         {
             using var gw = new Generator((ulong)sampleSeed, s.Device);
-            using var warm = s.Parameterization.Sample(Request(gw) with { NumSamples = Math.Min(spec.NumSamples, 256) });
+            using var warm = s.Parameterization.Sample(Tracked(gw, what + " (warm-up)") with { NumSamples = Math.Min(spec.NumSamples, 256) });
         }
         Tensor samples;
         var times = new List<double>();
         using (var g = new Generator((ulong)sampleSeed, s.Device))
         {
             var sw = Stopwatch.StartNew();
-            samples = s.Parameterization.Sample(Request(g));
+            samples = s.Parameterization.Sample(Tracked(g, what));
             times.Add(sw.Elapsed.TotalMilliseconds);
         }
         for (int r = 1; r < spec.TimingRepeats; r++)
         {
             using var g = new Generator((ulong)sampleSeed, s.Device);
             var sw = Stopwatch.StartNew();
-            using var again = s.Parameterization.Sample(Request(g));
+            using var again = s.Parameterization.Sample(Tracked(g, $"{what} (timing {r + 1}/{spec.TimingRepeats})"));
             times.Add(sw.Elapsed.TotalMilliseconds);
         }
         times.Sort();
@@ -195,7 +213,15 @@ public static class SampleEvaluator
                 return metrics;
             }
             using var requested = labels?.cpu();
-            foreach (var (k, v) in images.Score(x, Seeds.Derive(s.Options.Seed, KidStream), requested).ToMetrics()) metrics[k] = v;
+            images.Progress = FeatureProgress(s, spec.DisplayLabel);
+            try
+            {
+                foreach (var (k, v) in images.Score(x, Seeds.Derive(s.Options.Seed, KidStream), requested).ToMetrics()) metrics[k] = v;
+            }
+            finally
+            {
+                images.Progress = null;
+            }
             return metrics;
         }
         if (s.Data is not PointSet2D ps) return metrics;
@@ -269,4 +295,27 @@ public static class SampleEvaluator
     /// <summary>A file-name-safe form of a label.</summary>
     public static string Slug(string label) =>
         new string(label.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray()).Trim('-');
+
+    // Feature extraction on the session's display: one task per phase (reference, samples); Ctrl-C stops between batches.
+    private static Action<string, long, long> FeatureProgress(TrainingSession s, string label)
+    {
+        var progress = s.NewProgress();
+        string current = "";
+        return (what, done, total) =>
+        {
+            if (what != current || done == 0)
+            {
+                progress.Start($"{label}: {what}", total, done);
+                current = what;
+            }
+            else progress.Advance(done);
+            if (done >= total || s.Cancel.IsCancellationRequested) progress.Stop();
+            s.Cancel.ThrowIfCancellationRequested();
+        };
+    }
+
+    private sealed class Stopper(IProgressSink progress) : IDisposable
+    {
+        public void Dispose() => progress.Stop();
+    }
 }

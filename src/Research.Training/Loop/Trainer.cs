@@ -3,6 +3,7 @@ using Research.Core.Data;
 using Research.Core.Parameterizations;
 using Research.Evaluation.Metrics;
 using Research.Training.Optimization;
+using Research.Training.Progress;
 using Research.Training.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -40,9 +41,11 @@ public sealed class Trainer
     /// </param>
     /// <param name="evaluateLastStep">Also evaluate at <c>training.steps</c> when it is a multiple of <c>eval_every</c>.</param>
     /// <param name="beforeStep">Called before each step with the session (fault injection in tests).</param>
+    /// <param name="label">What the progress display calls the run (default: the experiment's name).</param>
     public Trainer(TrainingSession session, RunFolder? run, IProgressSink? progress = null, Action<TrainingSession>? evaluate = null,
-        bool evaluateLastStep = false, Action<TrainingSession>? beforeStep = null)
+        bool evaluateLastStep = false, Action<TrainingSession>? beforeStep = null, string? label = null)
     {
+        _label = label ?? session.Options.Name;
         _beforeStep = beforeStep;
         _evaluateLastStep = evaluateLastStep;
         _s = session;
@@ -52,6 +55,8 @@ public sealed class Trainer
     }
 
     private int _consecutiveSkipped;
+    private readonly string _label;
+    private long _checkpointed = -1;
     private readonly bool _evaluateLastStep;
     private readonly Action<TrainingSession>? _beforeStep;
 
@@ -79,6 +84,13 @@ public sealed class Trainer
     public List<IReadOnlyDictionary<string, object>> History { get; } = new();
 
     /// <summary>Runs from <see cref="TrainingSession.Step"/> to <c>training.steps</c>.</summary>
+    /// <remarks>
+    /// <paramref name="cancel"/> is checked between steps (and by sampling during an evaluation): when set, the step that runs
+    /// is finished, a checkpoint is written at it (as the periodic one, atomically; not after a step whose update was skipped
+    /// as non-finite), and <see cref="OperationCanceledException"/> is thrown. A resume from that checkpoint reaches the same
+    /// weights as a run never interrupted.
+    /// </remarks>
+    /// <exception cref="OperationCanceledException">Stopped by <paramref name="cancel"/>.</exception>
     public void Train(CancellationToken cancel = default)
     {
         var o = _s.Options.Training;
@@ -91,7 +103,8 @@ public sealed class Trainer
         var parameters = networks.ToDictionary(p => p.Key, p => p.Value.parameters().ToList());   // fixed for the run
         long sinceLog = 0;
         var clock = Stopwatch.StartNew();
-        _progress.Start(o.Steps, _s.Step);
+        long started = _s.Step;
+        _progress.Start(_label, o.Steps, _s.Step);
         try
         {
             while (_s.Step < o.Steps)
@@ -155,6 +168,7 @@ public sealed class Trainer
                 else _consecutiveSkipped = 0;
                 _s.Step++;
                 sinceLog++;
+                _progress.Advance(_s.Step);
                 bool last = _s.Step == o.Steps;
                 if (_s.Step % o.LogEvery == 0 || last)
                 {
@@ -165,23 +179,46 @@ public sealed class Trainer
                 if (_run is not null && _consecutiveSkipped == 0 && (_s.Step % o.CheckpointEvery == 0 || last))
                 {
                     Checkpoint.Save(_s, Path.Combine(_run.Checkpoints, CheckpointFiles.LatestName));
+                    _checkpointed = _s.Step;
                     if (o.KeepCheckpointEvery > 0 && _s.Step % o.KeepCheckpointEvery == 0)
                         CheckpointFiles.Keep(_run.Checkpoints, _s.Step, _run.Log);   // atomic; never over an existing kept file
                 }
                 if (_evaluate is not null && o.EvalEvery > 0 && _s.Step % o.EvalEvery == 0 && (!last || _evaluateLastStep))
                 {
                     clock.Stop();
+                    _progress.Pause("evaluating");
                     _evaluate(_s);
                     foreach (var net in networks.Values) net.train();
+                    _progress.Resume();
                     clock.Start();
                 }
             }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            CheckpointInterrupted(started);
+            throw;
         }
         finally
         {
             foreach (var m in sums.Values) m.Sum.Dispose();
             _progress.Stop();
         }
+    }
+
+    // Interrupted between steps (or during an evaluation, whose sampling stops at once; the EMA weights are back by now):
+    // the steps done since the last checkpoint are kept in one more, at the current step.
+    private void CheckpointInterrupted(long started)
+    {
+        if (_run is null || _s.Step == started || _s.Step == _checkpointed) return;
+        if (_consecutiveSkipped > 0)
+        {
+            _run.Log.Warning("Interrupted at step {Step} after a non-finite step: no checkpoint written; the last one is intact", _s.Step);
+            return;
+        }
+        Checkpoint.Save(_s, Path.Combine(_run.Checkpoints, CheckpointFiles.LatestName));
+        _checkpointed = _s.Step;
+        _run.Log.Information("Interrupted: checkpoint written at step {Step}", _s.Step);
     }
 
     // A metric's on-device running sum and how many values went into it since the last log line (a term a family
@@ -226,7 +263,7 @@ public sealed class Trainer
                                                       && !p.Key.StartsWith(MetricKeys.LearningRatePrefix, StringComparison.Ordinal)
                                                       && !p.Key.StartsWith(MetricKeys.GradNormPrefix, StringComparison.Ordinal))
             .Select(p => $"{p.Key}={(double)p.Value:G4}"));
-        _progress.Report(_s.Step, rate, losses);
+        _progress.Note(losses);
         _run?.Log.Debug("step {Step}: {Losses} ({Rate:F1} steps/s)", _s.Step, losses, rate);
     }
 }

@@ -68,6 +68,12 @@ public sealed class TrainingSession : IDisposable
     /// </summary>
     public Func<IDataSource?>? HeldOutFactory { get; init; }
 
+    /// <summary>Makes a progress display for work on this session (sampling, scoring); none by default.</summary>
+    public Func<Progress.IProgressSink> NewProgress { get; set; } = () => Progress.IProgressSink.None;
+
+    /// <summary>Stops sampling between reverse steps (Ctrl-C, SIGTERM: <see cref="Runs.Interruption"/>); none by default.</summary>
+    public CancellationToken Cancel { get; set; }
+
     private IDataSource? _heldOut;
     private bool _heldOutBuilt;
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Research.Core.IO;
 using Research.Core.Runtime;
@@ -119,9 +118,9 @@ public sealed class RunFolder : IDisposable
         RequireRunFolder(path);
         var logger = new LoggerConfiguration()
             .MinimumLevel.Debug()
+            // Every console line goes to standard error (stdout holds results only), between redraws of a progress bar.
             .WriteTo.Logger(console => console.Filter.ByExcluding(Matching.WithProperty(FileOnly))   // the CLI reports fatal errors itself
-                .WriteTo.Console(restrictedToMinimumLevel: consoleLevel, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}",
-                    standardErrorFromLevel: LogEventLevel.Warning))
+                .WriteTo.Sink(Progress.StatusConsole.CreateLogSink("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"), consoleLevel))
             .WriteTo.File(System.IO.Path.Combine(path, "log.txt"), outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}",
                 shared: true)   // an eval of a run still training appends to the same log.txt
             .CreateLogger();
@@ -220,35 +219,20 @@ public sealed class RunFolder : IDisposable
     // Log events with this property go to log.txt only.
     private const string FileOnly = "FileOnly";
     private readonly object _statusGate = new();
-    private readonly List<PosixSignalRegistration> _signals = [];
     private bool _ended;
     private bool _recording;   // run.json describes this process (it created the folder, or BeginRun)
 
     /// <summary>
-    /// Records in <c>run.json</c> the process that trains this run from now on (<see cref="RunRecord.Start"/>) and, until
-    /// <see cref="Complete"/> or <see cref="Fail"/>, marks the run interrupted when the process gets SIGINT (Ctrl-C) or
-    /// SIGTERM. The signal still ends the process as it would have.
+    /// Records in <c>run.json</c> the process that trains this run from now on (<see cref="RunRecord.Start"/>). How it ends is
+    /// recorded by <see cref="Complete"/>, <see cref="Fail"/> or <see cref="MarkInterrupted"/> (the runner's, when
+    /// <see cref="Interruption"/> stopped the work at a signal).
     /// </summary>
     public void BeginRun(RunStart start, bool resumed)
     {
         RunRecord.Start(Path, start, resumed);
         _recording = true;
         Log.Information("{Program}; {Status} by: {CommandLine}", BuildInfo.Describe(), resumed ? "resumed" : "started", string.Join(" ", start.CommandLine));
-        lock (_statusGate)
-        {
-            _ended = false;
-            foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
-            {
-                try
-                {
-                    _signals.Add(PosixSignalRegistration.Create(signal, c => MarkInterrupted(c.Signal.ToString())));
-                }
-                catch (PlatformNotSupportedException)
-                {
-                    // A platform without this signal: the run is then only ever recorded completed or failed.
-                }
-            }
-        }
+        lock (_statusGate) _ended = false;
     }
 
     /// <summary>Records in <c>run.json</c> that the run ended normally.</summary>
@@ -275,8 +259,6 @@ public sealed class RunFolder : IDisposable
         {
             if (_ended) return;
             _ended = true;
-            foreach (var s in _signals) s.Dispose();
-            _signals.Clear();
             try
             {
                 if (_recording) RunRecord.End(Path, status, message);   // never onto an earlier process's record
@@ -295,11 +277,6 @@ public sealed class RunFolder : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        lock (_statusGate)
-        {
-            foreach (var s in _signals) s.Dispose();
-            _signals.Clear();
-        }
         foreach (var o in _observers) o.Dispose();
         _observers.Clear();
         Log.Dispose();

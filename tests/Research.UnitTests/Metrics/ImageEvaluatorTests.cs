@@ -92,6 +92,33 @@ public class ImageEvaluatorTests
     }
 
     [Test]
+    public void Score_WithProgress_ReportsReferenceThenSampleFeaturesBatchByBatchAndTheSameMetrics()
+    {
+        using var real = RealImages();
+        using var half = real.narrow(0, 0, 100);
+        double plain;
+        using (var quiet = Evaluator(cache: "quiet")) plain = quiet.Score(half, seed: 1).Fid;
+        using var evaluator = Evaluator(cache: "told");
+        var told = new List<(string What, long Done, long Total)>();
+        evaluator.Progress = (what, done, total) => told.Add((what, done, total));
+
+        var m = evaluator.Score(half, seed: 1);
+
+        Assert.That(m.Fid, Is.EqualTo(plain), "the display changes nothing");
+        var reference = told.Where(t => t.What == "reference features").ToList();
+        var samples = told.Where(t => t.What == "sample features").ToList();
+        Assert.That(told.Select(t => t.What).Distinct(), Is.EqualTo(new[] { "reference features", "sample features" }), "reference first");
+        Assert.That(reference.Select(t => t.Done), Is.EqualTo(new long[] { 0, 16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 200 }));
+        Assert.That(reference.Select(t => t.Total).Distinct(), Is.EqualTo(new long[] { 200 }));
+        Assert.That(samples.Select(t => t.Done), Is.EqualTo(new long[] { 0, 16, 32, 48, 64, 80, 96, 100 }));
+        Assert.That(samples.Select(t => t.Total).Distinct(), Is.EqualTo(new long[] { 100 }));
+
+        // A display may stop the work between batches (Ctrl-C).
+        evaluator.Progress = (what, done, _) => { if (done >= 48) throw new OperationCanceledException(); };
+        Assert.Throws<OperationCanceledException>(() => evaluator.Score(half, seed: 1));
+    }
+
+    [Test]
     public void Score_UniformNoise_FidFarAboveThatOfHalfTheRealImages()
     {
         using var evaluator = Evaluator();
