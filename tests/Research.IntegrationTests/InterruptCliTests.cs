@@ -12,7 +12,7 @@ namespace Research.IntegrationTests;
 [NonParallelizable]
 public class InterruptCliTests
 {
-    // Checkpoints every 500 steps: a checkpoint at the step the signal came is the interruption's own.
+    // Checkpoints every 5000 steps (after the last): a checkpoint at the step the signal came is the interruption's own.
     private const string Experiment = """
     {
       "name": "ctrlc", "device": "cpu", "threads": 1,
@@ -20,7 +20,7 @@ public class InterruptCliTests
       "backbone": { "type": "mlp", "options": { "hidden_dim": 32, "num_layers": 2, "time_embed_dim": 16 } },
       "schedule": { "type": "linear", "num_timesteps": 50 },
       "parameterization": { "type": "ddpm-eps" },
-      "training": { "steps": 400, "batch_size": 32, "log_every": 50, "checkpoint_every": 500, "warmup_steps": 20, "lr_schedule": "cosine" },
+      "training": { "steps": 4000, "batch_size": 32, "log_every": 50, "checkpoint_every": 5000, "warmup_steps": 20, "lr_schedule": "cosine" },
       "sampling": []
     }
     """;
@@ -43,8 +43,8 @@ public class InterruptCliTests
         // The reference: uninterrupted, in a child process too; its stdout is the result line only.
         var reference = Run("train", "e.json", "--runs-dir", "ref");
         Assert.That(reference.Exit, Is.EqualTo(0), reference.Err);
-        Assert.That(reference.Out.Trim(), Does.Match(@"^Trained ctrlc to step 400: \S+$"), "stdout holds the result only");
-        Assert.That(reference.Err, Does.Contain("INF] Run ctrlc in").And.Contain("ctrlc: 400/400 (100 %)"), "logs and progress lines on stderr");
+        Assert.That(reference.Out.Trim(), Does.Match(@"^Trained ctrlc to step 4000: \S+$"), "stdout holds the result only");
+        Assert.That(reference.Err, Does.Contain("INF] Run ctrlc in").And.Contain("ctrlc: 4,000/4,000 (100 %)"), "logs and progress lines on stderr");
         var refRun = Directory.GetDirectories(Path.Combine(_dir, "ref")).Single();
 
         using var p = Start("train", "e.json", "--runs-dir", "runs");
@@ -83,7 +83,7 @@ public class InterruptCliTests
         var latest = Path.Combine(run!, "checkpoints", "latest.safetensors");
         Assert.That(File.Exists(latest), Is.True, "a checkpoint at the step the signal came");
         lastStep = long.Parse(Research.Training.Runs.Checkpoint.ReadMetadata(latest)["step"]);
-        Assert.That(lastStep, Is.GreaterThanOrEqualTo(50).And.LessThan(400), "interrupted mid-run (checkpoint_every is 500)");
+        Assert.That(lastStep, Is.GreaterThanOrEqualTo(50).And.LessThan(4000), "interrupted mid-run (checkpoint_every is 5000)");
         Assert.That(File.ReadAllText(Path.Combine(run!, "log.txt")), Does.Contain($"Interrupted: checkpoint written at step {lastStep}"));
 
         var resumed = Run("train", "--resume", run!);

@@ -18,7 +18,7 @@ public class SweepInterruptCliTests
         {
             var file = TinySweep.Write(dir, """{ "name": "isweep", "zip": { "seed": [0, 1, 2] } }""");
             string[] args = ["sweep", file, "--runs-dir", Path.Combine(dir, "runs"), "--workers", "2",
-                "--set", "training.steps=600", "--set", "training.log_every=50", "--set", "training.checkpoint_every=1000"];
+                "--set", "training.steps=6000", "--set", "training.log_every=50", "--set", "training.checkpoint_every=10000"];
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "research.dll"));
             foreach (var a in args) psi.ArgumentList.Add(a);
@@ -43,6 +43,8 @@ public class SweepInterruptCliTests
             p.WaitForExit();
             Assert.That(p.ExitCode, Is.EqualTo(130), stderr.Result);
             Assert.That(stdout.Result, Does.Not.Contain("run seed=2"), "no point starts after the signal");
+            Assert.That(stderr.Result, Does.Contain("(points): 0/3").And.Not.Contain("(points): 1/3").And.Not.Contain("(points): 2/3"),
+                "an interrupted point is not counted as ended");
             var points = Directory.GetDirectories(sweep, "seed=*");
             Assert.That(points, Has.Length.EqualTo(2));
             foreach (var point in points)

@@ -63,8 +63,13 @@ public sealed class LocalSweepLauncher(int workers) : ISweepLauncher
                 p.BeginErrorReadLine();
                 p.WaitForExit();
                 running.TryRemove(job.Id, out _);
+                if (p.ExitCode == Interruption.ExitCode && cancel.IsCancellationRequested)
+                {
+                    // Not an ended point: the bar counts only points that finished or failed.
+                    Say($"interrupted {job.Id} (checkpoint written; re-run to resume)");
+                    return;
+                }
                 if (p.ExitCode == 0) Say($"done {job.Id}");
-                else if (p.ExitCode == Interruption.ExitCode && cancel.IsCancellationRequested) Say($"interrupted {job.Id} (checkpoint written; re-run to resume)");
                 else
                 {
                     Say($"FAILED {job.Id} (exit {p.ExitCode}; see {logPath})");

@@ -138,7 +138,7 @@ public class UNetModelTests
         o.ChannelMult = [1, 2];
         o.ModelChannels = 12;
         o.NumHeadChannels = 5;
-        o.Pool = "spatial";
+        o.Pool = "max";
         var problems = o.Validate().ToList();
         Assert.That(problems, Has.Some.StartsWith("attention_resolutions: 16"));
         Assert.That(problems, Has.Some.StartsWith("num_head_channels:"));
