@@ -7,6 +7,7 @@
 set -euo pipefail
 research="${RESEARCH:-research}"
 study=experiments/fashion-trilemma
+md=.md   # Markdown outputs written below (they do not exist until this script has run)
 
 "$research" data fetch fashion-mnist
 
@@ -29,10 +30,10 @@ guided 1 & guided 2 & wait
 guided 3
 
 # Sampling time of DDPM-1000 against DDGAN T = 4, back to back in one process on the quiet machine.
-"$research" bench "$study/experiment.json" --only ddpm --only ddgan-t4 --output "$study/speed.md"
+"$research" bench "$study/experiment.json" --only ddpm --only ddgan-t4 --output "$study/speed$md"
 
 # The tables, the trilemma figure, and the small per-run files committed beside results.md.
-"$research" table runs/fashion-trilemma runs/fashion-trilemma-t --out "$study/table.md"
-"$research" table runs/fashion-guided --layout ablation --out "$study/guided-table.md"
+"$research" table runs/fashion-trilemma runs/fashion-trilemma-t --out "$study/table$md"
+"$research" table runs/fashion-guided --layout ablation --out "$study/guided-table$md"
 "$research" plot runs/fashion-trilemma --out "$study/trilemma.png"
 "$research" collect runs/fashion-trilemma runs/fashion-trilemma-t runs/fashion-guided --out "$study/runs/heldout"

@@ -71,11 +71,11 @@ public class InterruptCliTests
             Thread.Sleep(20);
         }
         Assert.That(p.HasExited, Is.False, "still training when signalled: " + err);
-        using (var kill = Process.Start("kill", ["-INT", p.Id.ToString()])) kill.WaitForExit();
+        using (var kill = Process.Start("kill", ["-" + InterruptSignal.Name, p.Id.ToString()])) kill.WaitForExit();
         Assert.That(p.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "SIGINT ends the process");
         p.WaitForExit();
         Assert.That(p.ExitCode, Is.EqualTo(130), err.ToString());
-        Assert.That(err.ToString(), Does.Contain("interrupted by SIGINT"));
+        Assert.That(err.ToString(), Does.Contain("interrupted by SIG" + InterruptSignal.Name));
         Assert.That(stdout.ToString(), Is.Empty, "no result, no log line on stdout");
 
         var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(run!, "run.json"))).RootElement;

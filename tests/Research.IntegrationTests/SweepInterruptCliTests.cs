@@ -38,7 +38,7 @@ public class SweepInterruptCliTests
                 Thread.Sleep(50);
             }
             Assert.That(p.HasExited, Is.False, "the sweep still runs when signalled");
-            using (var kill = Process.Start("kill", ["-INT", p.Id.ToString()])) kill.WaitForExit();
+            using (var kill = Process.Start("kill", ["-" + InterruptSignal.Name, p.Id.ToString()])) kill.WaitForExit();
             Assert.That(p.WaitForExit(TimeSpan.FromSeconds(90)), Is.True, "SIGINT ends the sweep");
             p.WaitForExit();
             Assert.That(p.ExitCode, Is.EqualTo(130), stderr.Result);
