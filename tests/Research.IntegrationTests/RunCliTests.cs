@@ -53,6 +53,50 @@ public class RunCliTests
     }
 
     [Test]
+    public void Run_WithTwoWorkers_SameTableAndWeightsAsOneAfterAnother()
+    {
+        var seq = Path.Combine(_dir, "seq");
+        var par = Path.Combine(_dir, "par");
+        var (exit, output, err) = Cli.Run("run", _experiment, "--runs-dir", seq);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        (exit, output, err) = Cli.Run("run", _experiment, "--runs-dir", par, "--workers", "2");
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        Assert.That(output, Does.Contain("2 runs, 2 at a time").And.Contain("done a").And.Contain("done b").And.Contain("modes covered"));
+        var s = Directory.GetDirectories(seq).Single();
+        var p = Directory.GetDirectories(par).Single();
+        Assert.That(Path.GetFileName(p), Does.EndWith("-tiny"));
+        // Every cell but the last (ms / 1,000 samples, a timing) is the same: same rows, same order, same numbers.
+        static string[] WithoutTime(string csv) => File.ReadAllLines(csv).Select(l => l[..l.LastIndexOf(',')]).ToArray();
+        Assert.That(WithoutTime(Path.Combine(p, "table.csv")), Is.EqualTo(WithoutTime(Path.Combine(s, "table.csv"))));
+        foreach (var variant in new[] { "a", "b" })
+        {
+            var (a, _) = SafeTensors.Read(Path.Combine(s, variant, "checkpoints", "latest.safetensors"));
+            var (b, _) = SafeTensors.Read(Path.Combine(p, variant, "checkpoints", "latest.safetensors"));
+            try
+            {
+                Assert.That(b.Keys, Is.EquivalentTo(a.Keys));
+                foreach (var k in a.Keys)
+                    Assert.That(a[k].eq(b[k]).all().item<bool>(), Is.True, $"{variant}: {k}");
+            }
+            finally
+            {
+                foreach (var t in a.Values.Concat(b.Values)) t.Dispose();
+            }
+            Assert.That(File.Exists(Path.Combine(p, "logs", variant + ".log")), Is.True);
+        }
+    }
+
+    [Test]
+    public void Run_WorkersBelowOne_UsageErrorAndNothingWritten()
+    {
+        var runs = Path.Combine(_dir, "runs");
+        var (exit, _, err) = Cli.Run("run", _experiment, "--runs-dir", runs, "--workers", "0");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("--workers"));
+        Assert.That(Directory.Exists(runs), Is.False);
+    }
+
+    [Test]
     public void TrainThenEvalAndSample_RunFolder_Works()
     {
         var runs = Path.Combine(_dir, "runs");

@@ -278,9 +278,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
     {
         DataPreflight.Check(experiment.Runs, registry, settings.DataRoot);
         CheckFeatureExtractors(experiment.Runs);
-        var first = experiment.Runs[0];
-        string baseName = first.Variant is null ? first.Name : first.Name[..^(first.Variant.Length + 1)];
-        string parent = RunFolder.NewFolderPath(settings.RunsDir, baseName);
+        string parent = NewExperimentFolder(experiment);
         Directory.CreateDirectory(parent);
         var rows = new List<ResultRow>();
         try
@@ -295,6 +293,15 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
             if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any()) Directory.Delete(parent);
             throw;
         }
+        return WriteTable(parent, rows, output);
+    }
+
+    /// <summary>
+    /// Builds the comparison table of <paramref name="rows"/>, writes <c>table.md</c> and <c>table.csv</c> into the
+    /// experiment folder <paramref name="parent"/>, and prints it with a warning per diverged row.
+    /// </summary>
+    public static ResultsTable WriteTable(string parent, IReadOnlyList<ResultRow> rows, TextWriter output)
+    {
         var table = ComparisonTable.Build(rows);
         table.WriteMarkdown(Path.Combine(parent, "table.md"));
         table.WriteCsv(Path.Combine(parent, "table.csv"));
@@ -304,6 +311,17 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         foreach (var row in ComparisonTable.Diverged(rows))
             output.WriteLine($"warning: diverged: {row}: non-finite values, recorded as null (non_finite) in metrics.jsonl");
         return table;
+    }
+
+    /// <summary>
+    /// The experiment folder a run of <paramref name="experiment"/> writes into (new, not created yet):
+    /// <c>&lt;runs-dir&gt;/&lt;utc&gt;-&lt;experiment name&gt;</c>, each variant's run folder below it.
+    /// </summary>
+    public string NewExperimentFolder(LoadedExperiment experiment)
+    {
+        var first = experiment.Runs[0];
+        string baseName = first.Variant is null ? first.Name : first.Name[..^(first.Variant.Length + 1)];
+        return RunFolder.NewFolderPath(settings.RunsDir, baseName);
     }
 
     private LogEventLevel ConsoleLevel => settings.ConsoleLevel;

@@ -27,6 +27,16 @@ public sealed record SweepPointResult(string Point, IReadOnlyList<KeyValuePair<s
         return new KeyValuePair<string, IReadOnlyDictionary<string, double>>(r.Sampling, values);
     }).ToList());
 
+    /// <summary>
+    /// The rows again as comparison-table rows of <paramref name="method"/> (metric values as numbers; <c>nfe</c> and
+    /// <c>ms_per_1000</c> become the row's own fields). A point run in its own process reports through these.
+    /// </summary>
+    public IReadOnlyList<ResultRow> ToResultRows(string method) => Rows.Select(r => new ResultRow(method, r.Key,
+        r.Value.TryGetValue(MetricKeys.Nfe, out var nfe) ? (int)nfe : 0,
+        r.Value.TryGetValue(MetricKeys.MsPer1000, out var ms) ? ms : double.NaN,
+        r.Value.Where(m => m.Key is not (MetricKeys.Nfe or MetricKeys.MsPer1000))
+            .ToDictionary(m => m.Key, m => (object)m.Value, StringComparer.Ordinal))).ToList();
+
     /// <summary>Writes <c>done.json</c> into <paramref name="runFolder"/> atomically.</summary>
     public void Write(string runFolder)
     {
