@@ -7,7 +7,8 @@ using Research.Training.Runs;
 namespace Research.Cli.Sweeps;
 
 /// <summary>
-/// Runs sweep points as child <c>research run-point</c> processes, at most N at a time on this machine.
+/// Runs sweep points as child <c>research run-point</c> processes, at most N at a time on this machine, each free worker
+/// taking the next point in sweep order (<see cref="WorkQueue"/>).
 /// Each child's output goes to <c>logs/&lt;point&gt;.log</c> in the sweep folder; each child exits when this
 /// process is gone (<c>--parent-pid</c>). Shows the points done of all (<see cref="Progress"/>). At the first SIGINT/SIGTERM
 /// (<see cref="Interruption"/>) no further point starts and each running worker gets SIGTERM: it finishes its step, writes a
@@ -47,7 +48,7 @@ public sealed class LocalSweepLauncher(int workers) : ISweepLauncher
         Progress.Start($"sweep {Path.GetFileName(sweepFolder)} (points)", jobs.Count);
         try
         {
-            Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancel }, job =>
+            WorkQueue.Run(jobs, workers, cancel, job =>
             {
                 Say($"run {job.Id}");
                 var psi = SelfInvocation.Start([.. job.Args, "--parent-pid", parent]);
