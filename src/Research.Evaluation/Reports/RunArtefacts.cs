@@ -7,7 +7,7 @@ namespace Research.Evaluation.Reports;
 /// The small files of finished runs that a study commits beside its results.md, so that every reported number can be
 /// traced to one run and its table rebuilt by <c>research table</c> from the repository alone: per run <c>resolved.json</c>,
 /// <c>run.json</c>, the evaluation lines of <c>metrics.jsonl</c> (lines with an <c>eval</c> key) and the sample grids
-/// (<c>samples/*.png</c>); per experiment folder its <c>table.md</c> / <c>table.csv</c>. Checkpoints, sample tensors, logs
+/// (<c>samples/*.png</c>); per experiment or sweep folder its <c>table.md</c> / <c>table.csv</c> / <c>results.csv</c>. Checkpoints, sample tensors, logs
 /// and TensorBoard files stay behind. <c>run.json</c> is written with paths relative to the run's working directory
 /// (<see cref="RelativeRunRecord"/>).
 /// </summary>
@@ -17,7 +17,7 @@ public static class RunArtefacts
     public static readonly string[] RunFiles = ["resolved.json", "run.json"];
 
     /// <summary>Files of the folder holding an experiment's runs (the comparison table), copied when present.</summary>
-    public static readonly string[] GroupFiles = ["table.md", "table.csv"];
+    public static readonly string[] GroupFiles = ["table.md", "table.csv", "results.csv"];
 
     /// <summary>One file to write: its destination and its bytes.</summary>
     public sealed record Item(string Destination, byte[] Bytes);
@@ -26,9 +26,10 @@ public static class RunArtefacts
     /// What collecting the run folders under <paramref name="paths"/> (each a run folder or a folder searched for them, as
     /// <c>research table</c> reads them) into <paramref name="outDir"/> would write. A run keeps its path relative to the
     /// path it was found under, prefixed by that path's folder name (e.g. <c>20261206-1329-fashion-trilemma/ddpm/</c>).
-    /// Nothing is written here.
+    /// Nothing is written here. <paramref name="images"/> false leaves out the sample pictures (a 2-D scatter plot is
+    /// ~250 KB; a sweep of dozens of points would commit megabytes).
     /// </summary>
-    public static IReadOnlyList<Item> Plan(IEnumerable<string> paths, string outDir)
+    public static IReadOnlyList<Item> Plan(IEnumerable<string> paths, string outDir, bool images = true)
     {
         var items = new List<Item>();
         foreach (var path in paths)
@@ -45,7 +46,7 @@ public static class RunArtefacts
                 if (File.Exists(Path.Combine(run, "metrics.jsonl")))
                     items.Add(new Item(Path.Combine(dest, "metrics.jsonl"), EvaluationLines(Path.Combine(run, "metrics.jsonl"))));
                 var samples = Path.Combine(run, "samples");
-                if (Directory.Exists(samples))
+                if (images && Directory.Exists(samples))
                     foreach (var png in Directory.EnumerateFiles(samples, "*.png").Order(StringComparer.Ordinal))
                         items.Add(new Item(Path.Combine(dest, "samples", Path.GetFileName(png)), File.ReadAllBytes(png)));
                 var group = Path.GetDirectoryName(run)!;

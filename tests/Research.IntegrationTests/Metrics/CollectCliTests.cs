@@ -71,6 +71,21 @@ public class CollectCliTests
     }
 
     [Test]
+    public void Collect_NoImagesAndASweepFolder_LeavesOutPicturesKeepsResultsCsv()
+    {
+        File.WriteAllText(Path.Combine(_dir, "runs", "20261206-1329-study", "results.csv"), "point,seed,kid\nddpm,1,1.5\n");
+        var out_ = Path.Combine(_dir, "study", "runs");
+        var (exit, output, err) = Cli.Run("collect", Path.Combine(_dir, "runs", "20261206-1329-study"), "--out", out_, "--no-images");
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var files = Directory.EnumerateFiles(out_, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(out_, f).Replace('\\', '/')).Order().ToArray();
+        Assert.That(files, Is.EqualTo(new[]
+        {
+            "20261206-1329-study/ddpm/metrics.jsonl", "20261206-1329-study/ddpm/resolved.json", "20261206-1329-study/ddpm/run.json",
+            "20261206-1329-study/results.csv", "20261206-1329-study/table" + Md,
+        }));
+    }
+
+    [Test]
     public void Collect_DestinationHoldsADifferentFile_ExitTwoAndWritesNothing()
     {
         var out_ = Path.Combine(_dir, "study", "runs");
