@@ -68,6 +68,7 @@ public static class RunCommand
         var launcher = new LocalSweepLauncher(workers)
         {
             Progress = ProgressDisplays.Create(ConsoleOptions.Progress, warmupUnits: 0), Interruption = ConsoleOptions.Interruption,
+            ProgressLabel = $"run {Path.GetFileName(parent)} (runs)",
         };
         var launched = launcher.Launch(jobs, parent, line => StatusConsole.WriteLine(stdout, line));
         var rows = new List<ResultRow>();

@@ -26,6 +26,9 @@ public sealed class LocalSweepLauncher(int workers) : ISweepLauncher
     /// <summary>Shows points done of all (none by default).</summary>
     public IProgressSink Progress { get; init; } = IProgressSink.None;
 
+    /// <summary>What the progress bar counts, e.g. <c>sweep fashion-trilemma (points)</c>; default: the sweep folder's points.</summary>
+    public string? ProgressLabel { get; init; }
+
     /// <summary>The process's signal handling; null: none.</summary>
     public Interruption? Interruption { get; init; }
 
@@ -45,7 +48,7 @@ public sealed class LocalSweepLauncher(int workers) : ISweepLauncher
         void KillAll() { foreach (var p in running.Values) Kill(p); }
         if (Interruption is not null) Interruption.Exiting += KillAll;
         int done = 0;
-        Progress.Start($"sweep {Path.GetFileName(sweepFolder)} (points)", jobs.Count);
+        Progress.Start(ProgressLabel ?? $"sweep {Path.GetFileName(sweepFolder)} (points)", jobs.Count);
         try
         {
             WorkQueue.Run(jobs, workers, cancel, job =>
