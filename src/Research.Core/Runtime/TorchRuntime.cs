@@ -12,6 +12,10 @@ namespace Research.Core.Runtime;
 public static partial class TorchRuntime
 {
     private static readonly object Gate = new();
+    private static int? _defaultThreads;
+
+    /// <summary>libtorch's intra-op thread count when this process first called <see cref="Initialize"/>; null before that.</summary>
+    public static int? DefaultThreads { get { lock (Gate) return _defaultThreads; } }
     private static bool _mallocTuned;
 
     /// <summary>What <see cref="Initialize"/> did, for the run log.</summary>
@@ -22,11 +26,16 @@ public static partial class TorchRuntime
     /// Idempotent. Call at start-up, before any tensor: malloc settings apply only to later allocations.
     /// </summary>
     /// <param name="deterministic">Ask libtorch for deterministic kernels (at::Context::setDeterministicAlgorithms).</param>
-    /// <param name="threads">Intra-op threads; null keeps libtorch's default.</param>
+    /// <param name="threads">
+    /// Intra-op threads; null: libtorch's default, the count this process had at its first call (<see cref="DefaultThreads"/>),
+    /// set again, so a run that names no count gets the same one whether it runs after another run in this process (a
+    /// sequential <c>research run</c>, a test host) or alone in a worker process.
+    /// </param>
     public static void Initialize(bool deterministic = true, int? threads = null)
     {
         lock (Gate)
         {
+            _defaultThreads ??= torch.get_num_threads();
             _notes.Clear();
             TuneMalloc();
             CallContext("NNPACK off", ctx => SetUserEnabledNnpack(ctx, false));
@@ -36,7 +45,7 @@ public static partial class TorchRuntime
             CallContext("oneDNN on", ctx => SetUserEnabledMkldnn(ctx, true));
             CallContext(deterministic ? "deterministic algorithms on" : "deterministic algorithms off",
                 ctx => SetDeterministicAlgorithms(ctx, deterministic, false));
-            if (threads is > 0) torch.set_num_threads(threads.Value);
+            torch.set_num_threads(threads is > 0 ? threads.Value : _defaultThreads.Value);
             _notes.Add($"threads {torch.get_num_threads()}");
         }
     }
