@@ -1,4 +1,5 @@
 using Research.Core.Parameterizations;
+using Research.Core.Sampling;
 using Research.Core.Schedules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -73,31 +74,19 @@ public static class GanChainSampler
     public static Tensor Sample(int numSteps, Func<Tensor, Tensor, Tensor> step, long[] sampleShape, SampleRequest request, Device device)
     {
         using var noGrad = no_grad();
-        var chunks = new List<Tensor>();
-        long total = (long)numSteps * ((request.NumSamples + request.BatchSize - 1) / request.BatchSize), done = 0;
-        try
+        return ChunkedDraw.Run(request, numSteps, (_, n, done, total) =>
         {
-            for (int start = 0; start < request.NumSamples; start += request.BatchSize)
+            var x = randn([n, .. sampleShape], generator: request.Generator, device: request.Generator.device).to(device);
+            for (int i = numSteps - 1; i >= 0; i--)
             {
-                int n = Math.Min(request.BatchSize, request.NumSamples - start);
-                var x = randn([n, .. sampleShape], generator: request.Generator, device: request.Generator.device).to(device);
-                for (int i = numSteps - 1; i >= 0; i--)
-                {
-                    request.BetweenSteps(done++, total, x);
-                    using var scope = NewDisposeScope();
-                    var t = full([n], i, dtype: int64, device: device);
-                    var next = step(x, t).MoveToOuterDisposeScope();
-                    x.Dispose();
-                    x = next;
-                }
-                chunks.Add(x);
+                request.BetweenSteps(done++, total, x);
+                using var scope = NewDisposeScope();
+                var t = full([n], i, dtype: int64, device: device);
+                var next = step(x, t).MoveToOuterDisposeScope();
+                x.Dispose();
+                x = next;
             }
-            request.Progress?.Invoke(total, total);
-            return chunks.Count == 1 ? chunks[0].alias() : cat(chunks, 0);
-        }
-        finally
-        {
-            foreach (var c in chunks) c.Dispose();
-        }
+            return x;
+        });
     }
 }

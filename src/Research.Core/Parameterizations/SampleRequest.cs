@@ -47,6 +47,12 @@ public sealed record SampleRequest
     public int BatchSize { get; init; } = 10_000;
 
     /// <summary>
+    /// Where finished chunks are kept so an interrupted draw continues bit-identically (<see cref="Sampling.ChunkedDraw"/>);
+    /// null: nothing kept. Only the scored draw of an evaluation uses one.
+    /// </summary>
+    public Sampling.ISampleChunkStore? Chunks { get; init; }
+
+    /// <summary>
     /// Told (reverse steps done, reverse steps in all) after every reverse step of every batch; a progress display. It must
     /// not draw randomness: the samples do not depend on it.
     /// </summary>

@@ -46,23 +46,11 @@ public static class EpsSampler
         var chain = respaced ?? trained;
         if (request.Guidance is not null && request.Labels is null)
             throw new ArgumentException("guided sampling needs target labels in the request");
-        var chunks = new List<Tensor>();
-        long total = (long)chain.NumTimesteps * ((request.NumSamples + request.BatchSize - 1) / request.BatchSize);
-        try
+        return ChunkedDraw.Run(request, chain.NumTimesteps, (start, n, done, total) =>
         {
-            for (int start = 0; start < request.NumSamples; start += request.BatchSize)
-            {
-                int n = Math.Min(request.BatchSize, request.NumSamples - start);
-                using var labels = request.Labels?.narrow(0, start, n).to(device);
-                chunks.Add(SampleChunk(chain, model, sampleShape, n, labels, request, device, variance, learnsSigma, (long)chunks.Count * chain.NumTimesteps, total));
-            }
-            request.Progress?.Invoke(total, total);
-            return chunks.Count == 1 ? chunks[0].alias() : cat(chunks, 0);
-        }
-        finally
-        {
-            foreach (var c in chunks) c.Dispose();
-        }
+            using var labels = request.Labels?.narrow(0, start, n).to(device);
+            return SampleChunk(chain, model, sampleShape, n, labels, request, device, variance, learnsSigma, done, total);
+        });
     }
 
     private static Tensor SampleChunk(NoiseSchedule chain, EpsModel model, long[] sampleShape, int n, Tensor? labels,

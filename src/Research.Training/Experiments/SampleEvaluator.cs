@@ -112,11 +112,13 @@ public static class SampleEvaluator
         }
         Tensor samples;
         var times = new List<double>();
+        // The scored draw keeps its finished chunks in the run folder: stopped (a session's end), it continues bit-identically.
+        var partial = run is null ? null : new PartialSamplesFile(run.Samples, Slug(spec.DisplayLabel), spec, sampleSeed, s.Step, run.Log);
         using (var g = new Generator((ulong)sampleSeed, s.Device))
         {
             var sw = Stopwatch.StartNew();
-            samples = s.Parameterization.Sample(Tracked(g, what));
-            times.Add(sw.Elapsed.TotalMilliseconds);
+            samples = s.Parameterization.Sample(Tracked(g, what) with { Chunks = partial });
+            times.Add(sw.Elapsed.TotalMilliseconds + (partial?.ElapsedBeforeResume ?? 0));
         }
         for (int r = 1; r < spec.TimingRepeats; r++)
         {
@@ -169,6 +171,7 @@ public static class SampleEvaluator
                         : (ImageGrid.DefaultPerRow, ImageGrid.DefaultMaxImages);
                     picture = s.Options.Evaluation.Plot ? ImageGrid.Write(stem + ".png", dataSpace, max, perRow) : ImageGrid.Encode(dataSpace, max, perRow);
                 }
+                partial?.Delete();
                 if (picture is not null) run.WriteImage(Slug(spec.DisplayLabel), s.Step, picture);
                 run.Log.Information("{Method} {Label}: NFE {Nfe}, {Ms:F1} ms/1000 samples, {Metrics}", method, spec.DisplayLabel, nfe, msPer1000,
                     string.Join(", ", metrics.Select(p => $"{p.Key}={p.Value}")));
