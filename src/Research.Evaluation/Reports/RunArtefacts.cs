@@ -84,7 +84,7 @@ public static class RunArtefacts
 
     /// <summary>
     /// <c>run.json</c> with the machine's folder taken out: <c>working_directory</c> becomes <c>.</c> and every string value
-    /// under it (the experiment file) is written relative to it, so a committed record names no path of the machine it ran
+    /// under it, at any depth (the experiment file, a sweep worker's command-line arguments), is written relative to it, so a committed record names no path of the machine it ran
     /// on. Everything else (commit, versions, seed, times, status) is kept as written; a file that is not a JSON object
     /// with an absolute <c>working_directory</c> is copied unchanged.
     /// </summary>
@@ -97,11 +97,36 @@ public static class RunArtefacts
             return System.Text.Encoding.UTF8.GetBytes(json);
         var cwd = obj["working_directory"]!.GetValue<string>().TrimEnd('/', '\\');
         if (!Path.IsPathRooted(cwd) || cwd.Length == 0) return System.Text.Encoding.UTF8.GetBytes(json);
-        foreach (var (key, value) in obj.ToList())
-            if (value?.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is var text
-                && (text == cwd || text.StartsWith(cwd + "/", StringComparison.Ordinal) || text.StartsWith(cwd + "\\", StringComparison.Ordinal)))
-                obj[key] = text == cwd ? "." : text[(cwd.Length + 1)..];
+        Relativize(obj, cwd);
         return System.Text.Encoding.UTF8.GetBytes(obj.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    // Every string at any depth (the experiment file, a sweep worker's command-line arguments) that is the working
+    // directory or a path under it, made relative to it.
+    private static void Relativize(System.Text.Json.Nodes.JsonNode node, string cwd)
+    {
+        string? Relative(System.Text.Json.Nodes.JsonNode? value) =>
+            value?.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is var text
+            && (text == cwd || text.StartsWith(cwd + "/", StringComparison.Ordinal) || text.StartsWith(cwd + "\\", StringComparison.Ordinal))
+                ? (text == cwd ? "." : text[(cwd.Length + 1)..])
+                : null;
+        switch (node)
+        {
+            case System.Text.Json.Nodes.JsonObject o:
+                foreach (var (key, value) in o.ToList())
+                {
+                    if (Relative(value) is { } r) o[key] = r;
+                    else if (value is not null) Relativize(value, cwd);
+                }
+                break;
+            case System.Text.Json.Nodes.JsonArray a:
+                for (int i = 0; i < a.Count; i++)
+                {
+                    if (Relative(a[i]) is { } r) a[i] = r;
+                    else if (a[i] is { } item) Relativize(item, cwd);
+                }
+                break;
+        }
     }
 
     // The lines of metrics.jsonl that hold an evaluation (an "eval" key), in order; other lines (training losses) dropped.

@@ -19,7 +19,8 @@ public class CollectCliTests
         File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["status"] = "completed", ["working_directory"] = _dir, ["experiment_file"] = Path.Combine(_dir, "experiments", "e.json"),
-            ["command_line"] = new[] { "research", "run" },
+            // A sweep worker's arguments name absolute paths under the working directory.
+            ["command_line"] = new[] { "research", "run-point", Path.Combine(_dir, "runs", ".points", "ddpm.json"), "--folder", Path.Combine(_dir, "runs", "ddpm") },
         }));
         File.WriteAllLines(Path.Combine(run, "metrics.jsonl"), [
             JsonSerializer.Serialize(new Dictionary<string, object> { ["step"] = 100, ["loss"] = 0.05 }),
@@ -58,6 +59,8 @@ public class CollectCliTests
             Assert.That(doc.RootElement.GetProperty("working_directory").GetString(), Is.EqualTo("."));
             Assert.That(doc.RootElement.GetProperty("experiment_file").GetString(), Is.EqualTo(Path.Combine("experiments", "e.json")));
             Assert.That(doc.RootElement.GetProperty("status").GetString(), Is.EqualTo("completed"));
+            Assert.That(doc.RootElement.GetProperty("command_line").EnumerateArray().Select(a => a.GetString()), Is.EqualTo(new[]
+                { "research", "run-point", Path.Combine("runs", ".points", "ddpm.json"), "--folder", Path.Combine("runs", "ddpm") }));
         }
 
         // The collected folder is a run folder for research table: the numbers can be rebuilt from the repository.
