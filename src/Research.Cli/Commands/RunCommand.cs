@@ -55,15 +55,8 @@ public static class RunCommand
         DataPreflight.Check(loaded.Runs, registry, settings.DataRoot);
         ExperimentRunner.CheckFeatureExtractors(loaded.Runs);
         var parent = runner.NewExperimentFolder(loaded);
-        var points = Path.Combine(parent, ".points");
-        Directory.CreateDirectory(points);
         var ids = loaded.Runs.Select(r => r.Variant ?? r.Name).ToList();
-        var jobs = loaded.Runs.Zip(ids, (run, id) =>
-        {
-            var resolved = Path.Combine(points, id + ".json");
-            Core.IO.AtomicFile.WriteAllText(resolved, run.ResolvedJson);
-            return new SweepJob(id, Path.Combine(parent, id), ["run-point", resolved, "--folder", Path.Combine(parent, id), "--data-root", settings.DataRoot]);
-        }).ToList();
+        var jobs = loaded.Runs.Zip(ids, (run, id) => SweepJob.Write(parent, id, run.ResolvedJson, settings.DataRoot)).ToList();
         stdout.WriteLine($"Experiment folder {parent}: {jobs.Count} runs, {Math.Min(workers, jobs.Count)} at a time (logs in {Path.Combine(parent, "logs")})");
         var launcher = new LocalSweepLauncher(workers)
         {

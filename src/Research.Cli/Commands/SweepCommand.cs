@@ -68,20 +68,15 @@ public static class SweepCommand
     /// </summary>
     public static IReadOnlyList<SweepJob> PendingJobs(SweepPlan plan, string folder, string dataRoot, Action<string> report)
     {
-        var points = Path.Combine(folder, ".points");
-        Directory.CreateDirectory(points);
         var jobs = new List<SweepJob>();
         foreach (var point in plan.Points)
         {
-            var dir = Path.Combine(folder, point.Id);
-            if (SweepPointResult.TryRead(dir) is not null)
+            if (SweepPointResult.TryRead(Path.Combine(folder, point.Id)) is not null)
             {
                 report($"skip {point.Id} (done)");
                 continue;
             }
-            var resolved = Path.Combine(points, point.Id + ".json");
-            Core.IO.AtomicFile.WriteAllText(resolved, point.Run.ResolvedJson);
-            jobs.Add(new SweepJob(point.Id, dir, ["run-point", resolved, "--folder", dir, "--data-root", dataRoot]));
+            jobs.Add(SweepJob.Write(folder, point.Id, point.Run.ResolvedJson, dataRoot));
         }
         return jobs;
     }
