@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Research.Cli;
 
 namespace Research.IntegrationTests;
@@ -15,6 +16,22 @@ public static class Cli
         var stderr = new StringWriter();
         int exit = CliApp.Run(args, stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>
+    /// Starts the built CLI (<c>dotnet research.dll</c>) as a child process with <paramref name="args"/>, standard output
+    /// and error redirected (the caller reads or drains them) and <c>CI=1</c> (plain progress lines); for the tests that
+    /// signal, kill or race a real process.
+    /// </summary>
+    public static Process Start(string[] args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
+        psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "research.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["CI"] = "1";
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        return Process.Start(psi)!;
     }
 
     private static string FindRoot()

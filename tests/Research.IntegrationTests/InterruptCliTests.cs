@@ -151,14 +151,7 @@ public class InterruptCliTests
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 
-    private Process Start(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _dir };
-        psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "research.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["CI"] = "1";
-        return Process.Start(psi)!;
-    }
+    private Process Start(params string[] args) => Cli.Start(args, _dir);
 
     private static string? SelfPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)

@@ -99,12 +99,7 @@ public class KillResumeTests
 
     private static Process Start(params string[] args)
     {
-        var exe = Path.Combine(TestContext.CurrentContext.TestDirectory, "research.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(exe);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["CI"] = "1";
-        var p = Process.Start(psi)!;
+        var p = Cli.Start(args);
         p.OutputDataReceived += (_, _) => { };
         p.ErrorDataReceived += (_, _) => { };
         p.BeginOutputReadLine();

@@ -112,15 +112,8 @@ public class RunProvenanceCliTests
 
     private static Process Start(string workingDirectory, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory,
-        };
-        psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "research.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["CI"] = "1";
-        psi.Environment["GIT_CEILING_DIRECTORIES"] = Path.GetDirectoryName(workingDirectory);   // git never looks above it
-        var p = Process.Start(psi)!;
+        // git never looks above the working directory
+        var p = Cli.Start(args, workingDirectory, new Dictionary<string, string> { ["GIT_CEILING_DIRECTORIES"] = Path.GetDirectoryName(workingDirectory)! });
         p.OutputDataReceived += (_, _) => { };
         p.BeginOutputReadLine();
         return p;

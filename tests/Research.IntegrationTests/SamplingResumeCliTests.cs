@@ -39,11 +39,7 @@ public class SamplingResumeCliTests
             var reference = File.ReadAllBytes(Path.Combine(dir, "ref", "draw", "seed=1", "samples", "long.safetensors"));
 
             string[] args = ["sweep", file, "--runs-dir", Path.Combine(dir, "runs")];
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "research.dll"));
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            psi.Environment["CI"] = "1";
-            using var p = Process.Start(psi)!;
+            using var p = Cli.Start(args);
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
             var point = Path.Combine(dir, "runs", "draw", "seed=1");

@@ -56,11 +56,7 @@ public class SweepCliTests
         Write("""{ "name": "ksweep", "zip": { "schedule.num_timesteps": [25, 50] }, "labels": { "schedule.num_timesteps": "T" } }""");
         var runs = Path.Combine(_dir, "runs");
         string[] args = ["sweep", _experiment, "--runs-dir", runs, "--workers", "2", "--set", "training.steps=1500", "--set", "training.checkpoint_every=50"];
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "research.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["CI"] = "1";
-        using (var parent = System.Diagnostics.Process.Start(psi)!)
+        using (var parent = Cli.Start(args))
         {
             parent.BeginOutputReadLine();
             parent.BeginErrorReadLine();

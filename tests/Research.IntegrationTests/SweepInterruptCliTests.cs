@@ -19,11 +19,7 @@ public class SweepInterruptCliTests
             var file = TinySweep.Write(dir, """{ "name": "isweep", "zip": { "seed": [0, 1, 2] } }""");
             string[] args = ["sweep", file, "--runs-dir", Path.Combine(dir, "runs"), "--workers", "2",
                 "--set", "training.steps=6000", "--set", "training.log_every=50", "--set", "training.checkpoint_every=10000"];
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "research.dll"));
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            psi.Environment["CI"] = "1";
-            using var p = Process.Start(psi)!;
+            using var p = Cli.Start(args);
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
             var sweep = Path.Combine(dir, "runs", "isweep");
