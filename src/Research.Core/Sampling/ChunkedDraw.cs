@@ -7,8 +7,9 @@ namespace Research.Core.Sampling;
 
 /// <summary>
 /// The one chunk loop of every sampler: <c>request.NumSamples</c> samples drawn in chunks of <c>request.BatchSize</c>, all
-/// randomness from <c>request.Generator</c> in chunk order. With <see cref="SampleRequest.Chunks"/> each finished chunk is
-/// saved with the generator's state after it, so a draw stopped at any point (Ctrl-C, SIGTERM at a session's end, a
+/// randomness from <c>request.Generator</c> in chunk order. With <see cref="SampleRequest.Chunks"/> finished chunks are
+/// saved with the generator's state after them (every chunk when chunks are slow to draw, see
+/// <see cref="ISampleChunkStore.SaveCostFactor"/>), so a draw stopped at any point (Ctrl-C, SIGTERM at a session's end, a
 /// crash) continues from its last finished chunk and returns the same bits as a draw never stopped.
 /// </summary>
 public static class ChunkedDraw
@@ -48,6 +49,8 @@ public static class ChunkedDraw
                 }
             }
             var clock = Stopwatch.StartNew();
+            var sinceSave = Stopwatch.StartNew();
+            double lastSaveMs = 0;   // the first finished chunk is always saved
             for (int k = chunksDone; k < numChunks; k++)
             {
                 int start = k * request.BatchSize, n = Math.Min(request.BatchSize, request.NumSamples - start);
@@ -59,10 +62,15 @@ public static class ChunkedDraw
                     chunks[0] = moved;
                 }
                 chunks.Add(chunk);
-                if (request.Chunks is { } store && k + 1 < numChunks)
+                // Saving rewrites every chunk so far: skipped while the draw since the last save is short against what that
+                // save cost (a 26,000-sample GAN row of 1-second chunks is saved every few seconds, not at every chunk).
+                if (request.Chunks is { } store && k + 1 < numChunks && sinceSave.Elapsed.TotalMilliseconds >= store.SaveCostFactor * lastSaveMs)
                 {
+                    var saving = Stopwatch.StartNew();
                     using var progress = new SavedChunks(k + 1, cat(chunks, 0), request.Generator.get_state(), elapsedBefore + clock.Elapsed.TotalMilliseconds);
                     store.Save(progress);
+                    lastSaveMs = saving.Elapsed.TotalMilliseconds;
+                    sinceSave.Restart();
                 }
             }
             request.Progress?.Invoke(total, total);
@@ -90,6 +98,12 @@ public interface ISampleChunkStore
 
     /// <summary>Milliseconds the chunks loaded at the start had cost when drawn (0 when none); set when the draw ends.</summary>
     double ElapsedBeforeResume { get; set; }
+
+    /// <summary>
+    /// After the first save, a finished chunk is saved only once the draw since the last save took at least this many
+    /// times what that save took, so saving costs at most about 1/factor of the draw; 0 saves every chunk.
+    /// </summary>
+    double SaveCostFactor => 10;
 }
 
 /// <summary>A draw's finished chunks.</summary>

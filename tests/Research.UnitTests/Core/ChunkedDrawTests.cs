@@ -113,6 +113,24 @@ public class ChunkedDrawTests
     }
 
     [Test]
+    public void Saving_CostlyAgainstTheChunks_SkipsChunksButResumesBitIdentical()
+    {
+        using var schedule = NoiseSchedule.Create(new ScheduleOptions { Type = "linear", NumTimesteps = 100 });
+        Tensor reference;
+        using (var g = new Generator(7)) reference = DrawEps(schedule, g, null);
+        using var _ = reference;
+        // A save "costs" 10^6 times its real time: after the first chunk nothing more is saved.
+        var store = new MemoryStore { SaveCostFactor = 1e6 };
+        using var cts = new CancellationTokenSource();
+        using (var g = new Generator(7))
+            Assert.Throws<OperationCanceledException>(() => DrawEps(schedule, g, store, cts.Token, (done, _) => { if (done == 65) cts.Cancel(); }));
+        Assert.That((store.Saves, store.Saved?.ChunksDone), Is.EqualTo((1, 1)), "only the first chunk was saved");
+        using var g2 = new Generator(7);
+        using var resumed = DrawEps(schedule, g2, store);
+        Assert.That(TestTensors.AreIdentical(resumed, reference), Is.True);
+    }
+
+    [Test]
     public void Load_ChunksThatDoNotFitTheRequest_Refused()
     {
         using var schedule = NoiseSchedule.Create(new ScheduleOptions { Type = "linear", NumTimesteps = 100 });
@@ -131,10 +149,15 @@ public class ChunkedDrawTests
 
         public double ElapsedBeforeResume { get; set; }
 
+        public double SaveCostFactor { get; init; }   // every chunk, so the tests know which chunks were saved
+
+        public int Saves { get; private set; }
+
         public SavedChunks? Load() => Saved is null ? null : new SavedChunks(Saved.ChunksDone, Saved.Samples.clone(), Saved.GeneratorState.clone(), Saved.ElapsedMs);
 
         public void Save(SavedChunks progress)
         {
+            Saves++;
             Saved?.Dispose();
             Saved = new SavedChunks(progress.ChunksDone, progress.Samples.clone(), progress.GeneratorState.clone(), progress.ElapsedMs);
         }
