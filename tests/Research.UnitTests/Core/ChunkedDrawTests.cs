@@ -33,13 +33,17 @@ public class ChunkedDrawTests
             NumSamples = 10, BatchSize = 3, Generator = g, Steps = "20", ClipDenoised = false, Chunks = store, Cancel = cancel, Progress = progress,
         }, CPU, ReverseVariance.FixedLarge);
 
+    private static Tensor DrawUninterrupted(NoiseSchedule schedule)
+    {
+        using var g = new Generator(7);
+        return DrawEps(schedule, g, null);
+    }
+
     [Test]
     public void EpsSampler_StoppedAfterTwoChunks_ResumesBitIdentical()
     {
         using var schedule = NoiseSchedule.Create(new ScheduleOptions { Type = "linear", NumTimesteps = 100 });
-        Tensor reference;
-        using (var g = new Generator(7)) reference = DrawEps(schedule, g, null);
-        using var _ = reference;
+        using var reference = DrawUninterrupted(schedule);
 
         var store = new MemoryStore();
         using var cts = new CancellationTokenSource();
@@ -104,9 +108,7 @@ public class ChunkedDrawTests
         Assert.That(new PartialSamplesFile(_dir, "ddpm-20", new SamplingOptions { Label = "ddpm 20", NumSamples = 12, BatchSize = 3 }, 5, 300).Load(), Is.Null, "another request");
         Assert.That(new PartialSamplesFile(_dir, "ddpm-20", spec, seed: 6, 300).Load(), Is.Null, "another seed");
 
-        Tensor reference;
-        using (var g = new Generator(7)) reference = DrawEps(schedule, g, null);
-        using var _ = reference;
+        using var reference = DrawUninterrupted(schedule);
         using var g2 = new Generator(7);
         using var resumed = DrawEps(schedule, g2, new PartialSamplesFile(_dir, "ddpm-20", spec, 5, 300));
         Assert.That(TestTensors.AreIdentical(resumed, reference), Is.True);
@@ -116,9 +118,7 @@ public class ChunkedDrawTests
     public void Saving_CostlyAgainstTheChunks_SkipsChunksButResumesBitIdentical()
     {
         using var schedule = NoiseSchedule.Create(new ScheduleOptions { Type = "linear", NumTimesteps = 100 });
-        Tensor reference;
-        using (var g = new Generator(7)) reference = DrawEps(schedule, g, null);
-        using var _ = reference;
+        using var reference = DrawUninterrupted(schedule);
         // A save "costs" 10^6 times its real time: after the first chunk nothing more is saved.
         var store = new MemoryStore { SaveCostFactor = 1e6 };
         using var cts = new CancellationTokenSource();
