@@ -42,7 +42,7 @@ public static class RunArtefacts
                 foreach (var name in RunFiles.Where(n => File.Exists(Path.Combine(run, n))))
                     items.Add(new Item(Path.Combine(dest, name), name == "run.json"
                         ? RelativeRunRecord(File.ReadAllText(Path.Combine(run, name)))
-                        : File.ReadAllBytes(Path.Combine(run, name))));
+                        : RelativePlugins(File.ReadAllBytes(Path.Combine(run, name)), WorkingDirectory(run), dest)));
                 if (File.Exists(Path.Combine(run, "metrics.jsonl")))
                     items.Add(new Item(Path.Combine(dest, "metrics.jsonl"), EvaluationLines(Path.Combine(run, "metrics.jsonl"))));
                 var samples = Path.Combine(run, "samples");
@@ -98,7 +98,57 @@ public static class RunArtefacts
         var cwd = obj["working_directory"]!.GetValue<string>().TrimEnd('/', '\\');
         if (!Path.IsPathRooted(cwd) || cwd.Length == 0) return System.Text.Encoding.UTF8.GetBytes(json);
         Relativize(obj, cwd);
-        return System.Text.Encoding.UTF8.GetBytes(obj.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return System.Text.Encoding.UTF8.GetBytes(obj.ToJsonString(Indented) + "\n");
+    }
+
+    // Indented, non-ASCII text (ε, σ in descriptions) kept as written.
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>
+    /// <c>resolved.json</c> with its <c>plugins</c> paths (stored absolute by the loader) that lie under the run's working
+    /// directory <paramref name="workingDirectory"/> rewritten relative to <paramref name="destination"/>, the folder the file
+    /// is collected into, pointing at the same path under the current directory: the loader reads plugin paths relative to
+    /// the file naming them, so the collected file still loads its plugin in the repository and names no folder of the
+    /// machine. A file without such paths is returned byte for byte.
+    /// </summary>
+    public static byte[] RelativePlugins(byte[] json, string? workingDirectory, string destination)
+    {
+        if (workingDirectory is null || !Path.IsPathRooted(workingDirectory)) return json;
+        System.Text.Json.Nodes.JsonNode? root;
+        try { root = System.Text.Json.Nodes.JsonNode.Parse(json); }
+        catch (JsonException) { return json; }
+        if (root?["plugins"] is not System.Text.Json.Nodes.JsonArray plugins) return json;
+        var cwd = workingDirectory.TrimEnd('/', '\\');
+        bool changed = false;
+        for (int i = 0; i < plugins.Count; i++)
+        {
+            if (plugins[i]?.GetValueKind() != JsonValueKind.String || plugins[i]!.GetValue<string>() is not { } path
+                || !path.StartsWith(cwd + "/", StringComparison.Ordinal)) continue;
+            var here = Path.GetFullPath(Path.Combine(Environment.CurrentDirectory, path[(cwd.Length + 1)..]));
+            plugins[i] = Path.GetRelativePath(Path.GetFullPath(destination), here).Replace('\\', '/');
+            changed = true;
+        }
+        return changed ? System.Text.Encoding.UTF8.GetBytes(root.ToJsonString(Indented) + "\n") : json;
+    }
+
+    // The working_directory of a run's run.json, or null.
+    private static string? WorkingDirectory(string run)
+    {
+        var record = Path.Combine(run, "run.json");
+        if (!File.Exists(record)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(record));
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("working_directory", out var wd)
+                && wd.ValueKind == JsonValueKind.String ? wd.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     // Every string at any depth (the experiment file, a sweep worker's command-line arguments) that is the working

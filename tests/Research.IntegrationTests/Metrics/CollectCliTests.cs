@@ -15,7 +15,11 @@ public class CollectCliTests
         var run = Path.Combine(_dir, "runs", "20261206-1329-study", "ddpm");
         Directory.CreateDirectory(Path.Combine(run, "samples"));
         Directory.CreateDirectory(Path.Combine(run, "checkpoints"));
-        File.WriteAllText(Path.Combine(run, "resolved.json"), "{ \"name\": \"study-ddpm\" }");
+        // The loader stores plugin paths absolute; this one lies under the run's working directory.
+        File.WriteAllText(Path.Combine(run, "resolved.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["name"] = "study-ddpm", ["plugins"] = new[] { Path.Combine(_dir, "plugins", "P", "p.dll"), "/elsewhere/q.dll" },
+        }));
         File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["status"] = "completed", ["working_directory"] = _dir, ["experiment_file"] = Path.Combine(_dir, "experiments", "e.json"),
@@ -61,6 +65,16 @@ public class CollectCliTests
             Assert.That(doc.RootElement.GetProperty("status").GetString(), Is.EqualTo("completed"));
             Assert.That(doc.RootElement.GetProperty("command_line").EnumerateArray().Select(a => a.GetString()), Is.EqualTo(new[]
                 { "research", "run-point", Path.Combine("runs", ".points", "ddpm.json"), "--folder", Path.Combine("runs", "ddpm") }));
+        }
+        // resolved.json: the plugin under the working directory now relative to the collected file, pointing at the same
+        // path under the collecting command's directory (the loader reads plugin paths relative to the file); others kept.
+        var dest = Path.Combine(out_, "20261206-1329-study", "ddpm");
+        using (var resolved = JsonDocument.Parse(File.ReadAllText(Path.Combine(dest, "resolved.json"))))
+        {
+            var plugins = resolved.RootElement.GetProperty("plugins").EnumerateArray().Select(p => p.GetString()!).ToArray();
+            Assert.That(Path.IsPathRooted(plugins[0]), Is.False, plugins[0]);
+            Assert.That(Path.GetFullPath(Path.Combine(dest, plugins[0])), Is.EqualTo(Path.Combine(Environment.CurrentDirectory, "plugins", "P", "p.dll")));
+            Assert.That(plugins[1], Is.EqualTo("/elsewhere/q.dll"));
         }
 
         // The collected folder is a run folder for research table: the numbers can be rebuilt from the repository.
