@@ -20,11 +20,19 @@ public static class TableCommand
         };
         layout.AcceptOnlyFromAmong("ddgan-table1", "ablation", "trilemma");
         var output = new Option<string?>("--out") { Description = "Write Markdown here and CSV beside it (same name, .csv); default: print Markdown" };
-        var cmd = new Command("table", "Tabulate evaluated run folders in a paper's layout (Markdown + CSV)") { runs, layout, output };
+        var meanOverSeeds = new Option<bool>("--mean-over-seeds")
+        {
+            Description = "One row per sweep variant and sampling request: mean ± sd over its seeds (point ids variant_…_seed=N), with a Seeds column",
+        };
+        var seedFilter = new Option<long[]>("--seed")
+        {
+            Description = "Only runs with this seed (run.json); repeat for several, e.g. the held-out seeds --seed 1 --seed 2 --seed 3",
+        };
+        var cmd = new Command("table", "Tabulate evaluated run folders in a paper's layout (Markdown + CSV)") { runs, layout, output, meanOverSeeds, seedFilter };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
-            var results = Read(p.GetValue(runs)!, stderr);
-            var table = PaperTables.Build(PaperTables.ParseLayout(p.GetValue(layout)!), results);
+            var results = FilterSeeds(Read(p.GetValue(runs)!, stderr), p.GetValue(seedFilter) ?? [], stderr);
+            var table = PaperTables.Build(PaperTables.ParseLayout(p.GetValue(layout)!), results, p.GetValue(meanOverSeeds));
             if (p.GetValue(output) is { } md)
             {
                 var csv = Path.ChangeExtension(md, ".csv");
@@ -40,6 +48,18 @@ public static class TableCommand
             return ExitCodes.Ok;
         }));
         return cmd;
+    }
+
+    /// <summary>The results whose run has one of <paramref name="seeds"/> (all when none is given); none left is a usage error.</summary>
+    internal static IReadOnlyList<RunResult> FilterSeeds(IReadOnlyList<RunResult> results, IReadOnlyCollection<long> seeds, TextWriter stderr)
+    {
+        if (seeds.Count == 0) return results;
+        foreach (var folder in results.Where(r => r.Seed is null).Select(r => r.RunFolder).Distinct())
+            stderr.WriteLine($"warning: {folder}: no seed recorded in run.json or resolved.json; left out by --seed");
+        var kept = results.Where(r => r.Seed is { } s && seeds.Contains(s)).ToList();
+        if (kept.Count == 0)
+            throw new UsageException($"No evaluated run has seed {string.Join(" or ", seeds)} (--seed).");
+        return kept;
     }
 
     /// <summary>The run-folder arguments shared with <c>research plot</c>.</summary>

@@ -120,7 +120,7 @@ public static class SweepLoader
             var label = sweep.Labels.GetValueOrDefault(key) ?? ConfigPath.Parse(key)!.Last(s => s.Name is not null).Name;
             parts.Add($"{label}={new string(value.Select(c => SweepExpander.IsIdChar(c) ? c : '-').ToArray())}");
         }
-        if (seed is not null) parts.Add($"seed={seed.Value.ToString(CultureInfo.InvariantCulture)}");
-        return parts.Count == 0 ? "base" : string.Join("_", parts);
+        if (seed is not null) parts.Add(SweepPointIds.SeedPart(seed.Value));
+        return SweepPointIds.Join(parts);
     }
 }

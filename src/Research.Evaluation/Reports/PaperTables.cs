@@ -43,79 +43,115 @@ public static class PaperTables
         _ => throw new ArgumentException($"Unknown table layout '{name}' (known: ddgan-table1, ablation, trilemma).", nameof(name)),
     };
 
-    /// <summary>The table of <paramref name="results"/> in <paramref name="layout"/>.</summary>
-    public static ResultsTable Build(TableLayout layout, IReadOnlyList<RunResult> results)
+    /// <summary>
+    /// The table of <paramref name="results"/> in <paramref name="layout"/>: one row per evaluation, or with
+    /// <paramref name="meanOverSeeds"/> one row per sweep variant and sampling request whose cells are the mean ± sample
+    /// standard deviation over its seeds (<see cref="SeedGroup.Aggregate"/>) and a Seeds column listing them.
+    /// </summary>
+    public static ResultsTable Build(TableLayout layout, IReadOnlyList<RunResult> results, bool meanOverSeeds = false)
     {
         ArgumentNullException.ThrowIfNull(results);
         if (results.Count == 0) throw new ArgumentException("No evaluated runs to tabulate.", nameof(results));
+        var rows = meanOverSeeds ? SeedGroup.Aggregate(results).Select(Row.Of).ToList() : results.Select(Row.Of).ToList();
         var table = layout switch
         {
-            TableLayout.DdganTable1 => DdganTable1(results),
-            TableLayout.Ablation => Ablation(results),
-            TableLayout.Trilemma => Trilemma(results),
+            TableLayout.DdganTable1 => DdganTable1(rows, meanOverSeeds),
+            TableLayout.Ablation => Ablation(rows, meanOverSeeds, results),
+            TableLayout.Trilemma => Trilemma(rows, results, meanOverSeeds),
             _ => throw new ArgumentOutOfRangeException(nameof(layout)),
         };
+        AddExtractorNote(table, results);
+        if (meanOverSeeds)
+            table.AddFootnote("Cells: mean ± sample standard deviation (n − 1) over the seeds listed; a row with one seed shows its value. " +
+                              "A difference inside the seed spread is not distinguished.");
         foreach (var note in results.Select(r => r.Notes.GetValueOrDefault(MetricKeys.ModeFootnote)).OfType<string>().Distinct())
             table.AddFootnote("Mode metrics — " + note);
         return table;
     }
 
-    private static ResultsTable DdganTable1(IReadOnlyList<RunResult> results)
+    /// <summary>One table row: an evaluation (cells are numbers) or a seed group (cells are <see cref="SeedStatistic"/>).</summary>
+    private sealed record Row(string Method, string Eval, int? Nfe, object? MsPer1000, string? Modes, string Seeds, Func<string, object?> Metric)
     {
-        var table = new ResultsTable([
-            TableColumn.Text("Method"), TableColumn.Number("IS ↑", "0.00"), TableColumn.Number("FID ↓", "0.00"),
+        public static Row Of(RunResult r) =>
+            new(r.Method, r.Eval, r.Nfe, r.MsPer1000, PaperTables.Modes(r), r.Seed?.ToString(CultureInfo.InvariantCulture) ?? "", k => r.Metric(k));
+
+        public static Row Of(SeedGroup g) =>
+            new(g.Variant, g.Eval, g.Nfe, g.MsPer1000, g.Modes(), string.Join(", ", g.Seeds.Select(x => x.ToString(CultureInfo.InvariantCulture))), k => g.Metric(k));
+
+        /// <summary>The value divided by <paramref name="divisor"/> (a number or a statistic), or null.</summary>
+        public static object? Scaled(object? value, double divisor) => value switch
+        {
+            double d => d / divisor,
+            SeedStatistic s => s with { Mean = s.Mean / divisor, Sd = s.Sd / divisor },
+            _ => null,
+        };
+    }
+
+    private static ResultsTable DdganTable1(List<Row> rows, bool seeds)
+    {
+        var columns = new List<TableColumn> { TableColumn.Text("Method") };
+        if (seeds) columns.Add(TableColumn.Text("Seeds"));
+        columns.AddRange([
+            TableColumn.Number("IS ↑", "0.00"), TableColumn.Number("FID ↓", "0.00"),
             TableColumn.Number("Recall ↑", "0.00"), TableColumn.Number("NFE ↓", "0"), TableColumn.Number("Time (s / 100 samples) ↓", "0.000"),
         ]);
-        foreach (var r in results)
-            table.AddRow(RowLabel(r, results), r.Metric(MetricKeys.InceptionScore), r.Metric(MetricKeys.Fid), r.Metric(MetricKeys.Recall),
-                r.Nfe, r.MsPer1000 / 10_000);
+        var table = new ResultsTable(columns);
+        foreach (var r in rows)
+            table.AddRow(Cells(seeds, r, RowLabel(r, rows), r.Metric(MetricKeys.InceptionScore), r.Metric(MetricKeys.Fid), r.Metric(MetricKeys.Recall),
+                r.Nfe, Row.Scaled(r.MsPer1000, 10_000)));
         table.AddFootnote("Layout of DDGAN Table 1 (arXiv:2112.07804). IS: 10 splits; FID against training-set statistics; recall: improved recall, k = 3 (arXiv:1904.06991). Empty cells were not measured.");
         table.AddFootnote("Time: warm median wall clock to draw 100 samples on this machine (ms_per_1000 / 10,000). The paper timed a GPU: compare ratios, not absolute values.");
-        AddExtractorNote(table, results);
         return table;
     }
 
-    private static ResultsTable Ablation(IReadOnlyList<RunResult> results)
+    private static ResultsTable Ablation(List<Row> rows, bool seeds, IReadOnlyList<RunResult> results)
     {
         var present = results.SelectMany(r => r.Metrics.Keys).Where(k => !Hidden.Contains(k)).ToHashSet(StringComparer.Ordinal);
         var known = Known.Where(m => present.Contains(m.Key)).ToList();
         var others = present.Except(Known.Select(m => m.Key)).OrderBy(k => k, StringComparer.Ordinal)
             .Select(k => (Key: k, Header: k, Format: "G4")).ToList();
         var metrics = known.Concat(others).ToList();
-        var columns = new List<TableColumn> { TableColumn.Text("Variant"), TableColumn.Number("NFE", "0") };
+        var columns = new List<TableColumn> { TableColumn.Text("Variant") };
+        if (seeds) columns.Add(TableColumn.Text("Seeds"));
+        columns.Add(TableColumn.Number("NFE", "0"));
         columns.AddRange(metrics.Select(m => TableColumn.Number(m.Header, m.Format)));
         columns.Add(TableColumn.Number("ms / 1,000 samples", "0.0"));
         var table = new ResultsTable(columns);
-        foreach (var r in results)
+        foreach (var r in rows)
         {
-            var cells = new List<object?> { RowLabel(r, results), r.Nfe };
-            cells.AddRange(metrics.Select(m => m.Key == MetricKeys.ModesCovered ? Modes(r) : (object?)r.Metric(m.Key)));
+            var cells = new List<object?> { RowLabel(r, rows), r.Nfe };
+            cells.AddRange(metrics.Select(m => m.Key == MetricKeys.ModesCovered ? r.Modes : r.Metric(m.Key)));
             cells.Add(r.MsPer1000);
-            table.AddRow(cells.ToArray());
+            table.AddRow(Cells(seeds, r, [.. cells]));
         }
         table.AddFootnote("Ablation layout: one row per variant and sampling request, one column per metric any run reported; empty cells were not measured.");
-        AddExtractorNote(table, results);
         return table;
     }
 
-    private static ResultsTable Trilemma(IReadOnlyList<RunResult> results)
+    private static ResultsTable Trilemma(List<Row> rows, IReadOnlyList<RunResult> results, bool seeds)
     {
         var quality = TrilemmaMetrics.QualityAxis(results);
         var coverage = TrilemmaMetrics.CoverageAxis(results);
-        var table = new ResultsTable([
-            TableColumn.Text("Method"), TableColumn.Text("Sampling"), TableColumn.Number("NFE", "0"),
+        var columns = new List<TableColumn> { TableColumn.Text("Method") };
+        if (seeds) columns.Add(TableColumn.Text("Seeds"));
+        columns.AddRange([
+            TableColumn.Text("Sampling"), TableColumn.Number("NFE", "0"),
             TableColumn.Number(quality?.Label ?? "Quality", quality?.Key == MetricKeys.Fid ? "0.00" : quality?.Key == MetricKeys.Kid ? "0.000" : quality?.Key == MetricKeys.GaussMmd2 ? "0.00000" : "0.0000"),
             TableColumn.Number(coverage?.Label ?? "Coverage", "0.00"), TableColumn.Number("ms / 1,000 samples ↓", "0.0"),
         ]);
-        foreach (var r in results)
+        var table = new ResultsTable(columns);
+        foreach (var r in rows)
         {
-            object? cover = coverage?.Key == MetricKeys.ModesCovered ? Modes(r) : coverage is null ? null : r.Metric(coverage.Key);
-            table.AddRow(r.Method, r.Eval, r.Nfe, quality is null ? null : r.Metric(quality.Key), cover, r.MsPer1000);
+            object? cover = coverage?.Key == MetricKeys.ModesCovered ? r.Modes : coverage is null ? null : r.Metric(coverage.Key);
+            table.AddRow(Cells(seeds, r, r.Method, r.Eval, r.Nfe, quality is null ? null : r.Metric(quality.Key), cover, r.MsPer1000));
         }
         table.AddFootnote("The generative trilemma (DDGAN, arXiv:2112.07804): sample quality, mode coverage, sampling speed. Time: warm median wall clock on this machine.");
-        AddExtractorNote(table, results);
         return table;
     }
+
+    /// <summary>The row's cells with the Seeds cell inserted after the first when the table has that column.</summary>
+    private static object?[] Cells(bool seeds, Row row, params object?[] cells) =>
+        seeds ? [cells[0], row.Seeds, .. cells[1..]] : cells;
 
     /// <summary>"method", or "method (eval)" when the method appears with several sampling requests.</summary>
     public static string RowLabel(RunResult r, IReadOnlyList<RunResult> all)
@@ -124,6 +160,9 @@ public static class PaperTables
         ArgumentNullException.ThrowIfNull(all);
         return all.Count(o => o.Method == r.Method) > 1 && r.Eval.Length > 0 ? $"{r.Method} ({r.Eval})" : r.Method;
     }
+
+    private static string RowLabel(Row r, List<Row> all) =>
+        all.Count(o => o.Method == r.Method) > 1 && r.Eval.Length > 0 ? $"{r.Method} ({r.Eval})" : r.Method;
 
     private static string? Modes(RunResult r) =>
         r.Metric(MetricKeys.ModesCovered) is not { } covered ? null

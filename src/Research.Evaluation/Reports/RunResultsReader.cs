@@ -54,6 +54,7 @@ public static class RunResultsReader
         var folder = Path.GetFullPath(runFolder);
         var file = Path.Combine(folder, "metrics.jsonl");
         if (!File.Exists(file)) return [];
+        var seed = RunSeed(folder);
         var byKey = new Dictionary<(string, string), RunResult>();
         var order = new List<(string, string)>();
         var text = ReadShared(file);
@@ -82,7 +83,7 @@ public static class RunResultsReader
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
                     throw new InvalidDataException($"{file}: line {lineNumber}: not a JSON object");
                 if (!doc.RootElement.TryGetProperty(MetricKeys.Eval, out _)) continue;
-                var result = Parse(doc.RootElement, folder);
+                var result = Parse(doc.RootElement, folder) with { Seed = seed };
                 var key = (result.Method, result.Eval);
                 if (!byKey.ContainsKey(key)) order.Add(key);
                 byKey[key] = result;
@@ -130,6 +131,31 @@ public static class RunResultsReader
         foreach (var k in new[] { MetricKeys.Nfe, MetricKeys.MsPer1000, MetricKeys.Step, MetricKeys.Eval }) metrics.Remove(k);
         foreach (var k in new[] { MetricKeys.Method, MetricKeys.Eval }) notes.Remove(k);
         return new RunResult(folder, method, eval, nfe, ms, step, metrics, notes);
+    }
+
+    /// <summary>
+    /// The run's seed: <c>seed</c> of <c>run.json</c>, else of <c>resolved.json</c>; null when neither records an integer
+    /// seed or the file is unreadable (a report then treats the run as unseeded, it does not fail).
+    /// </summary>
+    private static long? RunSeed(string folder)
+    {
+        foreach (var name in new[] { "run.json", "resolved.json" })
+        {
+            var file = Path.Combine(folder, name);
+            if (!File.Exists(file)) continue;
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(file));
+                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("seed", out var s)
+                    && s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out var seed))
+                    return seed;
+            }
+            catch (Exception e) when (e is JsonException or IOException)
+            {
+                // Unreadable: try the next file.
+            }
+        }
+        return null;
     }
 
     /// <summary><c>started_utc</c> of the folder's <c>run.json</c>, or <see cref="DateTime.MaxValue"/> when absent or unreadable.</summary>

@@ -65,6 +65,25 @@ public class ReportCliTests
         Assert.That(Cli.Run("plot", Path.Combine(_dir, "study")).Exit, Is.EqualTo(2), "--out is required");
     }
 
+    [Test]
+    public void Table_MeanOverHeldOutSeeds_LeavesTheTuningSeedOut_AndAnUnknownSeedIsExitTwo()
+    {
+        foreach (var (seed, fid) in new[] { (0, 1.0), (1, 5.0), (2, 6.0), (3, 7.0) })
+        {
+            Run($"sweep/ddgan_seed={seed}", Line($"ddgan_seed={seed}", "T=4", 4, 200, fid, 0.5));
+            File.WriteAllText(Path.Combine(_dir, "sweep", $"ddgan_seed={seed}", "run.json"), $"{{ \"seed\": {seed} }}");
+        }
+        var sweep = Path.Combine(_dir, "sweep");
+        var (exit, output, err) = Cli.Run("table", sweep, "--layout", "ablation", "--mean-over-seeds", "--seed", "1", "--seed", "2", "--seed", "3");
+        Assert.That(exit, Is.EqualTo(0), err);
+        // FID of seeds 1-3: mean 6, sample sd 1; seed 0 (FID 1) would pull the mean to 4.75.
+        Assert.That(output, Does.Contain("| ddgan   | 1, 2, 3 |").And.Contain("6.00 ± 1.00"));
+        var md = Path.Combine(_dir, "never.md");
+        (exit, _, err) = Cli.Run("table", sweep, "--seed", "9", "--out", md);
+        Assert.That((exit, File.Exists(md)), Is.EqualTo((2, false)));
+        Assert.That(err, Does.Contain("seed 9"));
+    }
+
     private void Run(string relative, params Dictionary<string, object>[] lines)
     {
         var dir = Path.Combine(_dir, relative);
