@@ -14,17 +14,22 @@ public static class PlotCommand
         var title = new Option<string?>("--title") { Description = "Figure title (default: the generative trilemma)" };
         var width = new Option<int>("--width") { Description = "Width in pixels", DefaultValueFactory = _ => new TrilemmaPlotOptions().WidthPixels };
         var height = new Option<int>("--height") { Description = "Height in pixels", DefaultValueFactory = _ => new TrilemmaPlotOptions().HeightPixels };
+        var meanOverSeeds = new Option<bool>("--mean-over-seeds")
+        {
+            Description = "One point per sweep variant and sampling request at the mean over its seeds, with a ± sd bar on quality",
+        };
+        var seedFilter = new Option<long[]>("--seed") { Description = "Only runs with this seed (run.json); repeat for several" };
         var cmd = new Command("plot", "Plot the trilemma of evaluated run folders: quality vs sampling time (log), marker size = recall / modes covered")
-            { runs, output, title, width, height };
+            { runs, output, title, width, height, meanOverSeeds, seedFilter };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             var options = new TrilemmaPlotOptions { Title = p.GetValue(title), WidthPixels = p.GetValue(width), HeightPixels = p.GetValue(height) };
             if (options.Validate().FirstOrDefault() is { } problem) throw new UsageException(problem);
-            var results = TableCommand.Read(p.GetValue(runs)!, stderr);
+            var results = TableCommand.FilterSeeds(TableCommand.Read(p.GetValue(runs)!, stderr), p.GetValue(seedFilter) ?? [], stderr);
             string written;
             try
             {
-                written = TrilemmaPlot.Write(p.GetValue(output)!, results, options);
+                written = TrilemmaPlot.Write(p.GetValue(output)!, results, options, p.GetValue(meanOverSeeds));
             }
             catch (ArgumentException e)
             {

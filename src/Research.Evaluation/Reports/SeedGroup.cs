@@ -25,6 +25,17 @@ public sealed record SeedGroup(string Variant, string Eval, IReadOnlyList<RunRes
     public SeedStatistic? Metric(string key) => Of(Runs.Select(r => r.Metric(key)));
 
     /// <summary>
+    /// The group as one result: method = <see cref="Variant"/>, every metric and the time at their mean over the members
+    /// that have them, string notes of the first member, no seed. For drawing; tables use <see cref="Metric"/>.
+    /// </summary>
+    public RunResult MeanResult()
+    {
+        var keys = Runs.SelectMany(r => r.Metrics.Keys).Distinct(StringComparer.Ordinal);
+        var means = keys.ToDictionary(k => k, k => Metric(k)!.Value.Mean, StringComparer.Ordinal);
+        return new RunResult(Runs[0].RunFolder, Variant, Eval, Nfe, MsPer1000?.Mean, Runs[0].Step, means, Runs[0].Notes);
+    }
+
+    /// <summary>
     /// Groups <paramref name="results"/> by (variant, sampling request), in order of first appearance. A run without a
     /// recorded seed stays a group of its own under its full name. Two runs of one group with the same seed (the same
     /// point evaluated in two folders) are an error: averaging them would count one seed twice.

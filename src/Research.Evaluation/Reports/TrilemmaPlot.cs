@@ -17,8 +17,10 @@ public static class TrilemmaPlot
     /// <summary>
     /// Draws every result that has a quality value and a positive time and saves a PNG at <paramref name="path"/>
     /// (folder created). Returns the full path. <see cref="ArgumentException"/> if no result can be placed.
+    /// With <paramref name="meanOverSeeds"/>, a sweep's seeds of one variant and request are one point at their mean
+    /// with a vertical bar of ± one sample standard deviation of the quality metric (<see cref="SeedGroup"/>).
     /// </summary>
-    public static string Write(string path, IReadOnlyList<RunResult> results, TrilemmaPlotOptions? options = null)
+    public static string Write(string path, IReadOnlyList<RunResult> results, TrilemmaPlotOptions? options = null, bool meanOverSeeds = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(results);
@@ -28,29 +30,36 @@ public static class TrilemmaPlot
         var quality = TrilemmaMetrics.QualityAxis(results)
                       ?? throw new ArgumentException("No run reported a quality metric (fid or frechet); nothing to plot.", nameof(results));
         var coverage = TrilemmaMetrics.CoverageAxis(results);
-        var points = results.Where(r => r.Metric(quality.Key) is { } q && double.IsFinite(q) && r.MsPer1000 is > 0).ToList();
+        var points = Points(results, meanOverSeeds);
         if (points.Count == 0) throw new ArgumentException($"No run has both {quality.Key} and a positive ms_per_1000; nothing to plot.", nameof(results));
 
         // Quality values spanning more than ~1.5 decades (a 1000-step DDPM next to a 4-step GAN) go on a log axis, so
         // the good methods are not squashed against zero.
-        var qualities = points.Select(p => p.Metric(quality.Key)!.Value).ToList();
+        var qualities = points.Select(p => p.Quality).ToList();
         bool logY = qualities.All(q => q > 0) && qualities.Max() / qualities.Min() > 30;
-        double Y(double q) => logY ? Math.Log10(q) : q;
+        double Y(double q) => logY ? Math.Log10(Math.Max(q, qualities.Min() / 10)) : q;
 
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
-        var methods = points.Select(p => p.Method).Distinct().ToList();
+        var methods = points.Select(p => p.Result.Method).Distinct().ToList();
         var labels = new List<LabelPlacer.Item>();
-        foreach (var r in points)
+        foreach (var point in points)
         {
+            var r = point.Result;
             var color = palette.GetColor(methods.IndexOf(r.Method));
-            double x = Math.Log10(r.MsPer1000!.Value), y = Y(r.Metric(quality.Key)!.Value);
+            double x = Math.Log10(r.MsPer1000!.Value), y = Y(point.Quality);
+            if (point.QualitySd is > 0 and var sd)
+            {
+                var bar = plot.Add.Line(x, Y(point.Quality - sd), x, Y(point.Quality + sd));
+                bar.LineColor = color;
+                bar.LineWidth = 2;
+            }
             var cover = coverage is null ? null : TrilemmaMetrics.Coverage(r, coverage);
             var size = cover is { } c ? options.MinMarkerSize + (float)Math.Clamp(c, 0, 1) * (options.MaxMarkerSize - options.MinMarkerSize) : options.MinMarkerSize;
             var marker = plot.Add.Marker(x, y, cover is null ? MarkerShape.OpenCircle : MarkerShape.FilledCircle, size, color.WithAlpha(0.7));
             marker.MarkerLineColor = color;
             marker.MarkerLineWidth = 1.5f;
-            var text = PointLabel(r, points, cover, coverage);
+            var text = PointLabel(point, points.Select(p => p.Result).ToList(), cover, coverage);
             var label = plot.Add.Text(text, x, y);
             label.LabelFontSize = 13;
             label.LabelFontColor = Colors.Black;
@@ -58,7 +67,8 @@ public static class TrilemmaPlot
             labels.Add(new LabelPlacer.Item(label, text, new Coordinates(x, y), size / 2));
         }
 
-        StyleAxes(plot, points, quality, logY);
+        StyleAxes(plot, points, logY);
+        StyleAxisLabels(plot, quality, logY, meanOverSeeds);
         plot.Title(options.Title ?? "The generative trilemma: quality vs sampling time" + (coverage is null ? "" : $" (marker size: {CoverageName(coverage)})"));
         AddLegend(plot, methods, palette, coverage, options);
         var full = Path.GetFullPath(path);
@@ -69,22 +79,42 @@ public static class TrilemmaPlot
         return full;
     }
 
-    /// <summary>"method (request) · NFE n · coverage" (the request is named when the method has several points).</summary>
-    private static string PointLabel(RunResult r, IReadOnlyList<RunResult> all, double? cover, TrilemmaAxis? coverage)
+    /// <summary>
+    /// The points the figure draws, in order: every result with a finite quality value and a positive time, or with
+    /// <paramref name="meanOverSeeds"/> one per <see cref="SeedGroup"/> (the members' mean metrics and time, the quality's
+    /// sample sd as <see cref="TrilemmaPoint.QualitySd"/>; a metric some seeds lack is averaged over those that have it).
+    /// </summary>
+    public static IReadOnlyList<TrilemmaPoint> Points(IReadOnlyList<RunResult> results, bool meanOverSeeds = false)
     {
+        ArgumentNullException.ThrowIfNull(results);
+        if (TrilemmaMetrics.QualityAxis(results) is not { } quality) return [];
+        var candidates = meanOverSeeds
+            ? SeedGroup.Aggregate(results).Select(g => (Result: g.MeanResult(), Sd: g.Metric(quality.Key) is { Count: > 1 } s ? s.Sd : (double?)null, Seeds: g.Runs.Count))
+            : results.Select(r => (Result: r, Sd: (double?)null, Seeds: 1));
+        return candidates
+            .Where(c => c.Result.Metric(quality.Key) is { } q && double.IsFinite(q) && c.Result.MsPer1000 is > 0)
+            .Select(c => new TrilemmaPoint(c.Result, c.Result.Metric(quality.Key)!.Value, c.Sd, c.Seeds))
+            .ToList();
+    }
+
+    /// <summary>"method (request) · NFE n · coverage · k seeds" (the request is named when the method has several points).</summary>
+    private static string PointLabel(TrilemmaPoint point, IReadOnlyList<RunResult> all, double? cover, TrilemmaAxis? coverage)
+    {
+        var r = point.Result;
         var parts = new List<string> { PaperTables.RowLabel(r, all) };
         if (r.Nfe is { } nfe) parts.Add(string.Create(CultureInfo.InvariantCulture, $"NFE {nfe}"));
         if (cover is { } c && coverage is not null)
             parts.Add(coverage.Key == Metrics.MetricKeys.ModesCovered
-                ? string.Create(CultureInfo.InvariantCulture, $"{r.Metric(Metrics.MetricKeys.ModesCovered):0}/{r.Metric(Metrics.MetricKeys.NumModes):0} modes")
+                ? string.Create(CultureInfo.InvariantCulture, $"{r.Metric(Metrics.MetricKeys.ModesCovered):0.#}/{r.Metric(Metrics.MetricKeys.NumModes):0} modes")
                 : string.Create(CultureInfo.InvariantCulture, $"recall {c:0.00}"));
+        if (point.Seeds > 1) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{point.Seeds} seeds"));
         return string.Join(" · ", parts);
     }
 
-    private static void StyleAxes(Plot plot, IReadOnlyList<RunResult> points, TrilemmaAxis quality, bool logY)
+    private static void StyleAxes(Plot plot, IReadOnlyList<TrilemmaPoint> points, bool logY)
     {
-        var xs = points.Select(p => Math.Log10(p.MsPer1000!.Value)).ToList();
-        var ys = points.Select(p => p.Metric(quality.Key)!.Value).Select(q => logY ? Math.Log10(q) : q).ToList();
+        var xs = points.Select(p => Math.Log10(p.Result.MsPer1000!.Value)).ToList();
+        var ys = points.Select(p => p.Quality).Select(q => logY ? Math.Log10(q) : q).ToList();
         double left = Math.Floor(xs.Min() - 0.15), right = Math.Ceiling(xs.Max() + 0.15);
         // Room on the right for labels (the placer moves labels that would leave the frame).
         double labelRoom = Math.Max(0.4, (right - left) * 0.15);
@@ -109,8 +139,12 @@ public static class TrilemmaPlot
             }
             plot.Axes.Left.TickGenerator = yTicks;
         }
+    }
+
+    private static void StyleAxisLabels(Plot plot, TrilemmaAxis quality, bool logY, bool meanOverSeeds)
+    {
         plot.XLabel("Sampling time: ms per 1,000 samples (log scale; left is faster)");
-        plot.YLabel(quality.Label + (logY ? " (log scale; lower is better)" : " (lower is better)"));
+        plot.YLabel(quality.Label + (logY ? " (log scale; lower is better)" : " (lower is better)") + (meanOverSeeds ? "; mean ± sd over seeds" : ""));
         plot.Axes.Bottom.Label.FontSize = 15;
         plot.Axes.Left.Label.FontSize = 15;
     }

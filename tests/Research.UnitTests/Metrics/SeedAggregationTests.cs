@@ -75,6 +75,27 @@ public class SeedAggregationTests
         Assert.That(groups.Select(g => (g.Variant, g.Runs.Count)), Is.EquivalentTo(new[] { ("t4", 1), ("ddpm", 1), ("ddpm", 1) }));
     }
 
+    [Test]
+    public void TrilemmaPoints_MeanOverSeeds_OnePointPerVariantAtTheMean_WithTheQualitySdAsItsBar()
+    {
+        Point("t4_seed=1", 1, 86.58, 25, 0.2);
+        Point("t4_seed=2", 2, 88.7, 25, 0.4);
+        Point("t4_seed=3", 3, 89.8, 24, 0.9);
+        Point("t1_seed=1", 1, 70.0, 20, 3.0);
+        var results = RunResultsReader.ReadAll([_root]);
+        Assert.That(TrilemmaPlot.Points(results), Has.Count.EqualTo(4));
+        var points = TrilemmaPlot.Points(results, meanOverSeeds: true);
+        Assert.That(points.Select(p => (p.Result.Method, p.Seeds)), Is.EquivalentTo(new[] { ("t4", 3), ("t1", 1) }));
+        var t4 = points.Single(p => p.Result.Method == "t4");
+        // 2-D quality axis: Gaussian MMD² absent, so the Fréchet distance 0.2, 0.4, 0.9: mean 0.5, stdev 0.36055512754639896.
+        Assert.That(t4.Quality, Is.EqualTo(0.5).Within(1e-12));
+        Assert.That(t4.QualitySd, Is.EqualTo(0.36055512754639896).Within(1e-12));
+        Assert.That(t4.Result.Metric("modes_covered"), Is.EqualTo(74.0 / 3).Within(1e-12));
+        Assert.That(points.Single(p => p.Result.Method == "t1").QualitySd, Is.Null, "one seed: no bar");
+        var png = TrilemmaPlot.Write(Path.Combine(_root, "fig.png"), results, meanOverSeeds: true);
+        Assert.That(new FileInfo(png).Length, Is.GreaterThan(1000));
+    }
+
     private string Point(string name, long seed, double highQuality, int modes, double frechet)
     {
         var line = SyntheticRuns.TwoD(Path.GetFileName(name), "trained chain", 4, 200, frechet, modes);
