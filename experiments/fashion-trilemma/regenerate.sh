@@ -33,7 +33,9 @@ guided 3
 "$research" bench "$study/experiment.json" --only ddpm --only ddgan-t4 --output "$study/speed$md"
 
 # The tables, the trilemma figure, and the small per-run files committed beside results.md.
-"$research" table runs/fashion-trilemma runs/fashion-trilemma-t --out "$study/table$md"
-"$research" table runs/fashion-guided --layout ablation --out "$study/guided-table$md"
-"$research" plot runs/fashion-trilemma --out "$study/trilemma.png"
+# Claim rows: mean ± sd over seeds 1-3 (T = 2 and T = 8 are one seed and show its value); then every seed's own row.
+"$research" table runs/fashion-trilemma runs/fashion-trilemma-t --layout ablation --mean-over-seeds --out "$study/table$md"
+"$research" table runs/fashion-trilemma runs/fashion-trilemma-t --layout ablation --out "$study/table-per-seed$md"
+"$research" table runs/fashion-guided --layout ablation --mean-over-seeds --out "$study/guided-table$md"
+"$research" plot runs/fashion-trilemma --mean-over-seeds --out "$study/trilemma.png"
 "$research" collect runs/fashion-trilemma runs/fashion-trilemma-t runs/fashion-guided --out "$study/runs/heldout"
