@@ -54,13 +54,12 @@ public static class SweepTable
             return new Line(p, keys, r.Key, r.Value);
         })).ToList();
 
+    // The statistic of research table --mean-over-seeds (one copy of the seed mean and sample sd), in this table's number format.
     private static string MeanSd(List<double> values)
     {
         if (values.Count == 0) return "";
-        double mean = values.Average();
-        if (values.Count == 1) return Num(mean);
-        double sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
-        return $"{Num(mean)} ± {Num(sd)}";
+        var s = Evaluation.Reports.SeedStatistic.Of(values);
+        return s.Count == 1 ? Num(s.Mean) : $"{Num(s.Mean)} ± {Num(s.Sd)}";
     }
 
     // Small metrics (MMD², mode KL) keep three significant digits instead of rounding to 0.
