@@ -27,9 +27,12 @@ public static class RunArtefacts
     /// <c>research table</c> reads them) into <paramref name="outDir"/> would write. A run keeps its path relative to the
     /// path it was found under, prefixed by that path's folder name (e.g. <c>20261206-1329-fashion-trilemma/ddpm/</c>).
     /// Nothing is written here. <paramref name="images"/> false leaves out the sample pictures (a 2-D scatter plot is
-    /// ~250 KB; a sweep of dozens of points would commit megabytes).
+    /// ~250 KB; a sweep of dozens of points would commit megabytes). A run with no evaluation line yet (a sweep point
+    /// still training, a killed run) carries no number to trace and is left out, and <paramref name="skipped"/> is told its
+    /// folder, unless <paramref name="includeUnevaluated"/>.
     /// </summary>
-    public static IReadOnlyList<Item> Plan(IEnumerable<string> paths, string outDir, bool images = true)
+    public static IReadOnlyList<Item> Plan(IEnumerable<string> paths, string outDir, bool images = true,
+        bool includeUnevaluated = false, Action<string>? skipped = null)
     {
         var items = new List<Item>();
         foreach (var path in paths)
@@ -38,13 +41,20 @@ public static class RunArtefacts
             var baseDir = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? root;
             foreach (var run in RunResultsReader.FindRunFolders([path]))
             {
+                var metrics = Path.Combine(run, "metrics.jsonl");
+                var evaluations = File.Exists(metrics) ? EvaluationLines(metrics) : null;
+                if (!includeUnevaluated && (evaluations is null || evaluations.Length == 0))
+                {
+                    skipped?.Invoke(run);
+                    continue;
+                }
                 var dest = Path.Combine(outDir, Path.GetRelativePath(baseDir, run));
                 foreach (var name in RunFiles.Where(n => File.Exists(Path.Combine(run, n))))
                     items.Add(new Item(Path.Combine(dest, name), name == "run.json"
                         ? RelativeRunRecord(File.ReadAllText(Path.Combine(run, name)))
                         : RelativePlugins(File.ReadAllBytes(Path.Combine(run, name)), WorkingDirectory(run), dest)));
-                if (File.Exists(Path.Combine(run, "metrics.jsonl")))
-                    items.Add(new Item(Path.Combine(dest, "metrics.jsonl"), EvaluationLines(Path.Combine(run, "metrics.jsonl"))));
+                if (evaluations is not null)
+                    items.Add(new Item(Path.Combine(dest, "metrics.jsonl"), evaluations));
                 var samples = Path.Combine(run, "samples");
                 if (images && Directory.Exists(samples))
                     foreach (var png in Directory.EnumerateFiles(samples, "*.png").Order(StringComparer.Ordinal))

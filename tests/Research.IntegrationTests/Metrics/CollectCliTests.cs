@@ -103,6 +103,25 @@ public class CollectCliTests
     }
 
     [Test]
+    public void Collect_RunStillTraining_IsLeftOutWithAMessage_UnlessIncludeUnevaluated()
+    {
+        var training = Path.Combine(_dir, "runs", "20261206-1329-study", "ddgan");
+        Directory.CreateDirectory(training);
+        File.WriteAllText(Path.Combine(training, "resolved.json"), "{ \"name\": \"study-ddgan\" }");
+        File.WriteAllText(Path.Combine(training, "run.json"), "{ \"status\": \"running\" }");
+        File.WriteAllLines(Path.Combine(training, "metrics.jsonl"), ["{\"step\": 100, \"loss\": 0.7}"]);
+        var out_ = Path.Combine(_dir, "study", "runs");
+        var (exit, output, err) = Cli.Run("collect", Path.Combine(_dir, "runs", "20261206-1329-study"), "--out", out_);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        Assert.That(err, Does.Contain("skipped").And.Contain("ddgan"));
+        Assert.That(Directory.Exists(Path.Combine(out_, "20261206-1329-study", "ddgan")), Is.False);
+        Assert.That(File.Exists(Path.Combine(out_, "20261206-1329-study", "ddpm", "run.json")), Is.True);
+        (exit, _, err) = Cli.Run("collect", Path.Combine(_dir, "runs", "20261206-1329-study"), "--out", out_, "--include-unevaluated");
+        Assert.That(exit, Is.EqualTo(0), err);
+        Assert.That(File.Exists(Path.Combine(out_, "20261206-1329-study", "ddgan", "run.json")), Is.True);
+    }
+
+    [Test]
     public void Collect_DestinationHoldsADifferentFile_ExitTwoAndWritesNothing()
     {
         var out_ = Path.Combine(_dir, "study", "runs");
