@@ -89,13 +89,10 @@ public static class PaperTables
 
     private static ResultsTable DdganTable1(List<Row> rows, bool seeds)
     {
-        var columns = new List<TableColumn> { TableColumn.Text("Method") };
-        if (seeds) columns.Add(TableColumn.Text("Seeds"));
-        columns.AddRange([
-            TableColumn.Number("IS ↑", "0.00"), TableColumn.Number("FID ↓", "0.00"),
+        var table = new ResultsTable(Columns(seeds, [
+            TableColumn.Text("Method"), TableColumn.Number("IS ↑", "0.00"), TableColumn.Number("FID ↓", "0.00"),
             TableColumn.Number("Recall ↑", "0.00"), TableColumn.Number("NFE ↓", "0"), TableColumn.Number("Time (s / 100 samples) ↓", "0.000"),
-        ]);
-        var table = new ResultsTable(columns);
+        ]));
         foreach (var r in rows)
             table.AddRow(Cells(seeds, r, RowLabel(r, rows), r.Metric(MetricKeys.InceptionScore), r.Metric(MetricKeys.Fid), r.Metric(MetricKeys.Recall),
                 r.Nfe, Row.Scaled(r.MsPer1000, 10_000)));
@@ -111,12 +108,10 @@ public static class PaperTables
         var others = present.Except(Known.Select(m => m.Key)).OrderBy(k => k, StringComparer.Ordinal)
             .Select(k => (Key: k, Header: k, Format: "G4")).ToList();
         var metrics = known.Concat(others).ToList();
-        var columns = new List<TableColumn> { TableColumn.Text("Variant") };
-        if (seeds) columns.Add(TableColumn.Text("Seeds"));
-        columns.Add(TableColumn.Number("NFE", "0"));
+        var columns = new List<TableColumn> { TableColumn.Text("Variant"), TableColumn.Number("NFE", "0") };
         columns.AddRange(metrics.Select(m => TableColumn.Number(m.Header, m.Format)));
         columns.Add(TableColumn.Number("ms / 1,000 samples", "0.0"));
-        var table = new ResultsTable(columns);
+        var table = new ResultsTable(Columns(seeds, columns));
         foreach (var r in rows)
         {
             var cells = new List<object?> { RowLabel(r, rows), r.Nfe };
@@ -132,14 +127,11 @@ public static class PaperTables
     {
         var quality = TrilemmaMetrics.QualityAxis(results);
         var coverage = TrilemmaMetrics.CoverageAxis(results);
-        var columns = new List<TableColumn> { TableColumn.Text("Method") };
-        if (seeds) columns.Add(TableColumn.Text("Seeds"));
-        columns.AddRange([
-            TableColumn.Text("Sampling"), TableColumn.Number("NFE", "0"),
+        var table = new ResultsTable(Columns(seeds, [
+            TableColumn.Text("Method"), TableColumn.Text("Sampling"), TableColumn.Number("NFE", "0"),
             TableColumn.Number(quality?.Label ?? "Quality", quality?.Key == MetricKeys.Fid ? "0.00" : quality?.Key == MetricKeys.Kid ? "0.000" : quality?.Key == MetricKeys.GaussMmd2 ? "0.00000" : "0.0000"),
             TableColumn.Number(coverage?.Label ?? "Coverage", "0.00"), TableColumn.Number("ms / 1,000 samples ↓", "0.0"),
-        ]);
-        var table = new ResultsTable(columns);
+        ]));
         foreach (var r in rows)
         {
             object? cover = coverage?.Key == MetricKeys.ModesCovered ? r.Modes : coverage is null ? null : r.Metric(coverage.Key);
@@ -148,6 +140,10 @@ public static class PaperTables
         table.AddFootnote("The generative trilemma (DDGAN, arXiv:2112.07804): sample quality, mode coverage, sampling speed. Time: warm median wall clock on this machine.");
         return table;
     }
+
+    /// <summary>The layout's columns with a Seeds column after the first when rows are seed groups.</summary>
+    private static List<TableColumn> Columns(bool seeds, List<TableColumn> columns) =>
+        seeds ? [columns[0], TableColumn.Text("Seeds"), .. columns[1..]] : columns;
 
     /// <summary>The row's cells with the Seeds cell inserted after the first when the table has that column.</summary>
     private static object?[] Cells(bool seeds, Row row, params object?[] cells) =>
@@ -158,11 +154,13 @@ public static class PaperTables
     {
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(all);
-        return all.Count(o => o.Method == r.Method) > 1 && r.Eval.Length > 0 ? $"{r.Method} ({r.Eval})" : r.Method;
+        return Label(r.Method, r.Eval, all.Select(o => o.Method));
     }
 
-    private static string RowLabel(Row r, List<Row> all) =>
-        all.Count(o => o.Method == r.Method) > 1 && r.Eval.Length > 0 ? $"{r.Method} ({r.Eval})" : r.Method;
+    private static string Label(string method, string eval, IEnumerable<string> methods) =>
+        methods.Count(m => m == method) > 1 && eval.Length > 0 ? $"{method} ({eval})" : method;
+
+    private static string RowLabel(Row r, List<Row> all) => Label(r.Method, r.Eval, all.Select(o => o.Method));
 
     private static string? Modes(RunResult r) =>
         r.Metric(MetricKeys.ModesCovered) is not { } covered ? null

@@ -58,6 +58,12 @@ public class SeedAggregationTests
         Assert.That((t1[1], t1[hq], t1[modes]), Is.EqualTo(("1, 2", "71.0 ± 1.4", "23.0 ± 1.4 of 25")));
         Assert.That(table.Footnotes, Has.Some.Contains("mean ± sample standard deviation"));
         Assert.That(PaperTables.Build(TableLayout.Ablation, results).Rows, Has.Count.EqualTo(5), "without the flag: one row per run");
+        foreach (var layout in new[] { TableLayout.Trilemma, TableLayout.DdganTable1 })
+        {
+            var other = PaperTables.Build(layout, results, meanOverSeeds: true);
+            Assert.That((other.Columns[1].Name, other.Rows.Count), Is.EqualTo(("Seeds", 2)), layout.ToString());
+            Assert.That(other.Rows.Select(r => (r[0], r[1])), Is.EquivalentTo(new[] { ("t4", "1, 2, 3"), ("t1", "1, 2") }), layout.ToString());
+        }
     }
 
     [Test]
