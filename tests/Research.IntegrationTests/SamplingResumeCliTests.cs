@@ -7,6 +7,7 @@ namespace Research.IntegrationTests;
 /// A sweep stopped while a point draws its evaluation samples (a session's end during a 1000-step DDPM row) keeps the
 /// finished chunks in <c>samples/&lt;label&gt;.partial.safetensors</c>; the same command continues the draw from them, and the
 /// samples written are the bytes an uninterrupted sweep writes. The partial file is gone once the samples are written.
+/// A request evaluated before the stop is read back from <c>metrics.jsonl</c>, not drawn (or logged) a second time.
 /// </summary>
 [NonParallelizable]
 public class SamplingResumeCliTests
@@ -20,7 +21,10 @@ public class SamplingResumeCliTests
       "schedule": { "type": "linear", "num_timesteps": 1000 },
       "parameterization": { "type": "ddpm-eps" },
       "training": { "steps": 20, "batch_size": 32, "log_every": 10, "checkpoint_every": 10, "lr_schedule": "constant" },
-      "sampling": [ { "label": "long", "num_samples": 400, "batch_size": 16, "warmup": false } ],
+      "sampling": [
+        { "label": "short", "steps": "ddim10", "sampler": "ddim", "eta": 0, "num_samples": 64, "warmup": false },
+        { "label": "long", "num_samples": 400, "batch_size": 16, "warmup": false }
+      ],
       "evaluation": { "mmd_points": 50, "plot": false },
       "sweep": { "name": "draw", "seeds": [1] }
     }
@@ -37,6 +41,7 @@ public class SamplingResumeCliTests
             var (refExit, _, refErr) = Cli.Run(["sweep", file, "--runs-dir", Path.Combine(dir, "ref")]);
             Assert.That(refExit, Is.EqualTo(0), refErr);
             var reference = File.ReadAllBytes(Path.Combine(dir, "ref", "draw", "seed=1", "samples", "long.safetensors"));
+            var shortReference = File.ReadAllBytes(Path.Combine(dir, "ref", "draw", "seed=1", "samples", "short.safetensors"));
 
             string[] args = ["sweep", file, "--runs-dir", Path.Combine(dir, "runs")];
             using var p = Cli.Start(args);
@@ -53,6 +58,9 @@ public class SamplingResumeCliTests
             Assert.That(p.ExitCode, Is.EqualTo(130), stderr.Result);
             Assert.That(File.Exists(partial), Is.True, "the finished chunks stay on disk");
             Assert.That(File.Exists(Path.Combine(point, "samples", "long.safetensors")), Is.False, "no samples file before the draw ends");
+            var shortFile = Path.Combine(point, "samples", "short.safetensors");
+            Assert.That(File.ReadAllBytes(shortFile), Is.EqualTo(shortReference), "the first request finished before the stop");
+            var shortWritten = File.GetLastWriteTimeUtc(shortFile);
 
             var (exit, _, err) = Cli.Run(args);
             Assert.That(exit, Is.EqualTo(0), err);
@@ -61,9 +69,13 @@ public class SamplingResumeCliTests
             Assert.That(File.Exists(partial), Is.False, "the partial file is removed once the samples are written");
             Assert.That(File.ReadAllBytes(Path.Combine(point, "samples", "long.safetensors")), Is.EqualTo(reference),
                 "the resumed draw wrote other samples than the uninterrupted one");
-            var eval = File.ReadAllLines(Path.Combine(point, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
-                .Single(e => e.TryGetProperty("eval", out var label) && label.GetString() == "long");
+            var lines = File.ReadAllLines(Path.Combine(point, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            var eval = lines.Single(e => e.TryGetProperty("eval", out var label) && label.GetString() == "long");
             Assert.That(eval.GetProperty("ms_per_1000").GetDouble(), Is.GreaterThan(0));
+            Assert.That(lines.Count(e => e.TryGetProperty("eval", out var label) && label.GetString() == "short"), Is.EqualTo(1),
+                "the request finished before the stop was evaluated again");
+            Assert.That(log, Does.Contain("short: evaluated before at step 20"));
+            Assert.That(File.GetLastWriteTimeUtc(shortFile), Is.EqualTo(shortWritten), "its samples file was written again");
         }
         finally
         {

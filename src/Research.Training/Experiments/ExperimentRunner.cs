@@ -66,7 +66,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
             Attach(session);
             string method = run.Variant ?? run.Options.Parameterization.Type;
             var evaluate = run.Options.Training.EvalEvery > 0 && run.Options.Sampling.Count > 0
-                ? s => SampleEvaluator.EvaluateAll(s, folder, method)
+                ? s => SampleEvaluator.EvaluateAll(s, folder, method, reuseFinished: true)
                 : (Action<TrainingSession>?)null;
             for (int retry = 1; ; retry++)
             {
@@ -284,7 +284,8 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         try
         {
             foreach (var run in experiment.Runs)
-                rows.AddRange(TrainThen(run, (session, folder) => SampleEvaluator.EvaluateAll(session, folder, run.Variant ?? run.Options.Parameterization.Type),
+                rows.AddRange(TrainThen(run, (session, folder) => SampleEvaluator.EvaluateAll(session, folder, run.Variant ?? run.Options.Parameterization.Type,
+                    reuseFinished: true),
                     parent));
         }
         catch

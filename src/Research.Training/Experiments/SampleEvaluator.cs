@@ -25,14 +25,42 @@ namespace Research.Training.Experiments;
 /// </summary>
 public static class SampleEvaluator
 {
-    /// <summary>Evaluates every request of the run's <c>sampling</c> list; one row each.</summary>
-    public static IReadOnlyList<ResultRow> EvaluateAll(TrainingSession s, RunFolder? run, string method)
+    /// <summary>
+    /// Evaluates every request of the run's <c>sampling</c> list; one row each. With <paramref name="reuseFinished"/> (a
+    /// training run or sweep point, which may be resumed after being stopped during its evaluations), a request this run
+    /// already evaluated at the same step is read back from <c>metrics.jsonl</c> instead of drawn again (see
+    /// <see cref="Finished"/>); <c>research eval</c> passes false and always draws.
+    /// </summary>
+    public static IReadOnlyList<ResultRow> EvaluateAll(TrainingSession s, RunFolder? run, string method, bool reuseFinished = false)
     {
         var rows = new List<ResultRow>();
-        foreach (var spec in s.Options.Sampling) rows.Add(Evaluate(s, run, method, spec));
+        foreach (var spec in s.Options.Sampling)
+            rows.Add((reuseFinished && run is not null ? Finished(s, run, method, spec) : null) ?? Evaluate(s, run, method, spec));
         if (s.Options.Evaluation.RealDataRow && s.Options.Sampling.Count > 0 && RealDataRow(s, run, s.Options.Sampling[0].NumSamples) is { } real)
             rows.Add(real);
         return rows;
+    }
+
+    /// <summary>
+    /// The row of a request this run already evaluated: the last evaluation line of its <c>metrics.jsonl</c> with the same
+    /// method, label and training step (and sample count, where recorded), whose samples file is in place; null otherwise.
+    /// The draw is seeded from the run's seed and the weights are those of the step, so drawing again would repeat the
+    /// same samples — for a 1000-step DDPM row, tens of minutes spent to write the same numbers twice.
+    /// </summary>
+    public static ResultRow? Finished(TrainingSession s, RunFolder run, string method, SamplingOptions spec)
+    {
+        string label = spec.DisplayLabel;
+        if (!File.Exists(Path.Combine(run.Samples, Slug(label) + ".safetensors"))) return null;
+        var line = RunResultsReader.Read(run.Path)
+            .LastOrDefault(r => r.Method == method && r.Eval == label && r.Step == s.Step);
+        if (line?.Nfe is not { } nfe) return null;
+        if (line.Metric(MetricKeys.NumSamples) is { } n && n != spec.NumSamples) return null;
+        var metrics = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var (k, v) in line.Metrics) metrics[k] = v;
+        foreach (var (k, v) in line.Notes) metrics[k] = v;
+        run.Log.Information("{Method} {Label}: evaluated before at step {Step} (metrics.jsonl, samples/{File}.safetensors); not drawn again",
+            method, label, s.Step, Slug(label));
+        return new ResultRow(method, label, nfe, line.MsPer1000 ?? 0, metrics);
     }
 
     /// <summary>Method name of the real-data row.</summary>
