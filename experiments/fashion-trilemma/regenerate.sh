@@ -29,13 +29,17 @@ guided() {
 guided 1 & guided 2 & wait
 guided 3
 
-# Sampling time of DDPM-1000 against DDGAN T = 4, back to back in one process on the quiet machine.
-"$research" bench "$study/experiment.json" --only ddpm --only ddgan-t4 --output "$study/speed$md"
+# Sampling speed, in one process on the quiet machine: every row's request timed back to back (the tables' and the
+# figure's time column, --timing below), and DDPM-1000 against DDGAN T = 4 in alternating calls (the 100x claim).
+"$research" bench "$study/experiment.json" "$study/t-ablation.json" --all-requests --ratio ddgan-t4 \
+  --json "$study/runs/speed.json" --output "$study/speed$md"
 
 # The tables, the trilemma figure, and the small per-run files committed beside results.md.
 # Claim rows: mean ± sd over seeds 1-3 (T = 2 and T = 8 are one seed and show its value); then every seed's own row.
-"$research" table runs/fashion-trilemma runs/fashion-trilemma-t --layout ablation --mean-over-seeds --out "$study/table$md"
-"$research" table runs/fashion-trilemma runs/fashion-trilemma-t --layout ablation --out "$study/table-per-seed$md"
+# Guided rows keep the times of their own evaluations (all drawn alike: 50 guided steps, batch 250).
+timing=(--timing "$study/runs/speed.json")
+"$research" table runs/fashion-trilemma runs/fashion-trilemma-t --layout ablation --mean-over-seeds "${timing[@]}" --out "$study/table$md"
+"$research" table runs/fashion-trilemma runs/fashion-trilemma-t --layout ablation "${timing[@]}" --out "$study/table-per-seed$md"
 "$research" table runs/fashion-guided --layout ablation --mean-over-seeds --out "$study/guided-table$md"
-"$research" plot runs/fashion-trilemma --mean-over-seeds --out "$study/trilemma.png"
+"$research" plot runs/fashion-trilemma --mean-over-seeds "${timing[@]}" --out "$study/trilemma.png"
 "$research" collect runs/fashion-trilemma runs/fashion-trilemma-t runs/fashion-guided --out "$study/runs/heldout"

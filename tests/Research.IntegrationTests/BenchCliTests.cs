@@ -65,6 +65,41 @@ public class BenchCliTests
     }
 
     [Test]
+    public void Bench_AllRequests_OneSamplingRowPerRequest_RatioOnlyForNamedRuns()
+    {
+        var two = Path.Combine(_dir, "two.json");
+        File.WriteAllText(two, """
+        {
+          "name": "tiny-ddpm", "device": "cpu", "threads": 1,
+          "data": { "type": "gaussian-grid", "options": { "num_per_mode": 20 } },
+          "backbone": { "type": "mlp", "options": { "hidden_dim": 32, "num_layers": 2, "time_embed_dim": 16 } },
+          "schedule": { "type": "ddgan-vp", "num_timesteps": 4 },
+          "parameterization": { "type": "ddpm-eps" },
+          "training": { "batch_size": 32, "log_every": 50 },
+          "sampling": [ { "label": "4 steps", "steps": "" }, { "label": "ddim 2", "steps": "ddim2", "sampler": "ddim", "eta": 0 } ]
+        }
+        """);
+        var file = Path.Combine(_dir, "report.json");
+        var (exit, output, err) = Cli.Run("bench", two, "--quick", "--all-requests", "--json", file);
+        Assert.That(exit, Is.EqualTo(0), err);
+        using (var doc = JsonDocument.Parse(File.ReadAllText(file)))
+        {
+            var rows = doc.RootElement.GetProperty("sampling").EnumerateArray()
+                .Select(r => (r.GetProperty("run").GetString(), r.GetProperty("request").GetString(), r.GetProperty("nfe").GetInt32())).ToList();
+            Assert.That(rows, Is.EqualTo(new[] { ("tiny-ddpm", "4 steps", 4), ("tiny-ddpm", "ddim 2", 2) }));
+        }
+        // Without --all-requests, the first request only; --ratio naming no DDGAN run measures no ratio.
+        (exit, output, err) = Cli.Run("bench", _experiment, "--quick", "--json", file, "--ratio", "no-such-run");
+        Assert.That(exit, Is.EqualTo(0), err);
+        Assert.That(output, Does.Not.Contain("### Per-sample speed ratio"));
+        using (var doc = JsonDocument.Parse(File.ReadAllText(file)))
+        {
+            Assert.That(doc.RootElement.GetProperty("sampling").GetArrayLength(), Is.EqualTo(2), "one row per run");
+            Assert.That(doc.RootElement.GetProperty("ratios").GetArrayLength(), Is.EqualTo(0));
+        }
+    }
+
+    [Test]
     public void Bench_SoakQuick_PassesAndReportsConstantLiveTensors()
     {
         var (exit, output, err) = Cli.Run("bench", _experiment, "--quick", "--soak", "--only", "ddpm");

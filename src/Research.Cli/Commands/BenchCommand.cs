@@ -39,8 +39,17 @@ public static class BenchCommand
             Description = "Benchmark only runs whose name contains this text (repeatable)", Arity = ArgumentArity.ZeroOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
+        var allRequests = new Option<bool>("--all-requests")
+        {
+            Description = "Time every sampling request of each run (default: its first): the speed column 'research table --timing' reads",
+        };
+        var ratio = new Option<string[]>("--ratio")
+        {
+            Description = "The DDPM/DDGAN per-sample ratio only for DDGAN runs whose name contains this text (repeatable; default: every DDGAN run)",
+            Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false,
+        };
         var cmd = new Command("bench", "Measure training and sampling speed (or memory with --soak) of every family and backbone in one process")
-            { experiments, set, dataRoot, quick, soak, json, output, only, precision };
+            { experiments, set, dataRoot, quick, soak, json, output, only, precision, allRequests, ratio };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             var files = p.GetValue(experiments) is { Length: > 0 } given ? given : DefaultSuite();
@@ -63,7 +72,11 @@ public static class BenchCommand
                     throw new UsageException($"--only {string.Join(" ", filters)}: no run of {string.Join(", ", files)} matches");
 
                 var precisionFamilies = p.GetValue(precision) is { Length: > 0 } families ? families : new BenchSettings().PrecisionFamilies;
-                var settings = new BenchSettings { Quick = p.GetValue(quick), Soak = p.GetValue(soak), PrecisionFamilies = precisionFamilies };
+                var settings = new BenchSettings
+                {
+                    Quick = p.GetValue(quick), Soak = p.GetValue(soak), PrecisionFamilies = precisionFamilies,
+                    AllRequests = p.GetValue(allRequests), RatioRuns = p.GetValue(ratio) ?? [],
+                };
                 var root = p.GetValue(dataRoot)!;
                 void Log(string line) => stderr.WriteLine(line);
                 BenchReport? report = null;

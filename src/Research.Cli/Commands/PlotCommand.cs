@@ -19,13 +19,16 @@ public static class PlotCommand
             Description = "One point per sweep variant and sampling request at the mean over its seeds, with a ± sd bar on quality",
         };
         var seedFilter = new Option<long[]>("--seed") { Description = "Only runs with this seed (run.json); repeat for several" };
+        var timing = TableCommand.Timing();
         var cmd = new Command("plot", "Plot the trilemma of evaluated run folders: quality vs sampling time (log), marker size = recall / modes covered")
-            { runs, output, title, width, height, meanOverSeeds, seedFilter };
+            { runs, output, title, width, height, meanOverSeeds, seedFilter, timing };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             var options = new TrilemmaPlotOptions { Title = p.GetValue(title), WidthPixels = p.GetValue(width), HeightPixels = p.GetValue(height) };
             if (options.Validate().FirstOrDefault() is { } problem) throw new UsageException(problem);
-            var results = TableCommand.FilterSeeds(TableCommand.Read(p.GetValue(runs)!, stderr), p.GetValue(seedFilter) ?? [], stderr);
+            var timings = p.GetValue(timing) is { } bench ? Training.Benchmarks.BenchTimings.Read(bench) : null;
+            var results = TableCommand.WithTiming(
+                TableCommand.FilterSeeds(TableCommand.Read(p.GetValue(runs)!, stderr), p.GetValue(seedFilter) ?? [], stderr), timings, stderr);
             string written;
             try
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Research.Evaluation.Reports;
+using Research.Training.Benchmarks;
 
 namespace Research.Cli.Commands;
 
@@ -28,11 +29,16 @@ public static class TableCommand
         {
             Description = "Only runs with this seed (run.json); repeat for several, e.g. the held-out seeds --seed 1 --seed 2 --seed 3",
         };
-        var cmd = new Command("table", "Tabulate evaluated run folders in a paper's layout (Markdown + CSV)") { runs, layout, output, meanOverSeeds, seedFilter };
+        var timing = Timing();
+        var cmd = new Command("table", "Tabulate evaluated run folders in a paper's layout (Markdown + CSV)") { runs, layout, output, meanOverSeeds, seedFilter, timing };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
-            var results = FilterSeeds(Read(p.GetValue(runs)!, stderr), p.GetValue(seedFilter) ?? [], stderr);
+            var timings = p.GetValue(timing) is { } bench ? BenchTimings.Read(bench) : null;
+            var results = WithTiming(FilterSeeds(Read(p.GetValue(runs)!, stderr), p.GetValue(seedFilter) ?? [], stderr), timings, stderr);
             var table = PaperTables.Build(PaperTables.ParseLayout(p.GetValue(layout)!), results, p.GetValue(meanOverSeeds));
+            if (timings is not null)
+                table.AddFootnote($"Sampling times from {Path.GetFileName(timings.Path)} ('research bench --all-requests': one process, every request " +
+                                  $"back to back, {timings.SamplesPerCall} samples a call), not the times measured during each evaluation.");
             if (p.GetValue(output) is { } md)
             {
                 var csv = Path.ChangeExtension(md, ".csv");
@@ -61,6 +67,17 @@ public static class TableCommand
             throw new UsageException($"No evaluated run has seed {string.Join(" or ", seeds)} (--seed).");
         return kept;
     }
+
+    /// <summary>The <c>--timing</c> option shared with <c>research plot</c>.</summary>
+    internal static Option<string?> Timing() => new("--timing")
+    {
+        Description = "Sampling times from this 'research bench --all-requests --json' report (one process, back to back) instead of the " +
+                      "times measured during each evaluation; rows it does not time get none",
+    };
+
+    /// <summary><paramref name="results"/> with their sampling times from <paramref name="timings"/> (none: unchanged).</summary>
+    internal static IReadOnlyList<RunResult> WithTiming(IReadOnlyList<RunResult> results, BenchTimings? timings, TextWriter stderr) =>
+        timings is null ? results : timings.Apply(results, message => stderr.WriteLine($"warning: {message}"));
 
     /// <summary>The run-folder arguments shared with <c>research plot</c>.</summary>
     internal static Argument<string[]> Runs() => new("runs")

@@ -38,11 +38,17 @@ public sealed class BenchRunner(ComponentRegistry registry, BenchSettings settin
             log($"training {what}");
             var training = TrainingBench.Measure(s, run.Name, settings);
             log($"  {training.Step.Median:F3} ms/step (minimal {training.MinimalStep.Median:F3}, bare {training.BareNetworks?.Median:F3})");
-            log($"sampling {run.Name}");
-            var sampling = SamplingBench.Measure(s, run.Name, settings);
-            log($"  NFE {sampling.Nfe}: {sampling.MsPerSample:F4} ms/sample");
-            report.Training.Add(training with { PeakRssMiB = PeakMemory.Read().PeakResidentMiB });
-            report.Sampling.Add(sampling);
+            var sampled = new List<SamplingBenchResult>();
+            IReadOnlyList<Core.Experiments.SamplingOptions?> requests = settings.AllRequests && run.Options.Sampling.Count > 0 ? [.. run.Options.Sampling] : [null];
+            foreach (var request in requests)
+            {
+                log($"sampling {run.Name}{(request is null ? "" : $", {request.DisplayLabel}")}");
+                var sampling = SamplingBench.Measure(s, run.Name, settings, request);
+                log($"  NFE {sampling.Nfe}: {sampling.MsPerSample:F4} ms/sample");
+                sampled.Add(sampling);
+            }
+            report.Training.Add(training with { PeakRssMiB = PeakMemory.Read().PeakResidentMiB });   // training and sampling
+            report.Sampling.AddRange(sampled);
         }
         if (settings.Soak) return;
         foreach (var run in runs.Where(r => settings.PrecisionFamilies.Contains(r.Options.Parameterization.Type)))
@@ -66,7 +72,8 @@ public sealed class BenchRunner(ComponentRegistry registry, BenchSettings settin
         {
             var slow = group.Where(r => r.Run.Options.Parameterization.Type == "ddpm-eps").OrderByDescending(r => r.Run.Options.Schedule.NumTimesteps).FirstOrDefault();
             if (slow.Run is null) continue;
-            foreach (var fast in group.Where(r => r.Run.Options.Parameterization.Type == "ddgan"))
+            foreach (var fast in group.Where(r => r.Run.Options.Parameterization.Type == "ddgan"
+                         && (settings.RatioRuns.Count == 0 || settings.RatioRuns.Any(n => r.Run.Name.Contains(n, StringComparison.Ordinal)))))
             {
                 log($"sampling ratio on {group.Key}: {slow.Run.Name} against {fast.Run.Name}, alternating calls");
                 var ratio = RatioBench.Measure(slow, fast, dataRoot, settings);

@@ -30,6 +30,19 @@ public sealed record BenchSettings
     /// <summary>Families whose runs also get the fp32-versus-bf16 comparison.</summary>
     public IReadOnlyList<string> PrecisionFamilies { get; init; } = ["ddpm-eps"];
 
+    /// <summary>
+    /// Time every sampling request of each run (one sampling row each), not only its first: the speed column of a study
+    /// whose rows are sampling requests (DDPM at 1000, 50, 8 and 4 steps), measured back to back in one process.
+    /// </summary>
+    public bool AllRequests { get; init; }
+
+    /// <summary>
+    /// Names (substrings) of the DDGAN runs that get the DDPM/DDGAN per-sample ratio; empty: every DDGAN run. Each ratio
+    /// alternates whole DDPM-1000 chains with DDGAN blocks for minutes, so a study with several DDGAN rows names the one
+    /// its claim is about.
+    /// </summary>
+    public IReadOnlyList<string> RatioRuns { get; init; } = [];
+
     /// <summary>Run the RSS soak instead of the speed benchmarks.</summary>
     public bool Soak { get; init; }
 

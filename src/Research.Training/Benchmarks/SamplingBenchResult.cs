@@ -1,6 +1,6 @@
 namespace Research.Training.Benchmarks;
 
-/// <summary>Sampling speed of one run's first sampling request, against the bare sampling network.</summary>
+/// <summary>Sampling speed of one of a run's sampling requests (its first, or each with <c>--all-requests</c>), against the bare sampling network.</summary>
 /// <param name="Run">Run name.</param>
 /// <param name="Family">Parameterization key.</param>
 /// <param name="Backbone">Backbone key.</param>

@@ -9,9 +9,9 @@ using static TorchSharp.torch;
 namespace Research.Training.Benchmarks;
 
 /// <summary>
-/// A session made ready to time sampling: its first sampling request (full configured chain, EMA weights swapped in,
-/// networks in eval mode) on one network batch, and the bare sampling network on the same batch. Disposing restores the
-/// training weights and mode.
+/// A session made ready to time sampling: one of its sampling requests (by default the first; full configured chain, EMA
+/// weights swapped in, networks in eval mode) on one network batch, and the bare sampling network on the same batch.
+/// Disposing restores the training weights and mode.
 /// </summary>
 public sealed class SamplingProbe : IDisposable
 {
@@ -22,11 +22,14 @@ public sealed class SamplingProbe : IDisposable
     private readonly SamplingOptions _spec;
     private readonly long _seed;
 
-    /// <summary>Prepares <paramref name="s"/>: <see cref="BenchSettings.Samples2D"/> or <see cref="BenchSettings.SamplesImages"/> samples per call.</summary>
-    public SamplingProbe(TrainingSession s, BenchSettings settings)
+    /// <summary>
+    /// Prepares <paramref name="s"/> to time <paramref name="request"/> (default: its first sampling request):
+    /// <see cref="BenchSettings.Samples2D"/> or <see cref="BenchSettings.SamplesImages"/> samples per call.
+    /// </summary>
+    public SamplingProbe(TrainingSession s, BenchSettings settings, SamplingOptions? request = null)
     {
         _s = s;
-        _spec = s.Options.Sampling.FirstOrDefault() ?? new SamplingOptions();
+        _spec = request ?? s.Options.Sampling.FirstOrDefault() ?? new SamplingOptions();
         Samples = s.Data.SampleShape.Length == 1 ? settings.Samples2D : settings.SamplesImages;
         foreach (var net in s.Parameterization.Networks.Values) net.eval();
         _ema = s.UseEmaWeights();

@@ -84,6 +84,42 @@ public class ReportCliTests
         Assert.That(err, Does.Contain("seed 9"));
     }
 
+    [Test]
+    public void TableAndPlot_Timing_TimesFromTheBenchReport_UntimedRowsEmpty_BadReportIsExitTwo()
+    {
+        File.WriteAllText(Path.Combine(_dir, "study", "ddpm", "resolved.json"), """{ "name": "study-ddpm" }""");
+        File.WriteAllText(Path.Combine(_dir, "study", "ddgan", "resolved.json"), """{ "name": "study-ddgan" }""");
+        var bench = Path.Combine(_dir, "bench.json");
+        File.WriteAllText(bench, """
+            { "sampling": [ { "run": "study-ddpm", "request": "1000 steps", "samples": 8, "ms_per_sample": 7000.5 },
+                            { "run": "study-ddgan", "request": "T=4", "samples": 8, "ms_per_sample": 0.0125 } ] }
+            """);
+        var study = Path.Combine(_dir, "study");
+        var (exit, output, err) = Cli.Run("table", study, "--layout", "ablation", "--timing", bench);
+        Assert.That(exit, Is.EqualTo(0), err);
+        string Line(string label) => output.Split('\n').Single(l => l.StartsWith($"| {label} "));
+        // ms / 1,000 samples: the bench's ms per sample × 1,000, in place of the evaluations' 52,000 and 210.
+        Assert.That(Line("ddpm (1000 steps)"), Does.Match(@"\|\s+7000500\.0 \|$"));
+        Assert.That(Line("ddgan"), Does.Match(@"\|\s+12\.5 \|$"));
+        Assert.That(Line("ddpm (ddim 50)"), Does.Not.Contain("2600"), "a row the bench did not time shows no time");
+        Assert.That(err, Does.Contain("no timing of run 'study-ddpm', request 'ddim 50'").And.Contain("no timing of run").And.Contain("'1 step'"));
+        Assert.That(output, Does.Contain("Sampling times from bench.json"));
+
+        var png = Path.Combine(_dir, "timed.png");
+        (exit, output, err) = Cli.Run("plot", study, "--out", png, "--timing", bench);
+        Assert.That(exit, Is.EqualTo(0), err);
+        Assert.That(output, Does.Contain("Trilemma plot"));
+
+        File.WriteAllText(bench, """{ "sampling": [ { "run": "study-ddpm", "samples": 8, "ms_per_sample": 1 } ] }""");
+        var md = Path.ChangeExtension(Path.Combine(_dir, "never"), ".md");   // not a file name the citation check reads
+        (exit, _, err) = Cli.Run("table", study, "--timing", bench, "--out", md);
+        Assert.That((exit, File.Exists(md)), Is.EqualTo((2, false)));
+        Assert.That(err, Does.Contain("bench.json: sampling[0]: key 'request'"));
+        (exit, _, err) = Cli.Run("plot", study, "--timing", Path.Combine(_dir, "none.json"), "--out", png + "2");
+        Assert.That((exit, File.Exists(png + "2")), Is.EqualTo((2, false)));
+        Assert.That(err, Does.Contain("none.json: no such bench report"));
+    }
+
     private void Run(string relative, params Dictionary<string, object>[] lines)
     {
         var dir = Path.Combine(_dir, relative);
