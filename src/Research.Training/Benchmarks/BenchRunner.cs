@@ -84,19 +84,20 @@ public sealed class BenchRunner(ComponentRegistry registry, BenchSettings settin
     }
 
     /// <summary>
-    /// The machine's GEMM limit (<see cref="GemmThroughput"/>): fp32 and bf16 at one thread and, on a machine with more cores, at
-    /// all of them.
+    /// The machine's GEMM limit (<see cref="GemmThroughput"/>): fp32 and bf16, as a matrix product and as a 3 × 3
+    /// convolution, at one thread and, on a machine with more cores, at all of them.
     /// </summary>
     public static void MeasureGemm(BenchSettings settings, Action<string> log, BenchReport report)
     {
         var threads = Environment.ProcessorCount > 1 ? new[] { 1, Environment.ProcessorCount } : [1];
         foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
             foreach (int n in threads)
-            {
-                var g = GemmThroughput.Measure(dtype, n, settings.Quick);
-                log($"GEMM {g.Dtype} {g.Threads} thread(s): best {g.BestGflops:F1} GFLOP/s");
-                report.Gemm.Add(g);
-            }
+                foreach (var kernel in Enum.GetValues<GemmKernel>())
+                {
+                    var g = GemmThroughput.Measure(dtype, n, settings.Quick, kernel);
+                    log($"GEMM {g.Dtype} {g.Threads} thread(s) {g.Kernel}: best {g.BestGflops:F1} GFLOP/s");
+                    report.Gemm.Add(g);
+                }
     }
 
     /// <summary>

@@ -91,6 +91,7 @@ public class BenchReportTests
         report.Gemm.Add(new GemmResult("float32", 1, 1024, 100, 90));
         report.Gemm.Add(new GemmResult("float32", 2, 1024, 180, 170));
         report.Gemm.Add(new GemmResult("bfloat16", 1, 1024, 400, 380));
+        report.Gemm.Add(new GemmResult("bfloat16", 1, 64, 320, 300) { Kernel = GemmKernel.Conv3x3 });   // below torch.mm: not the limit
         // 30 GFLOP per step in 600 ms = 50 GFLOP/s; the bare passes alone in 300 ms = 100 GFLOP/s.
         var fp32 = new TrainingBenchResult("a", "ddpm-eps", "unet", "fp32", 64, 1, 1, Ms(600), Ms(590), Ms(300), 1) { BareFlopsPerStep = 30e9 };
         var bf16 = fp32 with { Run = "b", Precision = "bf16" };
@@ -100,6 +101,12 @@ public class BenchReportTests
         Assert.That(report.ShareOfGemm(fp32), Is.EqualTo(50).Within(1e-9), "against float32 at 1 thread, not 2");
         Assert.That(report.ShareOfGemm(bf16), Is.EqualTo(12.5).Within(1e-9), "a bf16 run is read against the bf16 GEMM");
         Assert.That(report.ToMarkdown(), Does.Contain("### GEMM throughput").And.Match(@"\|\s+50 \|\n"), "the % of GEMM column");
+        // The fp32 convolution faster than torch.mm (as on this machine): the step is read against it, 50 of 200.
+        report.Gemm.Add(new GemmResult("float32", 1, 64, 200, 190) { Kernel = GemmKernel.Conv3x3 });
+        Assert.That(report.ShareOfGemm(fp32), Is.EqualTo(25).Within(1e-9), "against the better kernel at the run's precision");
+        Assert.That(report.ToMarkdown(), Does.Contain("| conv 3×3 |"));
+        using (var doc = JsonDocument.Parse(report.ToJson()))
+            Assert.That(doc.RootElement.GetProperty("gemm").EnumerateArray().Last().GetProperty("kernel").GetString(), Is.EqualTo(nameof(GemmKernel.Conv3x3)));
         var noFlops = fp32 with { BareFlopsPerStep = null };
         Assert.That(report.ShareOfGemm(noFlops), Is.Null);
     }
