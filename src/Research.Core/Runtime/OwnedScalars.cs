@@ -22,7 +22,8 @@ public static class OwnedScalars
     public static Tensor Plus(this Tensor x, double value)
     {
         using var s = value.ToScalar();
-        return x.add(s);
+        using var one = 1.0.ToScalar();   // x.add(s) alone passes an implicit alpha = 1 Scalar nobody disposes
+        return x.add(s, one);
     }
 
     /// <summary><paramref name="x"/> / <paramref name="value"/> (a new tensor).</summary>

@@ -84,6 +84,7 @@ internal static class AdamUpdate
         using var epsilon = eps.ToScalar();
         using var shrink = (1 - lr * weightDecay).ToScalar();
         using var wd = weightDecay.ToScalar();
+        using var one = 1.0.ToScalar();   // add_(Scalar) alone passes an implicit alpha = 1 that nobody disposes
         foreach (var param in parameters)
         {
             var grad = param.grad;
@@ -97,7 +98,7 @@ internal static class AdamUpdate
             expAvgSq.mul_(b2).addcmul_(grad, grad, oneMinusB2);
             using var sqrtBc2 = Math.Sqrt(biasCorrection2).ToScalar();
             using var negStepSize = (-(lr / biasCorrection1)).ToScalar();
-            var denom = expAvgSq.sqrt().div(sqrtBc2).add_(epsilon);
+            var denom = expAvgSq.sqrt().div(sqrtBc2).add_(epsilon, one);
             param.addcdiv_(expAvg, denom, negStepSize);
         }
     }

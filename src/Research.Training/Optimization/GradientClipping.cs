@@ -40,7 +40,7 @@ public static class GradientClipping
         using var max = maxNorm.ToScalar();
         using var eps = Eps.ToScalar();
         using var one = 1.0.ToScalar();
-        var coef = full_like(total, max).div_(total.add(eps)).clamp_max_(one);
+        var coef = full_like(total, max).div_(total.add(eps, one)).clamp_max_(one);   // add(Scalar) alone: an implicit alpha
         foreach (var g in grads) g.mul_(coef);
     }
 
