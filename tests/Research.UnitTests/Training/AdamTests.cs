@@ -93,4 +93,46 @@ public class AdamTests
         Train(resumed, ourOpt, 10, dataSeed: 2);
         AssertSameWeights(resumed, reference);
     }
+    /// <summary>
+    /// A thread forcing collections and finalizers while Adam, AdamW and gradient clipping run thousands of updates: any
+    /// Scalar the update leaves to the finalizer (such as the implicit alpha of <c>add_(scalar)</c>, which killed this
+    /// within seconds before the update owned it) is freed while libtorch reads it, and libtorch throws from Scalar.h.
+    /// </summary>
+    [Test]
+    [NonParallelizable]
+    public void Updates_UnderConstantCollection_NoFreedScalarIsRead()
+    {
+        manual_seed(3);
+        using var net = nn.Sequential(nn.Linear(256, 1024), nn.SiLU(), nn.Linear(1024, 256));   // updates long enough to be caught
+        using var adam = new Research.Training.Optimization.Adam(net.parameters(), 1e-3, 0.9, 0.999, 1e-8, 0.01);
+        using var adamw = new Research.Training.Optimization.AdamW(net.parameters(), 1e-3, 0.9, 0.999, 1e-8, 0.01);
+        using var stop = new CancellationTokenSource();
+        var collector = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }) { IsBackground = true };
+        collector.Start();
+        try
+        {
+            for (int i = 0; i < 1500; i++)
+            {
+                using var scope = NewDisposeScope();
+                foreach (var p in net.parameters()) p.grad = ones_like(p);
+                var grads = net.parameters().Select(p => p.grad!).ToList();
+                using var norm = stack(grads.Select(g => g.norm())).norm();
+                GradientClipping.Scale(grads, norm, 0.5);
+                (i % 2 == 0 ? (optim.Optimizer)adam : adamw).step();
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            collector.Join();
+        }
+        Assert.That(net.parameters().All(p => p.isfinite().all().item<bool>()), Is.True);
+    }
 }
