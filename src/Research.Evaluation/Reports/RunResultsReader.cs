@@ -55,6 +55,7 @@ public static class RunResultsReader
         var file = Path.Combine(folder, "metrics.jsonl");
         if (!File.Exists(file)) return [];
         var seed = RunSeed(folder);
+        var name = RunName(folder);
         var byKey = new Dictionary<(string, string), RunResult>();
         var order = new List<(string, string)>();
         var text = ReadShared(file);
@@ -83,7 +84,7 @@ public static class RunResultsReader
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
                     throw new InvalidDataException($"{file}: line {lineNumber}: not a JSON object");
                 if (!doc.RootElement.TryGetProperty(MetricKeys.Eval, out _)) continue;
-                var result = Parse(doc.RootElement, folder) with { Seed = seed };
+                var result = Parse(doc.RootElement, folder) with { Seed = seed, RunName = name };
                 var key = (result.Method, result.Eval);
                 if (!byKey.ContainsKey(key)) order.Add(key);
                 byKey[key] = result;
@@ -140,22 +141,28 @@ public static class RunResultsReader
     private static long? RunSeed(string folder)
     {
         foreach (var name in new[] { "run.json", "resolved.json" })
-        {
-            var file = Path.Combine(folder, name);
-            if (!File.Exists(file)) continue;
-            try
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllText(file));
-                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("seed", out var s)
-                    && s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out var seed))
-                    return seed;
-            }
-            catch (Exception e) when (e is JsonException or IOException)
-            {
-                // Unreadable: try the next file.
-            }
-        }
+            if (TopLevel(Path.Combine(folder, name), "seed") is { ValueKind: JsonValueKind.Number } s && s.TryGetInt64(out var seed))
+                return seed;
         return null;
+    }
+
+    /// <summary>The run's name, <c>name</c> of <c>resolved.json</c> (the experiment's name and variant); null if absent or unreadable.</summary>
+    private static string? RunName(string folder) =>
+        TopLevel(Path.Combine(folder, "resolved.json"), "name") is { ValueKind: JsonValueKind.String } n ? n.GetString() : null;
+
+    // A top-level property of a JSON object file; null when the file is missing, unreadable or lacks it.
+    private static JsonElement? TopLevel(string file, string key)
+    {
+        if (!File.Exists(file)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(key, out var v) ? v.Clone() : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary><c>started_utc</c> of the folder's <c>run.json</c>, or <see cref="DateTime.MaxValue"/> when absent or unreadable.</summary>

@@ -8,7 +8,8 @@ namespace Research.Training.Benchmarks;
 /// measured (<c>research table --timing</c>, <c>research plot --timing</c>). An evaluation is timed wherever its run
 /// happened to sample: beside another worker, behind other jobs, or in chunks across sessions; a bench times every
 /// request in one process, back to back, at one batch size. The house rule (docs/benchmarks.md): speed is compared within
-/// one benchmark run. Keyed by run name (<c>resolved.json</c>'s <c>name</c>) and sampling-request label.
+/// one benchmark run. Keyed by run name (<see cref="RunResult.RunName"/>, <c>resolved.json</c>'s <c>name</c>) and
+/// sampling-request label.
 /// </summary>
 public sealed class BenchTimings
 {
@@ -93,7 +94,6 @@ public sealed class BenchTimings
     /// </summary>
     public IReadOnlyList<RunResult> Apply(IReadOnlyList<RunResult> results, Action<string> warn)
     {
-        var names = new Dictionary<string, string?>(StringComparer.Ordinal);
         var missing = new HashSet<(string, string)>();
         var applied = new List<RunResult>(results.Count);
         foreach (var r in results)
@@ -103,28 +103,11 @@ public sealed class BenchTimings
                 applied.Add(r);
                 continue;
             }
-            if (!names.TryGetValue(r.RunFolder, out var name)) names[r.RunFolder] = name = RunName(r.RunFolder);
-            double? ms = name is null ? null : MsPerSample(name, r.Eval);
-            if (ms is null && missing.Add((name ?? r.RunFolder, r.Eval)))
-                warn($"{Path}: no timing of run '{name ?? r.RunFolder}', request '{r.Eval}': its time is left empty");
+            double? ms = r.RunName is { } name ? MsPerSample(name, r.Eval) : null;
+            if (ms is null && missing.Add((r.RunName ?? r.RunFolder, r.Eval)))
+                warn($"{Path}: no timing of run '{r.RunName ?? r.RunFolder}', request '{r.Eval}': its time is left empty");
             applied.Add(r with { MsPer1000 = ms * 1000 });
         }
         return applied;
-    }
-
-    // resolved.json's "name": the run name the bench reports under (the experiment's name plus the variant).
-    private static string? RunName(string folder)
-    {
-        var file = System.IO.Path.Combine(folder, "resolved.json");
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(file));
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("name", out var n)
-                   && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
-        }
-        catch (Exception e) when (e is JsonException or IOException)
-        {
-            return null;
-        }
     }
 }

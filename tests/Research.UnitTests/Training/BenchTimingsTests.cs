@@ -29,23 +29,16 @@ public class BenchTimingsTests
         return file;
     }
 
-    private string RunFolder(string name)
-    {
-        var folder = Directory.CreateDirectory(Path.Combine(_dir, name + "_seed=1")).FullName;
-        File.WriteAllText(Path.Combine(folder, "resolved.json"), $$"""{ "name": "{{name}}", "seed": 1 }""");
-        return folder;
-    }
-
-    private static RunResult Row(string folder, string eval, int nfe, double ms) =>
-        new(folder, "m", eval, nfe, ms, 100, new Dictionary<string, double> { ["kid"] = 1 }, new Dictionary<string, string>());
+    private static RunResult Row(string run, string eval, int nfe, double ms) =>
+        new("/runs/" + run + "_seed=1", "m", eval, nfe, ms, 100, new Dictionary<string, double> { ["kid"] = 1 }, new Dictionary<string, string>(),
+            1, run);
 
     [Test]
     public void Apply_MatchedRowsTakeTheBenchTime_UntimedRowsLoseTheirs_RealDataRowUntouched()
     {
         var timings = BenchTimings.Read(Report(Sampled("study-ddpm", "ddpm 1000", 1000, 56_000), Sampled("study-ddpm", "ddim 50", 50, 2_800)));
         Assert.That((timings.Count, timings.SamplesPerCall), Is.EqualTo((2, 8)));
-        var ddpm = RunFolder("study-ddpm");
-        var gan = RunFolder("study-gan");
+        const string ddpm = "study-ddpm", gan = "study-gan";
         var warnings = new List<string>();
         var real = Row(ddpm, "real data", 0, 0);
         var applied = timings.Apply([
