@@ -1,4 +1,5 @@
 using Research.Core.Parameterizations;
+using Research.Core.Runtime;
 using Research.Core.Sampling;
 using Research.Core.Schedules;
 using TorchSharp;
@@ -80,6 +81,7 @@ public static class GanChainSampler
             for (int i = numSteps - 1; i >= 0; i--)
             {
                 request.BetweenSteps(done++, total, x);
+                using var guard = GcGuard.Step();
                 using var scope = NewDisposeScope();
                 var t = full([n], i, dtype: int64, device: device);
                 var next = step(x, t).MoveToOuterDisposeScope();

@@ -7,7 +7,8 @@ namespace Research.Core.Runtime;
 /// Process-wide TorchSharp set-up, done once before the first tensor (docs/toolchain.md, "Start-up"):
 /// glibc malloc tuning, NNPACK off (its warnings flood stderr on CPUs it does not support),
 /// oneDNN (mkldnn) on (fast; its wrong results for channel counts that are not multiples of 16 are avoided by
-/// <see cref="Layers.SafeConv2d"/>, docs/toolchain.md), optional deterministic algorithms and thread count.
+/// <see cref="Layers.SafeConv2d"/>, docs/toolchain.md), optional deterministic algorithms and thread count, and
+/// garbage collections only between steps (<see cref="GcGuard"/>).
 /// </summary>
 public static partial class TorchRuntime
 {
@@ -47,6 +48,8 @@ public static partial class TorchRuntime
                 ctx => SetDeterministicAlgorithms(ctx, deterministic, false));
             torch.set_num_threads(threads is > 0 ? threads.Value : _defaultThreads.Value);
             _notes.Add($"threads {torch.get_num_threads()}");
+            GcGuard.Enable();
+            _notes.Add($"collections only between steps (no-GC region of {GcGuard.BudgetBytes >> 20} MB)");
         }
     }
 

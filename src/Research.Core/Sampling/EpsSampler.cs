@@ -62,6 +62,7 @@ public static class EpsSampler
         for (int i = chain.NumTimesteps - 1; i >= 0; i--)
         {
             request.BetweenSteps(done++, total, x);
+            using var guard = GcGuard.Step();
             using var scope = NewDisposeScope();
             var tOrig = full([n], chain.TimestepMap[i], dtype: int64, device: device);
             var next = request.Sampler == SamplerKind.Ddim

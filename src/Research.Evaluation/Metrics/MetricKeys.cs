@@ -104,6 +104,11 @@ public static class MetricKeys
     public const string LiveTensors = "live_tensors";
     /// <summary>Training line: steps skipped by the NaN guard so far.</summary>
     public const string SkippedSteps = "skipped_steps";
+    /// <summary>
+    /// Training line: garbage collections of this process outside <c>GcGuard</c>'s safe points so far; 0 means no
+    /// native call of the run can have read a freed Scalar (docs/toolchain.md, "The Scalar finalizer race").
+    /// </summary>
+    public const string UnplannedCollections = "unplanned_collections";
     /// <summary>Training line: prefix of a network's learning rate (<c>lr.&lt;network&gt;</c>).</summary>
     public const string LearningRatePrefix = "lr.";
     /// <summary>Training line: prefix of a network's gradient norm (<c>grad_norm.&lt;network&gt;</c>).</summary>

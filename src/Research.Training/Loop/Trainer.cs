@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Research.Core.Data;
 using Research.Core.Parameterizations;
+using Research.Core.Runtime;
 using Research.Evaluation.Metrics;
 using Research.Training.Optimization;
 using Research.Training.Progress;
@@ -118,6 +119,7 @@ public sealed class Trainer
                     foreach (var g in opt.ParamGroups) g.LearningRate = lr;
                 }
                 bool skipped = false;
+                using (GcGuard.Step())                      // no collection inside the step (docs/toolchain.md)
                 using (var scope = NewDisposeScope())
                 {
                     var cpu = _s.Data.NextBatch(o.BatchSize, _s.DataGenerator);
@@ -257,6 +259,7 @@ public sealed class Trainer
         line[MetricKeys.StepsPerSec] = Math.Round(rate, 2);
         line[MetricKeys.LiveTensors] = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         line[MetricKeys.SkippedSteps] = SkippedSteps;
+        if (GcGuard.IsEnabled) line[MetricKeys.UnplannedCollections] = GcGuard.Counts.Unplanned;
         History.Add(line);
         _run?.WriteMetrics(line);
         var losses = string.Join(" ", line.Where(p => p.Value is double && p.Key != MetricKeys.StepsPerSec
