@@ -18,8 +18,8 @@ namespace Research.Core.Runtime;
 /// step is open on any thread, once half the budget has been allocated (by any thread), or less is left than twice the
 /// most a step has allocated so far. Renewal is where the collections happen, with
 /// no native call in flight. A collection anywhere else ends the region early — an allocation beyond the budget, or an
-/// explicit <see cref="GC.Collect()"/> — and is counted in <see cref="Counts"/> (<c>unplanned_collections</c> of the
-/// training log), so a run shows whether it was guarded throughout.
+/// explicit <see cref="GC.Collect()"/> — and is counted in <see cref="Counts"/>; the training log's
+/// <c>collections_in_steps</c> (those while a step was open) shows whether a run's steps were guarded throughout.
 /// </para>
 /// </summary>
 public static class GcGuard
@@ -36,6 +36,8 @@ public static class GcGuard
     private static long _renewals;
     private static long _stepStart;            // GC.GetTotalAllocatedBytes at the entry of the outermost open step
     private static long _largestStep;          // most bytes (all threads) allocated during one outermost step so far
+    private static int _stepCollections;       // CollectionCount(0) when the outermost open step began
+    private static long _inSteps;              // collections while a step was open
 
     /// <summary>The region size while enabled.</summary>
     public static long BudgetBytes { get; private set; } = DefaultBudgetBytes;
@@ -57,6 +59,7 @@ public static class GcGuard
                 _baseline = GC.CollectionCount(0);
                 _plannedCollections = 0;
                 _renewals = 0;
+                _inSteps = 0;
             }
             bool resize = _enabled && budgetBytes != BudgetBytes;
             _enabled = true;
@@ -85,7 +88,8 @@ public static class GcGuard
             {
                 if (!_enabled) return default;
                 long all = GC.CollectionCount(0) - _baseline;
-                return new GcGuardCounts(_renewals, _plannedCollections, all - _plannedCollections);
+                long open = _depth > 0 ? GC.CollectionCount(0) - _stepCollections : 0;
+                return new GcGuardCounts(_renewals, _plannedCollections, all - _plannedCollections, _inSteps + open);
             }
         }
     }
@@ -103,6 +107,7 @@ public static class GcGuard
             {
                 Renew(force: false);
                 _stepStart = GC.GetTotalAllocatedBytes();
+                _stepCollections = GC.CollectionCount(0);
             }
             _depth++;
             return new StepToken(true);
@@ -114,7 +119,9 @@ public static class GcGuard
         lock (Gate)
         {
             if (_depth == 0) return;
-            if (--_depth == 0) _largestStep = Math.Max(_largestStep, GC.GetTotalAllocatedBytes() - _stepStart);
+            if (--_depth > 0) return;
+            _largestStep = Math.Max(_largestStep, GC.GetTotalAllocatedBytes() - _stepStart);
+            _inSteps += GC.CollectionCount(0) - _stepCollections;
         }
     }
 
@@ -159,5 +166,12 @@ public static class GcGuard
 /// <summary>Collections since <see cref="GcGuard.Enable"/>.</summary>
 /// <param name="Renewals">Regions started at safe points.</param>
 /// <param name="Planned">Collections those renewals made (at safe points, no native call in flight).</param>
-/// <param name="Unplanned">Every other collection: each is a moment a native call may have read a freed Scalar.</param>
-public readonly record struct GcGuardCounts(long Renewals, long Planned, long Unplanned);
+/// <param name="Unplanned">
+/// Every other collection. Most happen while a run sets up (loading data and checkpoints allocates past the budget; the
+/// region then holds again from the first step on).
+/// </param>
+/// <param name="InSteps">
+/// Collections while a step was open: each is a moment a native call of a step may have read a freed Scalar. 0 in a
+/// guarded run.
+/// </param>
+public readonly record struct GcGuardCounts(long Renewals, long Planned, long Unplanned, long InSteps);

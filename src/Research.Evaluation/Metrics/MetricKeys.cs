@@ -105,8 +105,13 @@ public static class MetricKeys
     /// <summary>Training line: steps skipped by the NaN guard so far.</summary>
     public const string SkippedSteps = "skipped_steps";
     /// <summary>
-    /// Training line: garbage collections of this process outside <c>GcGuard</c>'s safe points so far; 0 means no
-    /// native call of the run can have read a freed Scalar (docs/toolchain.md, "The Scalar finalizer race").
+    /// Training line: garbage collections of this process while a training or sampling step was open, so far; 0 means no
+    /// native call of a step can have read a freed Scalar (<c>GcGuard</c>; docs/toolchain.md, "The Scalar finalizer race").
+    /// </summary>
+    public const string CollectionsInSteps = "collections_in_steps";
+    /// <summary>
+    /// Training line: all other collections outside <c>GcGuard</c>'s safe points so far (mostly while the run set up:
+    /// loading data and checkpoints allocates past the guard's budget).
     /// </summary>
     public const string UnplannedCollections = "unplanned_collections";
     /// <summary>Training line: prefix of a network's learning rate (<c>lr.&lt;network&gt;</c>).</summary>

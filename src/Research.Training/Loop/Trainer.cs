@@ -259,7 +259,12 @@ public sealed class Trainer
         line[MetricKeys.StepsPerSec] = Math.Round(rate, 2);
         line[MetricKeys.LiveTensors] = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         line[MetricKeys.SkippedSteps] = SkippedSteps;
-        if (GcGuard.IsEnabled) line[MetricKeys.UnplannedCollections] = GcGuard.Counts.Unplanned;
+        if (GcGuard.IsEnabled)
+        {
+            var gc = GcGuard.Counts;
+            line[MetricKeys.CollectionsInSteps] = gc.InSteps;
+            line[MetricKeys.UnplannedCollections] = gc.Unplanned - gc.InSteps;
+        }
         History.Add(line);
         _run?.WriteMetrics(line);
         var losses = string.Join(" ", line.Where(p => p.Value is double && p.Key != MetricKeys.StepsPerSec

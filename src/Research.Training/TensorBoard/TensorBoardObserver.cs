@@ -10,7 +10,7 @@ namespace Research.Training.TensorBoard;
 /// </summary>
 /// <remarks>
 /// Tags: <c>lr.X</c> → <c>lr/X</c>; <c>grad_norm.X</c> → <c>grad_norm/X</c>; <c>steps_per_sec</c>, <c>live_tensors</c>,
-/// <c>skipped_steps</c>, <c>unplanned_collections</c> → <c>perf/…</c>; other training values (losses and their parts) → <c>train/…</c>; an evaluation
+/// <c>skipped_steps</c>, <c>collections_in_steps</c>, <c>unplanned_collections</c> → <c>perf/…</c>; other training values (losses and their parts) → <c>train/…</c>; an evaluation
 /// row's metrics → <c>eval/&lt;label&gt;/&lt;metric&gt;</c>; pictures → <c>samples/&lt;label&gt;</c>. TensorBoard groups charts by the
 /// part before the first slash.
 /// </remarks>
@@ -19,7 +19,7 @@ public sealed class TensorBoardObserver : IMetricsObserver
     /// <summary>Sub-folder of the run that holds the event files.</summary>
     public const string Folder = "tb";
 
-    private static readonly HashSet<string> PerfKeys = [MetricKeys.StepsPerSec, MetricKeys.LiveTensors, MetricKeys.SkippedSteps, MetricKeys.UnplannedCollections];
+    private static readonly HashSet<string> PerfKeys = [MetricKeys.StepsPerSec, MetricKeys.LiveTensors, MetricKeys.SkippedSteps, MetricKeys.CollectionsInSteps, MetricKeys.UnplannedCollections];
     private static readonly HashSet<string> EvalSkip = [MetricKeys.Step, MetricKeys.Eval, MetricKeys.Method];
     private readonly EventFileWriter _writer;
 

@@ -20,8 +20,9 @@ public class GcGuardTests
     [Test]
     public void Training_UnderAnAllocatingThread_CollectsOnlyBetweenSteps_AndRepeatsItsSeededLosses()
     {
-        var reference = Train(withGuard: true, allocator: false, out _, out _);
-        var guarded = Train(withGuard: true, allocator: true, out long unplanned, out long skipped);
+        var reference = Train(withGuard: true, allocator: false, out _, out _, out _);
+        var guarded = Train(withGuard: true, allocator: true, out long unplanned, out long skipped, out long inSteps);
+        Assert.That(inSteps, Is.Zero, "collections inside steps during a guarded training");
         Assert.That(unplanned, Is.Zero, "collections outside the guard's safe points during a guarded training");
         Assert.That(skipped, Is.Zero, "steps skipped as non-finite");
         Assert.That(guarded, Is.EqualTo(reference), "a seeded training changed under an allocating thread");
@@ -35,7 +36,7 @@ public class GcGuardTests
         long collections;
         try
         {
-            Train(withGuard: false, allocator: true, out collections, out _);
+            Train(withGuard: false, allocator: true, out collections, out _, out _);
         }
         catch (System.Runtime.InteropServices.ExternalException e) when (e.Message.Contains("Scalar.h", StringComparison.Ordinal))
         {
@@ -65,6 +66,19 @@ public class GcGuardTests
     }
 
     [Test]
+    public void Counts_ACollectionInsideAStep_AsInSteps()
+    {
+        GcGuard.Enable();
+        var before = GcGuard.Counts;
+        using (GcGuard.Step()) GC.Collect();
+        var after = GcGuard.Counts;
+        Assert.That(after.InSteps - before.InSteps, Is.EqualTo(1));
+        Assert.That(after.Unplanned - before.Unplanned, Is.EqualTo(1));
+        using (GcGuard.Step()) { }
+        Assert.That(GcGuard.Counts.InSteps, Is.EqualTo(after.InSteps), "a step without a collection was counted");
+    }
+
+    [Test]
     public void Enable_RefusesABudgetBelowOneMegabyte()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => GcGuard.Enable(1000));
@@ -73,7 +87,7 @@ public class GcGuardTests
     // A tiny DDGAN UNet trained Steps steps in fp32 (its bf16 twin also skips a first step now and then for a reason
     // of its own, docs/toolchain.md); returns its logged generator losses. `unplanned`: collections outside safe points while training (with
     // the guard) or all collections while training (without it).
-    private static List<double> Train(bool withGuard, bool allocator, out long unplanned, out long skipped)
+    private static List<double> Train(bool withGuard, bool allocator, out long unplanned, out long skipped, out long inSteps)
     {
         var dir = Directory.CreateTempSubdirectory("gc-guard-").FullName;
         var path = Path.Combine(dir, "unet.json");
@@ -105,11 +119,13 @@ public class GcGuardTests
         }) { IsBackground = true, Name = "allocator" };
         try
         {
-            long unplannedBefore = GcGuard.Counts.Unplanned, collectionsBefore = GC.CollectionCount(0);
+            var countsBefore = GcGuard.Counts;
+            long collectionsBefore = GC.CollectionCount(0);
             if (allocator) noise.Start();
             var trainer = new Trainer(s, null);
             trainer.Train();
-            unplanned = withGuard ? GcGuard.Counts.Unplanned - unplannedBefore : GC.CollectionCount(0) - collectionsBefore;
+            unplanned = withGuard ? GcGuard.Counts.Unplanned - countsBefore.Unplanned : GC.CollectionCount(0) - collectionsBefore;
+            inSteps = GcGuard.Counts.InSteps - countsBefore.InSteps;
             skipped = trainer.SkippedSteps;
             return trainer.History.Select(line => line.TryGetValue(GLoss, out var v) ? Convert.ToDouble(v) : double.NaN).ToList();
         }
