@@ -95,8 +95,8 @@ public static class GcGuard
     }
 
     /// <summary>
-    /// Opens one step (a training step, a reverse step, a batch of an evaluation): its entry is a safe point when no
-    /// other step is open. Dispose it when the step ends; nothing happens while the guard is off.
+    /// Opens one step (a training step, a reverse step of a sampler): its entry is a safe point when no other step is
+    /// open. Dispose it when the step ends; nothing happens while the guard is off.
     /// </summary>
     public static StepToken Step()
     {
@@ -134,9 +134,10 @@ public static class GcGuard
         if (inRegion && !force && left > Math.Max(BudgetBytes / 2, 2 * _largestStep)) return;
         int before = GC.CollectionCount(0);
         EndRegion();
-        // Returns false when the runtime cannot set the memory aside; the step then runs unguarded and any collection
-        // during it is counted as unplanned.
-        GC.TryStartNoGCRegion(BudgetBytes);
+        // False, or an ArgumentOutOfRangeException where a runtime's limit is below the budget: the step then runs
+        // unguarded, and any collection during it is counted.
+        try { GC.TryStartNoGCRegion(BudgetBytes); }
+        catch (ArgumentOutOfRangeException) { }
         _plannedCollections += GC.CollectionCount(0) - before;
         _regionStart = GC.GetTotalAllocatedBytes();
         _renewals++;
@@ -167,7 +168,7 @@ public static class GcGuard
 /// <param name="Renewals">Regions started at safe points.</param>
 /// <param name="Planned">Collections those renewals made (at safe points, no native call in flight).</param>
 /// <param name="Unplanned">
-/// Every other collection. Most happen while a run sets up (loading data and checkpoints allocates past the budget; the
+/// Every other collection, those in <paramref name="InSteps"/> included. Most happen while a run sets up (loading data and checkpoints allocates past the budget; the
 /// region then holds again from the first step on).
 /// </param>
 /// <param name="InSteps">
