@@ -4,6 +4,8 @@
 # RESEARCH names the program (default: 'research' on PATH; e.g. RESEARCH=src/Research.Cli/bin/Release/net10.0/linux-x64/research).
 # Every step is resumable: re-running the script skips finished sweep points and runs, and a killed point continues
 # from its last checkpoint. Two rows train side by side (one libtorch thread each), as the study's budget assumes.
+# On a fresh machine the sweeps first take back the points finished elsewhere from their committed small files
+# (--restore-from runs/heldout: their numbers, not their weights), so only unfinished points train.
 set -euo pipefail
 research="${RESEARCH:-research}"
 study=experiments/fashion-trilemma
@@ -13,17 +15,37 @@ md=.md   # Markdown outputs written below (they do not exist until this script h
 
 # The claim rows on seeds 1-3 (DDPM, DDGAN T = 4 / T = 1 / no z, SIDDM with and without its regulariser), then
 # DDGAN T = 2 and T = 8 on seed 1.
-"$research" sweep "$study/experiment.json" --workers 2
-"$research" sweep "$study/t-ablation.json" --workers 2
+"$research" sweep "$study/experiment.json" --workers 2 --restore-from "$study/runs/heldout"
+"$research" sweep "$study/t-ablation.json" --workers 2 --restore-from "$study/runs/heldout"
+
+# The DDPM weights of a seed: its sweep point's checkpoint when the point trained on this machine; otherwise (a point
+# restored from the committed files has no weights) the point's own resolved.json trained again, same seed and steps,
+# into runs/fashion-ddpm-weights/seed-N (resumed if a previous attempt stopped). Prints the checkpoint's path.
+ddpm_checkpoint() {
+  local seed=$1 point=runs/fashion-trilemma/ddpm_seed=$1 dir=runs/fashion-ddpm-weights/seed-$1 run
+  if [ -f "$point/checkpoints/latest.safetensors" ]; then echo "$point/checkpoints/latest.safetensors"; return; fi
+  run=$(ls -d "$dir"/*/ 2>/dev/null | head -1)
+  if [ -z "$run" ]; then "$research" train "$point/resolved.json" --runs-dir "$dir" >&2
+  elif ! grep -q '"status": "completed"' "$run/run.json"; then "$research" train --resume "$run" >&2; fi
+  run=$(ls -d "$dir"/*/ | head -1)
+  echo "${run%/}/checkpoints/latest.safetensors"
+}
 
 # Classifier guidance on each seed's DDPM: a noisy classifier trained with the same seed, six scales at sampling time.
 # Two seeds at a time; a seed whose run folder holds a done marker is skipped.
 guided() {
-  local seed=$1 folder=runs/fashion-guided/seed-$1
+  local seed=$1 folder=runs/fashion-guided/seed-$1 committed=$study/runs/heldout/fashion-guided/seed-$1 checkpoint
   [ -f "$folder/.done" ] && return 0
+  # Finished on another machine: its committed small files hold every scale's evaluation line; take them back.
+  if [ "$(cat "$committed"/*/metrics.jsonl 2>/dev/null | grep -c '"eval":"s=')" -ge 6 ]; then
+    rm -rf "$folder" && mkdir -p runs/fashion-guided && cp -r "$committed" "$folder" && touch "$folder/.done"
+    echo "restored guidance seed $seed from $committed (its numbers, not its weights)"
+    return 0
+  fi
+  checkpoint=$(ddpm_checkpoint "$seed")
   rm -rf "$folder" && mkdir -p "$folder"
   "$research" run "$study/guided.json" --runs-dir "$folder" --set seed="$seed" \
-    --set training.init.denoiser.path="runs/fashion-trilemma/ddpm_seed=$seed/checkpoints/latest.safetensors"
+    --set training.init.denoiser.path="$checkpoint"
   touch "$folder/.done"
 }
 guided 1 & guided 2 & wait

@@ -1,3 +1,5 @@
+using Research.Evaluation.Metrics;
+
 namespace Research.IntegrationTests;
 
 /// <summary>
@@ -90,4 +92,61 @@ public class SweepCliTests
         Assert.That(err, Does.Contain("sweep[training.stepz=1]: training.stepz"));
         Assert.That(Directory.Exists(runs), Is.False);
     }
+
+    [Test]
+    public void Sweep_RestoreFrom_TakesBackCollectedPointsWithoutTrainingAndRunsTheOthers()
+    {
+        // A sweep finished on one machine, its small files collected (what a study commits), the machine gone.
+        Write("""{ "name": "rsweep", "seeds": [1, 2, 3] }""");
+        var first = Path.Combine(_dir, "runs-first");
+        var (exit, output, err) = Cli.Run("sweep", _experiment, "--runs-dir", first, "--workers", "2");
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var committed = Path.Combine(_dir, "committed");
+        (exit, output, err) = Cli.Run("collect", Path.Combine(first, "rsweep"), "--out", committed);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        Assert.That(File.Exists(Path.Combine(committed, "rsweep", "seed=1", "checkpoints", "latest.safetensors")), Is.False, "collect keeps weights out");
+        // seed=2's record is tampered with (another configuration), seed=3's was never committed.
+        var tampered = Path.Combine(committed, "rsweep", "seed=2", "resolved.json");
+        File.WriteAllText(tampered, File.ReadAllText(tampered).Replace("\"steps\": 20", "\"steps\": 21"));
+        Directory.Delete(Path.Combine(committed, "rsweep", "seed=3"), true);
+
+        var fresh = Path.Combine(_dir, "runs-fresh");
+        (exit, output, err) = Cli.Run("sweep", _experiment, "--runs-dir", fresh, "--workers", "2", "--restore-from", committed);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        Assert.That(output, Does.Contain("restored seed=1 from").And.Contain("skip seed=1 (done)").And.Not.Contain("run seed=1"));
+        Assert.That(output, Does.Contain("not restored seed=2:").And.Contain("differs from the point's configuration at 'training.steps'")
+            .And.Contain("run seed=2").And.Contain("run seed=3"));
+        var restored = Path.Combine(fresh, "rsweep", "seed=1");
+        Assert.That(File.Exists(Path.Combine(restored, "checkpoints", "latest.safetensors")), Is.False, "numbers, not weights");
+        // done.json rebuilt from the evaluation lines holds the rows the point's own run wrote.
+        Assert.That(Rows(Path.Combine(restored, "done.json")), Is.EqualTo(Rows(Path.Combine(first, "rsweep", "seed=1", "done.json"))));
+        Assert.That(File.ReadAllLines(Path.Combine(fresh, "rsweep", "results.csv")), Has.Length.EqualTo(4));
+        Assert.That(WithoutTimes(Path.Combine(fresh, "rsweep", "results.csv")),
+            Is.EqualTo(WithoutTimes(Path.Combine(first, "rsweep", "results.csv"))), "the same seeds give the same table (times aside)");
+    }
+
+    [Test]
+    public void Sweep_RestoreFromWithoutTheSweepsFolder_ExitsTwoAndWritesNothing()
+    {
+        Write("""{ "name": "rsweep", "seeds": [1] }""");
+        var runs = Path.Combine(_dir, "runs");
+        Directory.CreateDirectory(Path.Combine(_dir, "committed", "other-sweep"));
+        var (exit, _, err) = Cli.Run("sweep", _experiment, "--runs-dir", runs, "--restore-from", Path.Combine(_dir, "committed"));
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("--restore-from").And.Contain("no folder rsweep/"));
+        Assert.That(Directory.Exists(runs), Is.False);
+    }
+
+    // results.csv without the columns a re-run point measures again (time and memory).
+    private static string[] WithoutTimes(string csv)
+    {
+        var lines = File.ReadAllLines(csv);
+        var header = lines[0].Split(',');
+        int[] cols = [Array.IndexOf(header, MetricKeys.MsPer1000), Array.IndexOf(header, MetricKeys.PeakRssMiB)];
+        Assert.That(cols, Has.All.GreaterThanOrEqualTo(0), lines[0]);
+        return lines.Select(l => string.Join(',', l.Split(',').Where((_, i) => !cols.Contains(i)))).ToArray();
+    }
+
+    // done.json's rows without its completion time.
+    private static string Rows(string doneJson) => System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(doneJson))!["rows"]!.ToJsonString();
 }

@@ -10,7 +10,8 @@ namespace Research.Cli.Commands;
 /// <c>research sweep</c>: expands the experiment's <c>sweep</c> × <c>variants</c>, validates every point, runs
 /// the unfinished ones into <c>&lt;runs-dir&gt;/&lt;sweep&gt;/&lt;point&gt;/</c> through a launcher (local worker
 /// processes, or a Slurm job array), and writes <c>results.csv</c> and <c>table.md</c>. Re-running skips points
-/// with <c>done.json</c> and resumes the rest.
+/// with <c>done.json</c> and resumes the rest; <c>--restore-from</c> first takes back points finished on another machine from
+/// their committed small files (<see cref="SweepRestore"/>).
 /// </summary>
 public static class SweepCommand
 {
@@ -24,9 +25,15 @@ public static class SweepCommand
         var variant = CommonOptions.Variant();
         variant.Description = "Sweep only this variant (repeatable; default: every variant); its points cross the sweep as usual, " +
                               "and a later run without --variant adds the other variants' points to the same sweep folder";
+        var restoreFrom = new Option<string?>("--restore-from")
+        {
+            Description = "A folder of committed small files ('research collect runs/<sweep> --out <folder>'): a point absent here whose " +
+                          "record there is complete (completed, same configuration, every evaluation at the final step) is restored " +
+                          "as finished (its numbers, not its weights) instead of trained again",
+        };
         var launchers = new SweepLauncherOptions();
         var cmd = new Command("sweep", "Run every point of an experiment's sweep (resumable) and write results.csv and table.md")
-            { experiment, set, variant, runsDir, dataRoot };
+            { experiment, set, variant, runsDir, dataRoot, restoreFrom };
         launchers.AddTo(cmd);
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
@@ -41,6 +48,14 @@ public static class SweepCommand
             launcher.CheckAvailable();
             var folder = Path.GetFullPath(Path.Combine(p.GetValue(runsDir)!, plan.Name));
             stdout.WriteLine($"Sweep {plan.Name}: {plan.Points.Count} points in {folder}");
+            if (p.GetValue(restoreFrom) is { } source)
+            {
+                if (!Directory.Exists(Path.Combine(source, plan.Name)))
+                    throw new UsageException($"--restore-from {source}: no folder {plan.Name}/ in it (the layout of " +
+                                             $"'research collect runs/{plan.Name} --out {source}'); nothing written");
+                Directory.CreateDirectory(folder);
+                SweepRestore.Restore(plan, folder, source, stdout.WriteLine);
+            }
             var jobs = PendingJobs(plan, folder, Path.GetFullPath(p.GetValue(dataRoot)!), stdout.WriteLine);
             if (launcher is LocalSweepLauncher local)
                 launcher = new LocalSweepLauncher(local.Workers)
