@@ -15,8 +15,9 @@ md=.md   # Markdown outputs written below (they do not exist until this script h
 
 # The claim rows on seeds 1-3 (DDPM, DDGAN T = 4 / T = 1 / no z, SIDDM with and without its regulariser), then
 # DDGAN T = 2 and T = 8 on seed 1.
-"$research" sweep "$study/experiment.json" --workers 2 --restore-from "$study/runs/heldout"
-"$research" sweep "$study/t-ablation.json" --workers 2 --restore-from "$study/runs/heldout"
+restore_from() { [ -d "$study/runs/heldout/$1" ] && echo "--restore-from $study/runs/heldout"; return 0; }   # once committed
+"$research" sweep "$study/experiment.json" --workers 2 $(restore_from fashion-trilemma)
+"$research" sweep "$study/t-ablation.json" --workers 2 $(restore_from fashion-trilemma-t)
 
 # The DDPM weights of a seed: its sweep point's checkpoint when the point trained on this machine; otherwise (a point
 # restored from the committed files has no weights) the point's own resolved.json trained again, same seed and steps,

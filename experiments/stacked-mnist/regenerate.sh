@@ -3,7 +3,8 @@
 #   bash experiments/stacked-mnist/regenerate.sh
 # RESEARCH names the program (default: 'research' on PATH; e.g. RESEARCH=src/Research.Cli/bin/Release/net10.0/linux-x64/research).
 # Resumable: re-running skips finished sweep points, and a stopped point continues from its last checkpoint (a stopped
-# 26,000-sample draw from its last saved chunk). Two rows train side by side, one libtorch thread each.
+# 26,000-sample draw from its last saved chunk). Two rows train side by side, one libtorch thread each. On a fresh
+# machine the sweep first takes back the points finished elsewhere from their committed small files (--restore-from).
 set -euo pipefail
 research="${RESEARCH:-research}"
 study=experiments/stacked-mnist
@@ -14,7 +15,8 @@ md=.md   # Markdown outputs written below (they do not exist until this script h
 "$research" train-features --data mnist --image-size 0 --evaluate-only --out .cache/features/mnist28-judge.safetensors
 
 # Five rows on seeds 1 and 2 (DDPM, DDGAN T = 4 / T = 1 / no z, SIDDM T = 4), each with its real-data row at its own n.
-"$research" sweep "$study/experiment.json" --workers 2
+restore=(); [ -d "$study/runs/heldout/stacked-mnist" ] && restore=(--restore-from "$study/runs/heldout")
+"$research" sweep "$study/experiment.json" --workers 2 "${restore[@]}"
 
 # Modes and KL: mean ± sd over the two seeds, then every seed's own row; the small files of every run; the seed-1 grids.
 "$research" table runs/stacked-mnist --layout ablation --mean-over-seeds --out "$study/table$md"
