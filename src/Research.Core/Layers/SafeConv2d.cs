@@ -7,27 +7,28 @@ namespace Research.Core.Layers;
 /// <summary>
 /// A 2-D convolution with the parameters, names and initialisation of <c>torch.nn.Conv2d</c> (<c>weight</c>
 /// <c>[C_out, C_in, k_h, k_w]</c>, <c>bias</c> <c>[C_out]</c>, so state dicts stay those of PyTorch and guided-diffusion)
-/// that runs every spatial (k &gt; 1) convolution with channel counts rounded up to a multiple of
-/// <see cref="ChannelQuantum"/>: the weight and the input are zero-padded, the extra output channels are dropped.
+/// that runs with channel counts rounded up to a multiple of <see cref="ChannelQuantum"/> wherever
+/// <see cref="ChannelPadding.Applies"/> (every spatial kernel; 1×1 kernels in bf16): the weight and the input are
+/// zero-padded, the extra output channels are dropped.
 /// </summary>
 /// <remarks>
 /// Why: libtorch 2.10's oneDNN (mkldnn) convolution on these AVX-512 CPUs returns wrong or NaN input gradients for
 /// 3×3 convolutions whose output channels are not a multiple of 16, and wrong forward values when the input channels
-/// are 24, non-deterministically (measured against float64; docs/toolchain.md, guarded by <c>SafeConv2dTests</c>).
-/// With every spatial convolution on multiples of 16 the oneDNN kernels are correct, and they are 5–7× faster here than
-/// the native im2col kernels, so the runtime keeps oneDNN on. Padding with zeros changes no result: the padded input
-/// channels meet zero weights, the padded output channels are discarded, and gradients flow to the real weights only.
-/// 1×1 convolutions were correct for every channel count and run unpadded.
+/// are 24, non-deterministically; in bf16 its 1×1 convolutions return wrong input gradients for 1, 3 or 15 output
+/// channels and wrong outputs for one input channel (measured against float64; <see cref="ChannelPadding"/>,
+/// docs/toolchain.md, guarded by <c>SafeConvTests</c>). On multiples of 16 the oneDNN kernels are correct, and they
+/// are 5–7× faster here than the native im2col kernels, so the runtime keeps oneDNN on. Padding with zeros changes no
+/// result: the padded input channels meet zero weights, the padded output channels are discarded, and gradients flow to
+/// the real weights only. fp32 1×1 convolutions were correct for every channel count and run unpadded.
 /// </remarks>
 public sealed class SafeConv2d : nn.Module<Tensor, Tensor>
 {
     /// <summary>The channel multiple that oneDNN's spatial convolutions need to be correct here.</summary>
-    public const int ChannelQuantum = 16;
+    public const int ChannelQuantum = ChannelPadding.Quantum;
 
     private readonly Parameter weight;
     private readonly Parameter? bias;
     private readonly long _stride, _padding;
-    private readonly long _inPadded, _outPadded;
 
     /// <summary>Same arguments and defaults as <c>nn.Conv2d</c> (square kernel, zero padding).</summary>
     public SafeConv2d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, bool hasBias = true)
@@ -48,9 +49,6 @@ public sealed class SafeConv2d : nn.Module<Tensor, Tensor>
         KernelSize = kernelSize;
         _stride = stride;
         _padding = padding;
-        bool spatial = kernelSize > 1;
-        _inPadded = spatial ? RoundUp(inChannels) : inChannels;
-        _outPadded = spatial ? RoundUp(outChannels) : outChannels;
         RegisterComponents();
     }
 
@@ -72,10 +70,12 @@ public sealed class SafeConv2d : nn.Module<Tensor, Tensor>
     /// <summary>x <c>[B, C_in, H, W]</c> → <c>[B, C_out, H′, W′]</c>.</summary>
     public override Tensor forward(Tensor x)
     {
-        if (_inPadded == InChannels && _outPadded == OutChannels)
+        bool pad = ChannelPadding.Applies(KernelSize, x.dtype);
+        long dIn = pad ? ChannelPadding.RoundUp(InChannels) - InChannels : 0;
+        long dOut = pad ? ChannelPadding.RoundUp(OutChannels) - OutChannels : 0;
+        if (dIn == 0 && dOut == 0)
             return nn.functional.conv2d(x, weight, bias, strides: [_stride, _stride], padding: [_padding, _padding]);
         using var scope = NewDisposeScope();
-        long dIn = _inPadded - InChannels, dOut = _outPadded - OutChannels;
         // pad's list runs from the last dimension backwards: (k_w, k_h, C_in, C_out) for the weight.
         var w = nn.functional.pad(weight, [0, 0, 0, 0, 0, dIn, 0, dOut]);
         var b = bias is null ? null : nn.functional.pad(bias, [0, dOut]);
@@ -83,6 +83,4 @@ public sealed class SafeConv2d : nn.Module<Tensor, Tensor>
         var y = nn.functional.conv2d(xp, w, b, strides: [_stride, _stride], padding: [_padding, _padding]);
         return (dOut == 0 ? y : y.narrow(1, 0, OutChannels)).MoveToOuterDisposeScope();
     }
-
-    private static long RoundUp(long channels) => (channels + ChannelQuantum - 1) / ChannelQuantum * ChannelQuantum;
 }

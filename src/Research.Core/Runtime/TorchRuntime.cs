@@ -42,7 +42,8 @@ public static partial class TorchRuntime
             CallContext("NNPACK off", ctx => SetUserEnabledNnpack(ctx, false));
             // oneDNN on: its convolutions are 5-7x faster here than the native im2col kernels. libtorch 2.10's oneDNN gives
             // wrong or NaN results for 3x3 convolutions whose channel counts are not multiples of 16 on these AVX-512 CPUs;
-            // every spatial convolution of ours is a Layers.SafeConv2d, which pads channels to 16 (SafeConv2dTests).
+            // and its bf16 1x1 convolutions are wrong for some channel counts too. Every convolution of ours is a Layers.SafeConv1d
+            // or SafeConv2d, which pad channels to 16 where that is needed (Layers.ChannelPadding, SafeConvTests).
             CallContext("oneDNN on", ctx => SetUserEnabledMkldnn(ctx, true));
             CallContext(deterministic ? "deterministic algorithms on" : "deterministic algorithms off",
                 ctx => SetDeterministicAlgorithms(ctx, deterministic, false));

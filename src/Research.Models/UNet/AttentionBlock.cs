@@ -1,3 +1,4 @@
+using Research.Core.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,13 +8,14 @@ namespace Research.Models.UNet;
 /// <summary>
 /// Multi-head self-attention over all spatial positions with a residual connection: x + proj_out(attn(qkv(norm(x)))).
 /// guided-diffusion's <c>AttentionBlock</c> (ADM, arXiv 2105.05233 §3: "attention at several resolutions, several
-/// heads"); parameters <c>norm</c>, <c>qkv</c> (1×1 Conv1d, C → 3C) and <c>proj_out</c> (1×1 Conv1d, zero-initialised).
+/// heads"); parameters <c>norm</c>, <c>qkv</c> (1×1 convolution, C → 3C) and <c>proj_out</c> (1×1, zero-initialised), with
+/// <c>Conv1d</c>'s shapes; <see cref="SafeConv1d"/>, whose bf16 calls avoid oneDNN's wrong 1×1 kernels.
 /// </summary>
 public sealed class AttentionBlock : nn.Module<Tensor, Tensor>
 {
     private readonly GroupNorm32 norm;
-    private readonly Conv1d qkv;
-    private readonly Conv1d proj_out;
+    private readonly SafeConv1d qkv;
+    private readonly SafeConv1d proj_out;
     private readonly bool _newOrder;
 
     /// <summary>Attention over <paramref name="channels"/> channels.</summary>
@@ -28,8 +30,8 @@ public sealed class AttentionBlock : nn.Module<Tensor, Tensor>
         Heads = HeadsFor(channels, numHeads, numHeadChannels);
         _newOrder = useNewAttentionOrder;
         norm = new GroupNorm32(channels, numGroups);
-        qkv = nn.Conv1d(channels, channels * 3, 1);
-        proj_out = nn.Conv1d(channels, channels, 1);
+        qkv = new SafeConv1d(channels, channels * 3, 1);
+        proj_out = new SafeConv1d(channels, channels, 1);
         UNetInit.Zero(proj_out);
         RegisterComponents();
     }

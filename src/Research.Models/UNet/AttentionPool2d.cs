@@ -1,3 +1,4 @@
+using Research.Core.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,13 +10,15 @@ namespace Research.Models.UNet;
 /// added, one multi-head attention layer runs over the (H·W + 1) tokens, and the mean token's output is projected to
 /// the output width. guided-diffusion's <c>AttentionPool2d</c>, the head of the noisy classifier
 /// (ADM, arXiv 2105.05233 §4 and App. "classifier architecture": attention pooling at 8×8).
-/// Parameters: <c>positional_embedding</c> <c>[C, S² + 1]</c>, <c>qkv_proj</c> (Conv1d C → 3C), <c>c_proj</c> (Conv1d C → out).
+/// Parameters: <c>positional_embedding</c> <c>[C, S² + 1]</c>, <c>qkv_proj</c> (1×1, C → 3C), <c>c_proj</c> (1×1, C → out), with
+/// <c>Conv1d</c>'s shapes; <see cref="SafeConv1d"/>: in bf16, oneDNN's unpadded 1×1 kernel got the input gradient of a one-logit
+/// <c>c_proj</c> wrong (docs/toolchain.md).
 /// </summary>
 public sealed class AttentionPool2d : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter positional_embedding;
-    private readonly Conv1d qkv_proj;
-    private readonly Conv1d c_proj;
+    private readonly SafeConv1d qkv_proj;
+    private readonly SafeConv1d c_proj;
     private readonly int _heads;
     private readonly int _spatial;
 
@@ -32,8 +35,8 @@ public sealed class AttentionPool2d : nn.Module<Tensor, Tensor>
         _heads = embedDim / numHeadChannels;
         using (no_grad())
             positional_embedding = nn.Parameter(randn(embedDim, (long)spatialDim * spatialDim + 1).div_(Math.Sqrt(embedDim)));
-        qkv_proj = nn.Conv1d(embedDim, 3 * embedDim, 1);
-        c_proj = nn.Conv1d(embedDim, outputDim ?? embedDim, 1);
+        qkv_proj = new SafeConv1d(embedDim, 3 * embedDim, 1);
+        c_proj = new SafeConv1d(embedDim, outputDim ?? embedDim, 1);
         RegisterComponents();
     }
 

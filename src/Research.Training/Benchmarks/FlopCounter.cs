@@ -6,7 +6,7 @@ namespace Research.Training.Benchmarks;
 
 /// <summary>
 /// Counts the floating-point operations of a network's forward pass that run as matrix products: every
-/// <see cref="Conv1d"/>, <see cref="Conv2d"/>, <see cref="SafeConv2d"/> (every spatial convolution of the project's
+/// <see cref="Conv1d"/>, <see cref="Conv2d"/>, <see cref="SafeConv1d"/>, <see cref="SafeConv2d"/> (every spatial convolution of the project's
 /// backbones) and <see cref="Linear"/> layer, 2 per multiply-add (a multiply and an add,
 /// the convention of GEMM throughput figures), biases, normalisation, activations and attention's two batched products
 /// left out (at the project's image sizes they are well under 1 % of the total, so the count is a slight lower bound).
@@ -34,7 +34,8 @@ public static class FlopCounter
             {
                 Conv1d c => c.weight!,
                 Conv2d c => c.weight!,
-                SafeConv2d c => c.Weight,    // the real channels: the zero padding to 16 is not useful work
+                SafeConv1d c => c.Weight,    // the real channels: the zero padding to 16 is not useful work
+                SafeConv2d c => c.Weight,
                 Linear l => l.weight!,
                 _ => throw new InvalidOperationException($"no FLOP rule for {layer.GetType().Name}"),
             };
@@ -43,7 +44,7 @@ public static class FlopCounter
             return output;
         }
         foreach (var module in network.named_modules().Select(m => m.module).Prepend(network).Distinct())   // the root too
-            if (module is Conv1d or Conv2d or SafeConv2d or Linear)
+            if (module is Conv1d or Conv2d or SafeConv1d or SafeConv2d or Linear)
             {
                 var hook = ((nn.Module<Tensor, Tensor>)module).register_forward_hook(Count);
                 removers.Add(() => hook.remove());

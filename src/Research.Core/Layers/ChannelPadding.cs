@@ -1,0 +1,34 @@
+using static TorchSharp.torch;
+
+namespace Research.Core.Layers;
+
+/// <summary>
+/// When the project's convolutions (<see cref="SafeConv1d"/>, <see cref="SafeConv2d"/>) round their channel counts up to a
+/// multiple of <see cref="Quantum"/> before calling libtorch: the one rule both share, from the measurements in
+/// docs/toolchain.md ("oneDNN convolutions").
+/// </summary>
+/// <remarks>
+/// libtorch 2.10's oneDNN (mkldnn) convolutions on these AVX-512 CPUs are wrong for channel counts that are not multiples
+/// of 16, measured against float64 on the same rounded inputs:
+/// <list type="bullet">
+/// <item>spatial kernels (k &gt; 1), fp32 and bf16: wrong or NaN outputs and input gradients, at random;</item>
+/// <item>1×1 kernels in bf16: wrong input gradients for 1, 3 or 15 output channels (every input count; 100 % relative
+/// error for one output channel, the logit of a pooled discriminator head) and wrong outputs for one input channel,
+/// every time; uninitialised memory behind those gradients makes them NaN now and then;</item>
+/// <item>1×1 kernels in fp32: right for every count from 1 to 48 in and out.</item>
+/// </list>
+/// Padded to multiples of 16, every case above matched float64. So spatial kernels are padded in every dtype and 1×1
+/// kernels in reduced precision; fp32 1×1 convolutions keep libtorch's unpadded call, so fp32 results are unchanged.
+/// </remarks>
+public static class ChannelPadding
+{
+    /// <summary>The channel multiple at which oneDNN's convolutions are correct here.</summary>
+    public const int Quantum = 16;
+
+    /// <summary>Whether a convolution with this kernel size, on inputs of this dtype, runs on padded channel counts.</summary>
+    public static bool Applies(long kernelSize, ScalarType dtype) =>
+        kernelSize > 1 || dtype is ScalarType.BFloat16 or ScalarType.Float16;
+
+    /// <summary><paramref name="channels"/> rounded up to a multiple of <see cref="Quantum"/>.</summary>
+    public static long RoundUp(long channels) => (channels + Quantum - 1) / Quantum * Quantum;
+}
