@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Research.Core.Layers;
@@ -31,4 +32,28 @@ public static class ChannelPadding
 
     /// <summary><paramref name="channels"/> rounded up to a multiple of <see cref="Quantum"/>.</summary>
     public static long RoundUp(long channels) => (channels + Quantum - 1) / Quantum * Quantum;
+
+    /// <summary>
+    /// <paramref name="convolve"/>(x, weight, bias) on channel counts padded where <see cref="Applies"/>: the weight
+    /// <c>[C_out, C_in, k…]</c>, the bias and the input <c>[B, C_in, …]</c> are zero-padded, the extra output channels
+    /// dropped. The padded input channels meet zero weights and the padded outputs are discarded, so the result is the
+    /// unpadded convolution's and gradients reach the real weights only.
+    /// </summary>
+    internal static Tensor Convolve(Tensor x, Tensor weight, Tensor? bias, long kernelSize, Func<Tensor, Tensor, Tensor?, Tensor> convolve)
+    {
+        long inChannels = weight.shape[1], outChannels = weight.shape[0];
+        bool pad = Applies(kernelSize, x.dtype);
+        long dIn = pad ? RoundUp(inChannels) - inChannels : 0;
+        long dOut = pad ? RoundUp(outChannels) - outChannels : 0;
+        if (dIn == 0 && dOut == 0) return convolve(x, weight, bias);
+        using var scope = NewDisposeScope();
+        // pad's list runs from the last dimension backwards: (0, 0) for each kernel dimension, then C_in, then C_out.
+        int kernelDims = (int)weight.dim() - 2;
+        long[] Pads(int skip, params long[] tail) => [.. new long[2 * skip], .. tail];
+        var w = nn.functional.pad(weight, Pads(kernelDims, 0, dIn, 0, dOut));
+        var b = bias is null ? null : nn.functional.pad(bias, [0, dOut]);
+        var xp = dIn == 0 ? x : nn.functional.pad(x, Pads((int)x.dim() - 2, 0, dIn));
+        var y = convolve(xp, w, b);
+        return (dOut == 0 ? y : y.narrow(1, 0, outChannels)).MoveToOuterDisposeScope();
+    }
 }

@@ -60,19 +60,6 @@ public sealed class SafeConv1d : nn.Module<Tensor, Tensor>
     public Parameter? Bias => bias;
 
     /// <summary>x <c>[B, C_in, L]</c> → <c>[B, C_out, L′]</c>.</summary>
-    public override Tensor forward(Tensor x)
-    {
-        bool pad = ChannelPadding.Applies(KernelSize, x.dtype);
-        long dIn = pad ? ChannelPadding.RoundUp(InChannels) - InChannels : 0;
-        long dOut = pad ? ChannelPadding.RoundUp(OutChannels) - OutChannels : 0;
-        if (dIn == 0 && dOut == 0)
-            return nn.functional.conv1d(x, weight, bias, stride: _stride, padding: _padding);
-        using var scope = NewDisposeScope();
-        // pad's list runs from the last dimension backwards: (k, C_in, C_out) for the weight.
-        var w = nn.functional.pad(weight, [0, 0, 0, dIn, 0, dOut]);
-        var b = bias is null ? null : nn.functional.pad(bias, [0, dOut]);
-        var xp = dIn == 0 ? x : nn.functional.pad(x, [0, 0, 0, dIn]);
-        var y = nn.functional.conv1d(xp, w, b, stride: _stride, padding: _padding);
-        return (dOut == 0 ? y : y.narrow(1, 0, OutChannels)).MoveToOuterDisposeScope();
-    }
+    public override Tensor forward(Tensor x) =>
+        ChannelPadding.Convolve(x, weight, bias, KernelSize, (xx, w, b) => nn.functional.conv1d(xx, w, b, stride: _stride, padding: _padding));
 }

@@ -68,19 +68,6 @@ public sealed class SafeConv2d : nn.Module<Tensor, Tensor>
     public Parameter? Bias => bias;
 
     /// <summary>x <c>[B, C_in, H, W]</c> → <c>[B, C_out, H′, W′]</c>.</summary>
-    public override Tensor forward(Tensor x)
-    {
-        bool pad = ChannelPadding.Applies(KernelSize, x.dtype);
-        long dIn = pad ? ChannelPadding.RoundUp(InChannels) - InChannels : 0;
-        long dOut = pad ? ChannelPadding.RoundUp(OutChannels) - OutChannels : 0;
-        if (dIn == 0 && dOut == 0)
-            return nn.functional.conv2d(x, weight, bias, strides: [_stride, _stride], padding: [_padding, _padding]);
-        using var scope = NewDisposeScope();
-        // pad's list runs from the last dimension backwards: (k_w, k_h, C_in, C_out) for the weight.
-        var w = nn.functional.pad(weight, [0, 0, 0, 0, 0, dIn, 0, dOut]);
-        var b = bias is null ? null : nn.functional.pad(bias, [0, dOut]);
-        var xp = dIn == 0 ? x : nn.functional.pad(x, [0, 0, 0, 0, 0, dIn]);
-        var y = nn.functional.conv2d(xp, w, b, strides: [_stride, _stride], padding: [_padding, _padding]);
-        return (dOut == 0 ? y : y.narrow(1, 0, OutChannels)).MoveToOuterDisposeScope();
-    }
+    public override Tensor forward(Tensor x) =>
+        ChannelPadding.Convolve(x, weight, bias, KernelSize, (xx, w, b) => nn.functional.conv2d(xx, w, b, strides: [_stride, _stride], padding: [_padding, _padding]));
 }
