@@ -97,17 +97,21 @@ public class MixedPrecisionTests
     {
         // One step from the same weights, batch and noise: the bf16 step's update must point the same way as the fp32
         // step's and differ by little (bf16 keeps ~3 significant digits of each activation and gradient).
-        var (before, fp32) = OneStep(family, "fp32");
-        var (before2, bf16) = OneStep(family, "bf16");
-        using (before) using (fp32) using (before2) using (bf16)
+        AssertUpdatesAgree(family, OneStep(family, "fp32"), OneStep(family, "bf16"));
+    }
+
+    // The bf16 step's update (master weights after − before) points the way of the fp32 step's and differs by little.
+    private static void AssertUpdatesAgree(string label, (Tensor Before, Tensor After) fp32, (Tensor Before, Tensor After) bf16)
+    {
+        using (fp32.Before) using (fp32.After) using (bf16.Before) using (bf16.After)
         {
-            Assert.That(TestTensors.AreIdentical(before, before2), Is.True, "both runs must start from the same weights");
-            using var d32 = fp32 - before;
-            using var d16 = bf16 - before;
+            Assert.That(TestTensors.AreIdentical(fp32.Before, bf16.Before), Is.True, "both runs must start from the same weights");
+            using var d32 = fp32.After - fp32.Before;
+            using var d16 = bf16.After - bf16.Before;
             double norm32 = d32.norm().item<float>();
             double cosine = (d32 * d16).sum().item<float>() / (norm32 * d16.norm().item<float>());
             double relative = (d16 - d32).norm().item<float>() / norm32;
-            TestContext.Out.WriteLine($"{family}: |Δ32| = {norm32:G4}, cos(Δ16, Δ32) = {cosine:F4}, |Δ16 − Δ32| / |Δ32| = {relative:F4}");
+            TestContext.Out.WriteLine($"{label}: |Δ32| = {norm32:G4}, cos(Δ16, Δ32) = {cosine:F4}, |Δ16 − Δ32| / |Δ32| = {relative:F4}");
             Assert.That(norm32, Is.GreaterThan(0));
             Assert.That(cosine, Is.GreaterThan(0.98));
             Assert.That(relative, Is.LessThan(0.25));
@@ -176,20 +180,7 @@ public class MixedPrecisionTests
             """);
             var runs = new[] { "fp32", "bf16" }.Select(p =>
                 ExperimentLoader.Load(path, [$"training.precision={p}"], TestExperiments.Registry).Runs.Single()).ToArray();
-            var (before, fp32) = OneStep(runs[0]);
-            var (before2, bf16) = OneStep(runs[1]);
-            using (before) using (fp32) using (before2) using (bf16)
-            {
-                Assert.That(TestTensors.AreIdentical(before, before2), Is.True, "both runs must start from the same weights");
-                using var d32 = fp32 - before;
-                using var d16 = bf16 - before;
-                double norm32 = d32.norm().item<float>();
-                double cosine = (d32 * d16).sum().item<float>() / (norm32 * d16.norm().item<float>());
-                double relative = (d16 - d32).norm().item<float>() / norm32;
-                TestContext.Out.WriteLine($"siddm, tiny UNet: |Δ32| = {norm32:G4}, cos(Δ16, Δ32) = {cosine:F4}, |Δ16 − Δ32| / |Δ32| = {relative:F4}");
-                Assert.That(cosine, Is.GreaterThan(0.98));
-                Assert.That(relative, Is.LessThan(0.25));
-            }
+            AssertUpdatesAgree("siddm, tiny UNet", OneStep(runs[0]), OneStep(runs[1]));
         }
         finally
         {
