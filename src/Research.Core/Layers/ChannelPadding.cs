@@ -13,8 +13,8 @@ namespace Research.Core.Layers;
 /// of 16, measured against float64 on the same rounded inputs:
 /// <list type="bullet">
 /// <item>spatial kernels (k &gt; 1), fp32 and bf16: wrong or NaN outputs and input gradients, at random;</item>
-/// <item>1×1 kernels in bf16: wrong input gradients for 1, 3 or 15 output channels (of 16 counts tried from 1 to 192, for
-/// every input count ≥ 2; 100 % relative error for one output channel, the logit of a pooled discriminator head) and wrong outputs for one input channel,
+/// <item>1×1 kernels in bf16: wrong input gradients for odd output counts below 16 (1, 3, …, 15; every input count ≥ 2
+/// tried, up to 192; 100 % relative error for one output channel, the logit of a pooled discriminator head) and wrong outputs for one input channel,
 /// every time; uninitialised memory behind those gradients makes them NaN now and then;</item>
 /// <item>1×1 kernels in fp32: right for every count from 1 to 48 in and out.</item>
 /// </list>

@@ -11,7 +11,7 @@ namespace Research.Core.Layers;
 /// <see cref="ChannelPadding.Quantum"/> wherever <see cref="ChannelPadding.Applies"/>, as <see cref="SafeConv2d"/> does.
 /// </summary>
 /// <remarks>
-/// Why: in bf16, libtorch 2.10's oneDNN 1×1 convolutions return wrong input gradients for 1, 3 or 15 output channels
+/// Why: in bf16, libtorch 2.10's oneDNN 1×1 convolutions return wrong input gradients for odd output counts below 16
 /// (an attention-pooled head's logit, <c>c_proj</c> C → 1) and wrong outputs for one input channel; padded to 16 they
 /// match float64 (<see cref="ChannelPadding"/>, docs/toolchain.md, <c>SafeConvTests</c>). fp32 calls are libtorch's
 /// unpadded <c>conv1d</c>, bit for bit what <c>nn.Conv1d</c> computes.

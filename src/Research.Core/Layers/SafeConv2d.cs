@@ -14,8 +14,8 @@ namespace Research.Core.Layers;
 /// <remarks>
 /// Why: libtorch 2.10's oneDNN (mkldnn) convolution on these AVX-512 CPUs returns wrong or NaN input gradients for
 /// 3×3 convolutions whose output channels are not a multiple of 16, and wrong forward values when the input channels
-/// are 24, non-deterministically; in bf16 its 1×1 convolutions return wrong input gradients for 1, 3 or 15 output
-/// channels and wrong outputs for one input channel (measured against float64; <see cref="ChannelPadding"/>,
+/// are 24, non-deterministically; in bf16 its 1×1 convolutions return wrong input gradients for odd output
+/// counts below 16 (1, 3, …, 15) and wrong outputs for one input channel (measured against float64; <see cref="ChannelPadding"/>,
 /// docs/toolchain.md, guarded by <c>SafeConvTests</c>). On multiples of 16 the oneDNN kernels are correct, and they
 /// are 5–7× faster here than the native im2col kernels, so the runtime keeps oneDNN on. Padding with zeros changes no
 /// result: the padded input channels meet zero weights, the padded output channels are discarded, and gradients flow to

@@ -9,14 +9,14 @@ namespace Research.UnitTests.UNet;
 /// <summary>
 /// Guards the oneDNN work-around: the runtime keeps oneDNN on, whose 3×3 convolutions returned wrong or NaN input
 /// gradients here for output channels that are not multiples of 16 (and wrong outputs for 24 input channels), at
-/// random, and whose bf16 1×1 convolutions return wrong input gradients for 1, 3 or 15 output channels and wrong outputs
+/// random, and whose bf16 1×1 convolutions return wrong input gradients for odd output counts below 16 and wrong outputs
 /// for one input channel, every time; <see cref="SafeConv2d"/> and <see cref="SafeConv1d"/> pad channels to 16
 /// (<see cref="ChannelPadding"/>). Forward, input and weight gradients are checked against float64, for channel counts
 /// on both sides of the bug.
 /// </summary>
 public class SafeConvTests
 {
-    // (C_in, C_out) pairs: the bf16 1×1 kernels oneDNN got wrong here (one input channel; 1, 3, 15 output channels)
+    // (C_in, C_out) pairs: the bf16 1×1 kernels oneDNN got wrong here (one input channel; 1, 3, 15 of the odd output counts below 16)
     // and two it got right.
     private static readonly (int In, int Out)[] PointwisePairs = [(1, 16), (2, 1), (16, 1), (16, 3), (32, 15), (16, 48), (24, 17)];
 
