@@ -38,7 +38,10 @@ public sealed record SeedGroup(string Variant, string Eval, IReadOnlyList<RunRes
     /// <summary>
     /// Groups <paramref name="results"/> by (variant, sampling request), in order of first appearance. A run without a
     /// recorded seed stays a group of its own under its full name. Two runs of one group with the same seed (the same
-    /// point evaluated in two folders) are an error: averaging them would count one seed twice.
+    /// point evaluated in two folders) are an error: averaging them would count one seed twice. The exception is one
+    /// measurement recorded by several runs: every point of a sweep writes the same real-data row (the first n training
+    /// images scored with the seed's KID subsets, whatever the variant), so a member equal to its twin in request, NFE,
+    /// every metric and every note is that one measurement, kept once.
     /// </summary>
     public static IReadOnlyList<SeedGroup> Aggregate(IReadOnlyList<RunResult> results)
     {
@@ -54,12 +57,21 @@ public sealed record SeedGroup(string Variant, string Eval, IReadOnlyList<RunRes
                 order.Add(key);
             }
             if (r.Seed is not null && list.FirstOrDefault(m => m.Seed == r.Seed) is { } twin)
+            {
+                if (SameMeasurement(twin, r)) continue;
                 throw new InvalidDataException(
-                    $"{twin.RunFolder} and {r.RunFolder} are both seed {r.Seed} of '{key.Variant}' ({r.Eval}): averaging them would count one seed twice; pass only one.");
+                    $"{twin.RunFolder} and {r.RunFolder} are both seed {r.Seed} of '{key.Variant}' ({r.Eval}) with different values: averaging them would count one seed twice; pass only one.");
+            }
             list.Add(r);
         }
         return order.Select(k => new SeedGroup(k.Variant, k.Eval, members[k].OrderBy(r => r.Seed).ToList())).ToList();
     }
+
+    // Equal request, NFE, metrics (NaN equal to NaN) and notes: the training step, folder and time may differ.
+    private static bool SameMeasurement(RunResult a, RunResult b) =>
+        a.Eval == b.Eval && a.Nfe == b.Nfe
+        && a.Metrics.Count == b.Metrics.Count && a.Metrics.All(p => b.Metrics.TryGetValue(p.Key, out var v) && v.Equals(p.Value))
+        && a.Notes.Count == b.Notes.Count && a.Notes.All(p => b.Notes.TryGetValue(p.Key, out var v) && v == p.Value);
 
     /// <summary>An unseeded run is keyed by its folder too, so it is never merged with another.</summary>
     private readonly record struct GroupKey(string Variant, string Eval, string? UnseededFolder);

@@ -82,6 +82,36 @@ public class SeedAggregationTests
     }
 
     [Test]
+    public void Aggregate_OneRealDataRowWrittenByEveryPointOfASeed_IsKeptOnce_ButDifferentValuesStillFail()
+    {
+        // Every point of a sweep writes the seed's real-data row; two variants of seed 1 write the same values
+        // (the Fashion study: "first 2000 training images", KID −1.26 in every seed-1 point, steps 1,450 and 1,650).
+        Dictionary<string, object> Real(double kid, long step) => new()
+        {
+            ["method"] = "real-data", ["eval"] = "first 2000 training images", ["nfe"] = 0, ["step"] = step,
+            ["kid"] = kid, ["fid"] = 2.9766, ["feature_extractor_hash"] = "abc",
+        };
+        foreach (var (variant, step) in new[] { ("t4", 1650L), ("siddm", 1450L) })
+            for (int seed = 1; seed <= 2; seed++)
+            {
+                var model = SyntheticRuns.TwoD(variant, "trained chain", 4, 200, 0.1 * seed, 25);
+                var dir = SyntheticRuns.Create(_root, $"{variant}_seed={seed}", model, Real(-1.26 + seed, step));
+                File.WriteAllText(Path.Combine(dir, "run.json"), $"{{ \"name\": \"x\", \"seed\": {seed} }}");
+            }
+        var groups = SeedGroup.Aggregate(RunResultsReader.ReadAll([_root]));
+        var real = groups.Single(g => g.Variant == "real-data");
+        Assert.That(real.Seeds, Is.EqualTo(new long[] { 1, 2 }), "one measurement per seed, not one per point");
+        Assert.That(real.Metric("kid")!.Value.Mean, Is.EqualTo(-1.26 + 1.5).Within(1e-12));
+        Assert.That(groups.Where(g => g.Variant != "real-data").Select(g => (g.Variant, g.Runs.Count)),
+            Is.EquivalentTo(new[] { ("t4", 2), ("siddm", 2) }));
+
+        var other = SyntheticRuns.Create(_root, "t8_seed=1", Real(5.0, 1650));   // same seed, another value
+        File.WriteAllText(Path.Combine(other, "run.json"), "{ \"name\": \"x\", \"seed\": 1 }");
+        var e = Assert.Throws<InvalidDataException>(() => SeedGroup.Aggregate(RunResultsReader.ReadAll([_root])))!;
+        Assert.That(e.Message, Does.Contain(other).And.Contain("seed 1").And.Contain("different values"));
+    }
+
+    [Test]
     public void TrilemmaPoints_MeanOverSeeds_OnePointPerVariantAtTheMean_WithTheQualitySdAsItsBar()
     {
         Point("t4_seed=1", 1, 86.58, 25, 0.2);
