@@ -162,6 +162,10 @@ public class InitAndGuidedImageCliTests
         Assert.That(exit, Is.EqualTo(2), err);
         Assert.That(err, Does.Contain("training.init.denoiser.path").And.Contain("no such file"));
 
+        (exit, var output, err) = Cli.Run("validate", _guided, "--set", $"training.init.denoiser.path={missing}");
+        Assert.That(exit, Is.EqualTo(2), output + err);   // validate names a missing weights file before a run is started
+        Assert.That(err, Does.Contain("training.init.denoiser.path").And.Contain(missing).And.Contain("no such file"));
+
         (exit, _, err) = Cli.Run("validate", _guided, "--set", $"training.init.generator.path={missing}");
         Assert.That(exit, Is.EqualTo(2));
         Assert.That(err, Does.Contain("training.init.generator").And.Contain("is not a network of 'classifier-guided'"));

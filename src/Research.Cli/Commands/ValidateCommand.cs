@@ -16,7 +16,7 @@ public static class ValidateCommand
         var variant = CommonOptions.Variant();
         variant.Description = "Check only this variant of the experiment (repeatable; default: every variant)";
         var cmd = new Command("validate", "Check an experiment file (extends chain, --set overrides, every key and value, the headers of its data " +
-                                          "files); exit 2 on any problem") { experiment, set, variant, print, dataRoot };
+                                          "files, that training.init files exist); exit 2 on any problem") { experiment, set, variant, print, dataRoot };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
             using var services = Services.Build(p.GetValue(experiment)!);
@@ -26,6 +26,8 @@ public static class ValidateCommand
             // fetched yet is a note here, an error for a run.
             var notes = new List<string>();
             DataPreflight.Check(loaded.Runs, services.Registry(), p.GetValue(dataRoot)!, missingIsError: false, notes);
+            // training.init files exist (their contents are checked by 'research run', which reads them before building).
+            foreach (var run in loaded.Runs) Training.Runs.NetworkInitializer.CheckFilesExist(run.Options.Training.Init, run.KeySources);
             stdout.WriteLine($"OK: {loaded.SourcePath}: {loaded.Runs.Count} run(s)");
             foreach (var run in loaded.Runs)
             {

@@ -33,6 +33,17 @@ public static class NetworkInitializer
     }
 
     /// <summary>
+    /// The light check of <c>research validate</c>, which creates no tensor: every file of <paramref name="init"/> exists.
+    /// A missing file is a <see cref="ConfigException"/> naming the configuration file and key (all of them at once).
+    /// </summary>
+    public static void CheckFilesExist(IReadOnlyDictionary<string, NetworkInitOptions> init, IReadOnlyDictionary<string, string>? keySources)
+    {
+        var errors = init.Where(e => !File.Exists(Path.GetFullPath(e.Value.Path)))
+            .SelectMany(e => Error(e.Key, keySources)($"{Path.GetFullPath(e.Value.Path)}: no such file").Errors).ToList();
+        if (errors.Count > 0) throw new ConfigException(errors);
+    }
+
+    /// <summary>
     /// Loads every entry of <paramref name="init"/> into <paramref name="networks"/>; returns one line per network saying
     /// what was loaded (for the run log).
     /// </summary>
