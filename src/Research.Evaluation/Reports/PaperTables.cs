@@ -52,7 +52,10 @@ public static class PaperTables
     {
         ArgumentNullException.ThrowIfNull(results);
         if (results.Count == 0) throw new ArgumentException("No evaluated runs to tabulate.", nameof(results));
-        var rows = meanOverSeeds ? SeedGroup.Aggregate(results).Select(Row.Of).ToList() : results.Select(Row.Of).ToList();
+        // Over seeds, the real-data rows (NFE 0: the same reference for every variant) go last, after every model row.
+        var rows = meanOverSeeds
+            ? SeedGroup.Aggregate(results).Select(Row.Of).OrderBy(r => r.Nfe == 0).ToList()
+            : results.Select(Row.Of).ToList();
         var table = layout switch
         {
             TableLayout.DdganTable1 => DdganTable1(rows, meanOverSeeds),
@@ -75,8 +78,10 @@ public static class PaperTables
         public static Row Of(RunResult r) =>
             new(r.Method, r.Eval, r.Nfe, r.MsPer1000, PaperTables.Modes(r), r.Seed?.ToString(CultureInfo.InvariantCulture) ?? "", k => r.Metric(k));
 
+        // A time with no spread over the seeds is one shared measurement ('research table --timing': one bench value per
+        // request, given to every seed), shown as that value, not as "± 0".
         public static Row Of(SeedGroup g) =>
-            new(g.Variant, g.Eval, g.Nfe, g.MsPer1000, g.Modes(), string.Join(", ", g.Seeds.Select(x => x.ToString(CultureInfo.InvariantCulture))), k => g.Metric(k));
+            new(g.Variant, g.Eval, g.Nfe, g.MsPer1000 is { Sd: 0 } shared ? shared.Mean : g.MsPer1000, g.Modes(), string.Join(", ", g.Seeds.Select(x => x.ToString(CultureInfo.InvariantCulture))), k => g.Metric(k));
 
         /// <summary>The value divided by <paramref name="divisor"/> (a number or a statistic), or null.</summary>
         public static object? Scaled(object? value, double divisor) => value switch

@@ -54,6 +54,7 @@ public class SeedAggregationTests
         var modes = table.Columns.Select(c => c.Name).ToList().IndexOf("Modes covered ↑");
         var t4 = table.Rows.Single(r => r[0] == "t4");
         Assert.That((t4[1], t4[hq], t4[modes]), Is.EqualTo(("1, 2, 3", "88.4 ± 1.6", "25/25")));
+        Assert.That(t4[^1], Is.EqualTo("200.0"), "one time shared by every seed (a bench value) is that value, not '± 0.0'");
         var t1 = table.Rows.Single(r => r[0] == "t1");
         Assert.That((t1[1], t1[hq], t1[modes]), Is.EqualTo(("1, 2", "71.0 ± 1.4", "23.0 ± 1.4 of 25")));
         Assert.That(table.Footnotes, Has.Some.Contains("mean ± sample standard deviation"));
@@ -104,6 +105,10 @@ public class SeedAggregationTests
         Assert.That(real.Metric("kid")!.Value.Mean, Is.EqualTo(-1.26 + 1.5).Within(1e-12));
         Assert.That(groups.Where(g => g.Variant != "real-data").Select(g => (g.Variant, g.Runs.Count)),
             Is.EquivalentTo(new[] { ("t4", 2), ("siddm", 2) }));
+
+        var table = PaperTables.Build(TableLayout.Ablation, RunResultsReader.ReadAll([_root]), meanOverSeeds: true);
+        Assert.That((table.Rows.Count, table.Rows[^1][0]), Is.EqualTo((3, "real-data")),
+            "the real-data row once, after the model rows");
 
         var other = SyntheticRuns.Create(_root, "t8_seed=1", Real(5.0, 1650));   // same seed, another value
         File.WriteAllText(Path.Combine(other, "run.json"), "{ \"name\": \"x\", \"seed\": 1 }");
