@@ -33,20 +33,31 @@ ddpm_checkpoint() {
 }
 
 # Classifier guidance on each seed's DDPM: a noisy classifier trained with the same seed, six scales at sampling time.
-# Two seeds at a time; a seed whose run folder holds a done marker is skipped.
+# Two seeds at a time; a seed whose run folder holds a done marker is skipped, and a stopped one is continued, never
+# deleted: its training from the last checkpoint, then 'research eval', which draws every scale of the run's
+# configuration (a draw stopped mid-way continues from its saved chunks, docs/failure-modes.md §11; scales finished
+# before the stop are drawn again, the same seeded samples, because eval does not read finished requests back).
 guided() {
-  local seed=$1 folder=runs/fashion-guided/seed-$1 committed=$study/runs/heldout/fashion-guided/seed-$1 checkpoint
+  local seed=$1 folder=runs/fashion-guided/seed-$1 committed=$study/runs/heldout/fashion-guided/seed-$1 checkpoint run
   [ -f "$folder/.done" ] && return 0
   # Finished on another machine: its committed small files hold every scale's evaluation line; take them back.
-  if [ "$(cat "$committed"/*/metrics.jsonl 2>/dev/null | grep -c '"eval":"s=')" -ge 6 ]; then
-    rm -rf "$folder" && mkdir -p runs/fashion-guided && cp -r "$committed" "$folder" && touch "$folder/.done"
+  # (Only where no local run exists: a local run is continued below, never deleted.)
+  if [ ! -e "$folder" ] && [ "$(find "$committed" -name metrics.jsonl -exec cat {} + 2>/dev/null | grep -c '"eval":"s=')" -ge 6 ]; then
+    mkdir -p runs/fashion-guided && cp -r "$committed" "$folder" && touch "$folder/.done"
     echo "restored guidance seed $seed from $committed (its numbers, not its weights)"
     return 0
   fi
-  checkpoint=$(ddpm_checkpoint "$seed")
-  rm -rf "$folder" && mkdir -p "$folder"
-  "$research" run "$study/guided.json" --runs-dir "$folder" --set seed="$seed" \
-    --set training.init.denoiser.path="$checkpoint"
+  run=$(ls -d "$folder"/*/fashion-guided/ 2>/dev/null | head -1)
+  if [ -n "$run" ]; then
+    echo "continuing guidance seed $seed in $run"
+    "$research" train --resume "$run"   # returns at once when its training had finished
+    "$research" eval "$run"
+  else
+    checkpoint=$(ddpm_checkpoint "$seed")
+    mkdir -p "$folder"
+    "$research" run "$study/guided.json" --runs-dir "$folder" --set seed="$seed" \
+      --set training.init.denoiser.path="$checkpoint"
+  fi
   touch "$folder/.done"
 }
 guided 1 & guided 2 & wait
