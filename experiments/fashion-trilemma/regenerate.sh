@@ -33,31 +33,28 @@ ddpm_checkpoint() {
 }
 
 # Classifier guidance on each seed's DDPM: a noisy classifier trained with the same seed, six scales at sampling time.
-# Two seeds at a time; a seed whose run folder holds a done marker is skipped, and a stopped one is continued, never
-# deleted: its training from the last checkpoint, then 'research eval', which draws every scale of the run's
-# configuration (a draw stopped mid-way continues from its saved chunks, docs/failure-modes.md §11; scales finished
-# before the stop are drawn again, the same seeded samples, because eval does not read finished requests back).
+# Two seeds at a time; a seed whose run folder holds a done marker is skipped. A stopped one is started again (its
+# numbers repeat bit for bit: same seed, same DDPM weights) after its folder is moved to runs/fashion-guided-stopped,
+# not deleted. It is not
+# continued with 'research train --resume' + 'research eval': eval names its rows by the run name, 'research run' by
+# the family, so one seed's rows would split across two names in the guided table.
 guided() {
-  local seed=$1 folder=runs/fashion-guided/seed-$1 committed=$study/runs/heldout/fashion-guided/seed-$1 checkpoint run
+  local seed=$1 folder=runs/fashion-guided/seed-$1 committed=$study/runs/heldout/fashion-guided/seed-$1 checkpoint
   [ -f "$folder/.done" ] && return 0
   # Finished on another machine: its committed small files hold every scale's evaluation line; take them back.
-  # (Only where no local run exists: a local run is continued below, never deleted.)
+  # (Only where no local run exists: a local one is moved aside below, never deleted.)
   if [ ! -e "$folder" ] && [ "$(find "$committed" -name metrics.jsonl -exec cat {} + 2>/dev/null | grep -c '"eval":"s=')" -ge 6 ]; then
     mkdir -p runs/fashion-guided && cp -r "$committed" "$folder" && touch "$folder/.done"
     echo "restored guidance seed $seed from $committed (its numbers, not its weights)"
     return 0
   fi
-  run=$(ls -d "$folder"/*/fashion-guided/ 2>/dev/null | head -1)
-  if [ -n "$run" ]; then
-    echo "continuing guidance seed $seed in $run"
-    "$research" train --resume "$run"   # returns at once when its training had finished
-    "$research" eval "$run"
-  else
-    checkpoint=$(ddpm_checkpoint "$seed")
-    mkdir -p "$folder"
-    "$research" run "$study/guided.json" --runs-dir "$folder" --set seed="$seed" \
-      --set training.init.denoiser.path="$checkpoint"
+  if [ -e "$folder" ]; then   # outside runs/fashion-guided, which the tables read
+    mkdir -p runs/fashion-guided-stopped && mv "$folder" "runs/fashion-guided-stopped/seed-$seed-$(date -u +%Y%m%d-%H%M%S)"
   fi
+  checkpoint=$(ddpm_checkpoint "$seed")
+  mkdir -p "$folder"
+  "$research" run "$study/guided.json" --runs-dir "$folder" --set seed="$seed" \
+    --set training.init.denoiser.path="$checkpoint"
   touch "$folder/.done"
 }
 guided 1 & guided 2 & wait
