@@ -53,6 +53,32 @@ public class RunCliTests
     }
 
     [Test]
+    public void Eval_AfterRun_RowsCarryTheRunsMethodSoATableReadsOneRowPerRun()
+    {
+        var runs = Path.Combine(_dir, "runs");
+        var (exit, output, err) = Cli.Run("run", _experiment, "--runs-dir", runs, "--set", "sampling=[{\"label\": \"ddim 5\", \"steps\": \"ddim5\", \"sampler\": \"ddim\", \"num_samples\": 100}]");
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var top = Directory.GetDirectories(runs).Single();
+        var a = Path.Combine(top, "a");
+        var b = Path.Combine(top, "b");
+        Assert.That(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(a, "run.json")))!["method"]!.GetValue<string>(), Is.EqualTo("a"));
+        // b stands for a folder written before run.json recorded the method: its earlier evaluation lines name it.
+        var record = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(b, "run.json")))!.AsObject();
+        record.Remove("method");
+        File.WriteAllText(Path.Combine(b, "run.json"), record.ToJsonString());
+        foreach (var (run, variant) in new[] { (a, "a"), (b, "b") })
+        {
+            (exit, output, err) = Cli.Run("eval", run);
+            Assert.That(exit, Is.EqualTo(0), err + output);
+            var methods = File.ReadLines(Path.Combine(run, "metrics.jsonl"))
+                .Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!.AsObject())
+                .Where(o => o.ContainsKey("eval")).Select(o => o["method"]!.GetValue<string>()).ToList();
+            Assert.That(methods, Has.Count.EqualTo(2), variant);   // the run's evaluation and eval's
+            Assert.That(methods, Is.All.EqualTo(variant), variant);
+        }
+    }
+
+    [Test]
     public void Run_WithTwoWorkers_SameTableAndWeightsAsOneAfterAnother()
     {
         var seq = Path.Combine(_dir, "seq");

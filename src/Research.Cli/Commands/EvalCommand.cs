@@ -27,7 +27,7 @@ public static class EvalCommand
             using (session)
             using (run)
             {
-                var rows = SampleEvaluator.EvaluateAll(session, run, session.Options.Name);
+                var rows = SampleEvaluator.EvaluateAll(session, run, SampleEvaluator.MethodOf(run, session.Options));
                 var table = ComparisonTable.Build(rows);
                 table.WriteMarkdown(Path.Combine(run.Path, "table.md"));
                 table.WriteCsv(Path.Combine(run.Path, "table.csv"));

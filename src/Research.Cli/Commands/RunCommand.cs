@@ -67,7 +67,7 @@ public static class RunCommand
         var rows = new List<ResultRow>();
         foreach (var (run, id) in loaded.Runs.Zip(ids))
             if (SweepPointResult.TryRead(Path.Combine(parent, id)) is { } result)
-                rows.AddRange(result.ToResultRows(run.Variant ?? run.Options.Parameterization.Type));
+                rows.AddRange(result.ToResultRows(run.Method));
         if (rows.Count > 0) ExperimentRunner.WriteTable(parent, rows, stdout);
         if (launched.Failed.Count == 0) return ExitCodes.Ok;
         stderr.WriteLine($"error: {launched.Failed.Count} run(s) failed: {string.Join(", ", launched.Failed.Select(f => Path.Combine(parent, "logs", f + ".log")))}");

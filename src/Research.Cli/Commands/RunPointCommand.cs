@@ -36,7 +36,7 @@ public static class RunPointCommand
             var runner = new ExperimentRunner(registry, RunCommand.Settings(Path.GetDirectoryName(dir)!, p.GetValue(dataRoot)!, p, file), stdout);
             runner.TrainThen(run, (session, runFolder) =>
             {
-                var result = SweepPointResult.From(id, SampleEvaluator.EvaluateAll(session, runFolder, id, reuseFinished: true));
+                var result = SweepPointResult.From(id, SampleEvaluator.EvaluateAll(session, runFolder, run.Method, reuseFinished: true));
                 result.Write(dir);
                 return result;
             }, resume ? null : Path.GetDirectoryName(dir), resume ? dir : null,

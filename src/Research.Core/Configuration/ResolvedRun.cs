@@ -20,4 +20,11 @@ public sealed record ResolvedRun(string Name, string? Variant, ExperimentOptions
     /// <c>sampling[0].steps</c>) → file (full path) or <c>--set</c>. Keys left at their defaults are absent.
     /// </summary>
     public IReadOnlyDictionary<string, string> KeySources { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The method name of this run's result rows (the <c>method</c> of its evaluation lines in <c>metrics.jsonl</c>): the
+    /// variant (a sweep point's id), else the parameterization type. Recorded in <c>run.json</c> so that
+    /// <c>research eval</c> names its rows the same way and one run never splits into two rows of a table.
+    /// </summary>
+    public string Method => Variant ?? Options.Parameterization.Type;
 }

@@ -45,8 +45,8 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
             folder = resumeFrom is not null
                 ? RunFolder.OpenForWriting(resumeFrom, ConsoleLevel)
                 : parentFolder is not null
-                    ? RunFolder.CreateAt(Path.Combine(parentFolder, run.Variant ?? run.Name), run.ResolvedJson, run.Options.Seed, ConsoleLevel)
-                    : RunFolder.Create(settings.RunsDir, run.Name, run.ResolvedJson, run.Options.Seed, ConsoleLevel);
+                    ? RunFolder.CreateAt(Path.Combine(parentFolder, run.Variant ?? run.Name), run.ResolvedJson, run.Options.Seed, ConsoleLevel, run.Method)
+                    : RunFolder.Create(settings.RunsDir, run.Name, run.ResolvedJson, run.Options.Seed, ConsoleLevel, run.Method);
             string? resumeSource = resumeFrom is null ? null : FindResumeSource(folder, restartWithoutCheckpoint);   // before any write
             folder.Log.Information("Run {Name} in {Path}: {Family} on {Data}, backbone {Backbone}, {Runtime}", run.Name, folder.Path,
                 run.Options.Parameterization.Type, run.Options.Data.Type, run.Options.Backbone.Type, string.Join(", ", Core.Runtime.TorchRuntime.Notes));
@@ -64,9 +64,8 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
             AttachTensorBoard(session, folder);                  // after the checks of a resume: a refused one leaves no event file
             var progress = settings.NewProgress();
             Attach(session);
-            string method = run.Variant ?? run.Options.Parameterization.Type;
             var evaluate = run.Options.Training.EvalEvery > 0 && run.Options.Sampling.Count > 0
-                ? s => SampleEvaluator.EvaluateAll(s, folder, method, reuseFinished: true)
+                ? s => SampleEvaluator.EvaluateAll(s, folder, run.Method, reuseFinished: true)
                 : (Action<TrainingSession>?)null;
             for (int retry = 1; ; retry++)
             {
@@ -284,8 +283,7 @@ public sealed class ExperimentRunner(ComponentRegistry registry, RunnerSettings 
         try
         {
             foreach (var run in experiment.Runs)
-                rows.AddRange(TrainThen(run, (session, folder) => SampleEvaluator.EvaluateAll(session, folder, run.Variant ?? run.Options.Parameterization.Type,
-                    reuseFinished: true),
+                rows.AddRange(TrainThen(run, (session, folder) => SampleEvaluator.EvaluateAll(session, folder, run.Method, reuseFinished: true),
                     parent));
         }
         catch

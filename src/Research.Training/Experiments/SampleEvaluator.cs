@@ -42,6 +42,20 @@ public static class SampleEvaluator
     }
 
     /// <summary>
+    /// The method name under which <c>research eval</c> records rows of an existing run, the same its training recorded, so
+    /// that a table reads one run as one row: <c>run.json</c>'s <c>method</c>; for a folder written before that key, the
+    /// one method of its earlier evaluation lines; else the parameterization type (what <c>research train</c> uses).
+    /// </summary>
+    public static string MethodOf(RunFolder run, ExperimentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(options);
+        if (RunRecord.ReadMethod(run.Path) is { } recorded) return recorded;
+        var earlier = RunResultsReader.Read(run.Path).Select(r => r.Method).Where(m => m != RealDataMethod).Distinct().ToList();
+        return earlier.Count == 1 ? earlier[0] : options.Parameterization.Type;
+    }
+
+    /// <summary>
     /// The row of a request this run already evaluated: the last evaluation line of its <c>metrics.jsonl</c> with the same
     /// method, label and training step (and sample count, where recorded), whose samples file is in place; null otherwise.
     /// The draw is seeded from the run's seed and the weights are those of the step, so drawing again would repeat the

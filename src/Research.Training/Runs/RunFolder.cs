@@ -52,8 +52,9 @@ public sealed class RunFolder : IDisposable
     public string Samples => Directory.CreateDirectory(System.IO.Path.Combine(Path, "samples")).FullName;
 
     /// <summary>Creates a new, uniquely named run folder and writes <c>resolved.json</c> and <c>run.json</c>.</summary>
-    public static RunFolder Create(string runsRoot, string name, string resolvedJson, long seed, LogEventLevel consoleLevel = LogEventLevel.Information) =>
-        CreateAt(NewFolderPath(runsRoot, name), resolvedJson, seed, consoleLevel);
+    public static RunFolder Create(string runsRoot, string name, string resolvedJson, long seed, LogEventLevel consoleLevel = LogEventLevel.Information,
+        string? method = null) =>
+        CreateAt(NewFolderPath(runsRoot, name), resolvedJson, seed, consoleLevel, method);
 
     /// <summary>A fresh, not yet existing <c>&lt;runsRoot&gt;/&lt;utc&gt;-&lt;name&gt;</c> path.</summary>
     public static string NewFolderPath(string runsRoot, string name)
@@ -65,8 +66,12 @@ public sealed class RunFolder : IDisposable
         return path;
     }
 
-    /// <summary>Creates the run folder at <paramref name="path"/> (must not exist yet) and writes its metadata.</summary>
-    public static RunFolder CreateAt(string path, string resolvedJson, long seed, LogEventLevel consoleLevel = LogEventLevel.Information)
+    /// <summary>
+    /// Creates the run folder at <paramref name="path"/> (must not exist yet) and writes its metadata; <paramref name="method"/>,
+    /// the name of the run's result rows (<see cref="Core.Configuration.ResolvedRun.Method"/>), goes into <c>run.json</c>.
+    /// </summary>
+    public static RunFolder CreateAt(string path, string resolvedJson, long seed, LogEventLevel consoleLevel = LogEventLevel.Information,
+        string? method = null)
     {
         if (Directory.Exists(path)) throw new IOException($"{path}: run folder exists already");
         try
@@ -79,7 +84,7 @@ public sealed class RunFolder : IDisposable
             throw new DirectoryNotFoundException($"{path}: cannot create the run folder: {e.Message}", e);
         }
         AtomicFile.WriteAllText(System.IO.Path.Combine(path, "resolved.json"), resolvedJson);
-        RunRecord.Create(path, System.IO.Path.GetFileName(path), seed);
+        RunRecord.Create(path, System.IO.Path.GetFileName(path), seed, method);
         var folder = OpenForWriting(path, consoleLevel);   // a new, uniquely named folder: no one else knows it yet
         folder._recording = true;   // run.json describes this process
         return folder;

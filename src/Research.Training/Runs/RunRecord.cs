@@ -11,7 +11,7 @@ namespace Research.Training.Runs;
 /// completed when training starts (<see cref="Start"/>) and updated when it ends (<see cref="End"/>), each time atomically.
 /// </summary>
 /// <remarks>
-/// Keys: <c>name</c>, <c>seed</c>, <c>started_utc</c> (first start); <c>commit</c> (the commit the binary was built from,
+/// Keys: <c>name</c>, <c>method</c> (the name of the run's result rows, where known), <c>seed</c>, <c>started_utc</c> (first start); <c>commit</c> (the commit the binary was built from,
 /// <see cref="BuildInfo"/>, never the folder the command ran in) and <c>commit_dirty</c>; <c>version</c>;
 /// <c>command_line</c> (every argument); <c>working_directory</c>; <c>experiment_file</c> and <c>experiment_sha256</c>;
 /// <c>torchsharp</c>, <c>libtorch</c>, <c>device</c>, <c>threads</c>, <c>machine</c>, <c>cores</c>, <c>os</c>, <c>dotnet</c>;
@@ -24,12 +24,15 @@ public static class RunRecord
     public const string FileName = "run.json";
 
     /// <summary>Keys kept across resumes (the run's identity); every other key describes one process.</summary>
-    private static readonly HashSet<string> RunKeys = ["name", "seed", "started_utc", "earlier"];
+    private static readonly HashSet<string> RunKeys = ["name", "method", "seed", "started_utc", "earlier"];
 
     /// <summary>Writes the first <c>run.json</c> of a new run folder: identity, program, machine; status running.</summary>
-    public static void Create(string folder, string name, long seed)
+    public static void Create(string folder, string name, long seed, string? method = null)
     {
-        var doc = new JsonObject { ["name"] = name, ["seed"] = seed, ["started_utc"] = Now() };
+        var doc = new JsonObject { ["name"] = name };
+        if (method is not null) doc["method"] = method;
+        doc["seed"] = seed;
+        doc["started_utc"] = Now();
         AddProcess(doc);
         Write(folder, doc);
     }
@@ -81,6 +84,13 @@ public static class RunRecord
     /// <summary>The <c>status</c> of a run folder's <c>run.json</c>, or null when absent or unreadable.</summary>
     public static RunStatus? ReadStatus(string folder) =>
         Read(folder)?["status"]?.GetValue<string>() is { } s && Enum.TryParse<RunStatus>(s, ignoreCase: true, out var status) ? status : null;
+
+    /// <summary>
+    /// The <c>method</c> of a run folder's <c>run.json</c> (the name its result rows carry), or null when absent: folders
+    /// written before the key existed, or created outside an experiment runner.
+    /// </summary>
+    public static string? ReadMethod(string folder) =>
+        Read(folder)?["method"] is JsonValue v && v.TryGetValue<string>(out var method) && method.Length > 0 ? method : null;
 
     /// <summary>The lower-case name <c>run.json</c> uses for <paramref name="status"/>.</summary>
     public static string Name(RunStatus status) => status.ToString().ToLowerInvariant();
