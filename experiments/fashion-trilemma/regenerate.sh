@@ -35,9 +35,8 @@ ddpm_checkpoint() {
 # Classifier guidance on each seed's DDPM: a noisy classifier trained with the same seed, six scales at sampling time.
 # Two seeds at a time; a seed whose run folder holds a done marker is skipped. A stopped one is started again (its
 # numbers repeat bit for bit: same seed, same DDPM weights) after its folder is moved to runs/fashion-guided-stopped,
-# not deleted. It is not
-# continued with 'research train --resume' + 'research eval': eval names its rows by the run name, 'research run' by
-# the family, so one seed's rows would split across two names in the guided table.
+# not deleted. Starting again costs the classifier's five minutes and the scales already drawn, and keeps the seed's
+# rows in one run folder written by one command.
 guided() {
   local seed=$1 folder=runs/fashion-guided/seed-$1 committed=$study/runs/heldout/fashion-guided/seed-$1 checkpoint
   [ -f "$folder/.done" ] && return 0
@@ -72,5 +71,6 @@ timing=(--timing "$study/runs/speed.json")
 "$research" table runs/fashion-trilemma runs/fashion-trilemma-t --layout ablation --mean-over-seeds "${timing[@]}" --out "$study/table$md"
 "$research" table runs/fashion-trilemma runs/fashion-trilemma-t --layout ablation "${timing[@]}" --out "$study/table-per-seed$md"
 "$research" table runs/fashion-guided --layout ablation --mean-over-seeds --out "$study/guided-table$md"
+"$research" table runs/fashion-guided --layout ablation --out "$study/guided-table-per-seed$md"
 "$research" plot runs/fashion-trilemma --mean-over-seeds "${timing[@]}" --out "$study/trilemma.png"
 "$research" collect runs/fashion-trilemma runs/fashion-trilemma-t runs/fashion-guided --out "$study/runs/heldout"
