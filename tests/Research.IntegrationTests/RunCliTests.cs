@@ -79,6 +79,39 @@ public class RunCliTests
     }
 
     [Test]
+    public void Sample_AfterRun_DrawsAtTheRunsBatchAndNamesItsRowAsTheRun()
+    {
+        var runs = Path.Combine(_dir, "runs");
+        var (exit, output, err) = Cli.Run("run", _experiment, "--runs-dir", runs, "--variant", "a",
+            "--set", "sampling=[{\"label\": \"ddim 5\", \"steps\": \"ddim5\", \"sampler\": \"ddim\", \"num_samples\": 100, \"batch_size\": 25}]");
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var run = Path.Combine(Directory.GetDirectories(runs).Single(), "a");
+        string[] request = ["--num-samples", "60", "--steps", "ddim5", "--sampler", "ddim"];
+
+        // No --batch-size: the batch of the run's own request (the old command drew all 60 in one call).
+        (exit, output, err) = Cli.Run(["sample", run, .. request, "--label", "own"]);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        Assert.That(output, Does.Contain("(60 samples, 25 a call)"));
+        (exit, output, err) = Cli.Run(["sample", run, .. request, "--label", "seven", "--batch-size", "7"]);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        Assert.That(output, Does.Contain("(60 samples, 7 a call)"));
+
+        var metrics = Path.Combine(run, "metrics.jsonl");
+        var before = File.ReadAllText(metrics);
+        (exit, _, err) = Cli.Run(["sample", run, .. request, "--label", "bad", "--batch-size", "-1"]);
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("--batch-size must be at least 1"));
+        Assert.That(File.ReadAllText(metrics), Is.EqualTo(before));
+        Assert.That(Directory.GetFiles(Path.Combine(run, "samples"), "bad*"), Is.Empty);
+
+        // The run's row and both of sample's carry the run's method ("a", as the run named it), not the run name "tiny-a".
+        var methods = File.ReadLines(metrics).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!.AsObject())
+            .Where(o => o.ContainsKey("eval")).Select(o => o["method"]!.GetValue<string>()).ToList();
+        Assert.That(methods, Has.Count.EqualTo(3));
+        Assert.That(methods, Is.All.EqualTo("a"));
+    }
+
+    [Test]
     public void Run_WithTwoWorkers_SameTableAndWeightsAsOneAfterAnother()
     {
         var seq = Path.Combine(_dir, "seq");
