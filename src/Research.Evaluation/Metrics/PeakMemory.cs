@@ -48,10 +48,10 @@ public static class PeakMemory
         }
     }
 
-    /// <summary>Parses "VmHWM:   123456 kB" into bytes.</summary>
+    /// <summary>Parses "VmHWM:\t  123456 kB" into bytes (from 10 GB on no space follows the tab: "VmHWM:\t12870520 kB").</summary>
     internal static long ParseKilobytes(string line)
     {
-        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var parts = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length < 3 || parts[2] != "kB" || !long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var kb))
             throw new FormatException($"Unexpected line in {StatusFile}: '{line}'.");
         return kb * 1024;

@@ -115,6 +115,19 @@ public class ChunkedDrawTests
     }
 
     [Test]
+    public void PartialSamplesFile_Save_LeavesNoTensorAlive()
+    {
+        var file = new PartialSamplesFile(_dir, "gan", new SamplingOptions { Label = "gan", NumSamples = 40, BatchSize = 10 }, seed: 5, step: 300);
+        using var g = new Generator(7);
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        using (var progress = new SavedChunks(2, randn([20, 3, 8, 8], generator: g), g.get_state(), 12.5))
+            file.Save(progress);
+        Assert.That(DisposeScopeManager.Statistics.ThreadTotalLiveCount, Is.EqualTo(before));
+        using var loaded = file.Load();
+        Assert.That(loaded!.ChunksDone, Is.EqualTo(2));
+    }
+
+    [Test]
     public void Saving_CostlyAgainstTheChunks_SkipsChunksButResumesBitIdentical()
     {
         using var schedule = NoiseSchedule.Create(new ScheduleOptions { Type = "linear", NumTimesteps = 100 });
