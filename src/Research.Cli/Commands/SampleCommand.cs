@@ -75,7 +75,7 @@ public static class SampleCommand
     }
 
     // Samples a call: the one asked for, else the run's first request's (its author sized it for the run's network:
-    // a UNet draw at 500 images a call ran 5x slower a sample than at 100 on a CPU, experiments/stacked-mnist/README.md),
+    // a UNet draw at 500 images a call ran 5x slower a sample than at 32-128 on a CPU, experiments/stacked-mnist/README.md),
     // else all at once up to 10,000 (a 2-D run without requests). Never more than the samples drawn.
     private static int BatchSize(int asked, int numSamples, ExperimentOptions options) =>
         Math.Min(numSamples, asked > 0 ? asked : options.Sampling.Count > 0 ? options.Sampling[0].BatchSize : 10_000);
