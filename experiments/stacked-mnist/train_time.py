@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""Training wall time of a run folder from its metrics.jsonl training lines: sum of (steps since last line) / steps_per_sec."""
-import json, sys
+"""Training wall time of run folders, from their metrics.jsonl training lines: the sum over lines of
+(steps since the previous line) / steps_per_sec. Usage: python3 train_time.py runs/stacked-mnist/<point> ..."""
+import json
+import sys
+
 for folder in sys.argv[1:]:
-    last, total = 0, 0.0
-    for line in open(folder + "/metrics.jsonl"):
-        o = json.loads(line)
-        if "eval" in o or "steps_per_sec" not in o: continue
-        s = o["step"]
-        if s <= last: last = s if s < last else last; continue
-        if o["steps_per_sec"] > 0: total += (s - last) / o["steps_per_sec"]
-        last = s
-    print(f"{folder}: {last} steps, {total/60:.1f} min")
+    last, seconds = 0, 0.0
+    with open(folder + "/metrics.jsonl") as f:
+        for line in f:
+            o = json.loads(line)
+            if "eval" in o or not o.get("steps_per_sec"):
+                continue
+            if o["step"] > last:
+                seconds += (o["step"] - last) / o["steps_per_sec"]
+            last = o["step"]
+    print(f"{folder}: {last} steps, {seconds / 60:.1f} min")
