@@ -74,6 +74,49 @@ public class StackedMnistCliTests
     }
 
     [Test]
+    public void EvalRescore_AddsTheRecognisableCountsToTheStoredSamplesWithoutDrawing()
+    {
+        var runs = Path.Combine(_dir, "runs");
+        var (exit, output, err) = Cli.Run("run", _experiment, "--runs-dir", runs, "--data-root", _dataRoot);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var run = Directory.GetDirectories(runs, "*", SearchOption.AllDirectories).Single(d => File.Exists(Path.Combine(d, "metrics.jsonl")));
+        var drawn = EvalLines(run).Single(l => l.GetProperty("method").GetString() == "ddpm-eps");
+        Assert.That(drawn.TryGetProperty("recognisable_stacked_pct", out _), Is.False, "the tiny classifier stores no τ");
+        var samples = Path.Combine(run, "samples", "ddim-4.safetensors");
+        var stamp = File.GetLastWriteTimeUtc(samples);
+
+        // τ just under 1/10: the largest of ten probabilities always reaches it, so every sample is recognisable.
+        (exit, output, err) = Cli.Run("eval", run, "--rescore", "--data-root", _dataRoot, "--set", "evaluation.recognisable_threshold=0.0999");
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var rescored = EvalLines(run).Last(l => l.GetProperty("method").GetString() == "ddpm-eps");
+        Assert.That(rescored.GetProperty("rescored_utc").GetString(), Does.EndWith("Z"));
+        Assert.That(rescored.GetProperty("recognisable_stacked_pct").GetDouble(), Is.EqualTo(100));
+        Assert.That(rescored.GetProperty("recognisable_threshold").GetDouble(), Is.EqualTo(0.0999));
+        Assert.That(rescored.GetProperty("recognisable_modes_covered").GetInt32(), Is.EqualTo(drawn.GetProperty("modes_covered").GetInt32()));
+        foreach (var kept in new[] { "modes_covered", "mode_kl", "ms_per_1000", "nfe", "step" })
+            Assert.That(rescored.GetProperty(kept).GetDouble(), Is.EqualTo(drawn.GetProperty(kept).GetDouble()), kept);
+        Assert.That(File.GetLastWriteTimeUtc(samples), Is.EqualTo(stamp), "nothing drawn: the samples file is untouched");
+        Assert.That(output, Does.Contain("recognisable (3 ch) %"));
+    }
+
+    [Test]
+    public void EvalRescore_NoStoredSamples_Exit2NamingTheFileAndNothingWritten()
+    {
+        var runs = Path.Combine(_dir, "runs");
+        var (exit, output, err) = Cli.Run("run", _experiment, "--runs-dir", runs, "--data-root", _dataRoot);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var run = Directory.GetDirectories(runs, "*", SearchOption.AllDirectories).Single(d => File.Exists(Path.Combine(d, "metrics.jsonl")));
+        var samples = Path.Combine(run, "samples", "ddim-4.safetensors");
+        File.Delete(samples);
+        var metrics = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
+        (exit, _, err) = Cli.Run("eval", run, "--rescore", "--data-root", _dataRoot);
+        Assert.That(exit, Is.EqualTo(2), err);
+        Assert.That(err, Does.Contain(samples).And.Contain("ddim 4"));
+        Assert.That(File.ReadAllText(Path.Combine(run, "metrics.jsonl")), Is.EqualTo(metrics), "no line added");
+        Assert.That(File.Exists(samples), Is.False, "nothing drawn");
+    }
+
+    [Test]
     public void Train_MissingClassifierFile_Exit2NamingTheKeyBeforeAnyRunFolder()
     {
         var runs = Path.Combine(_dir, "runs");

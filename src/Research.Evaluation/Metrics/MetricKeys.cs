@@ -47,7 +47,7 @@ public static class MetricKeys
     public const string PrecisionRecallK = "precision_recall_k";
     /// <summary>Judge: percentage (0–100) of samples classified with confidence ≥ τ.</summary>
     public const string RecognisablePct = "recognisable_pct";
-    /// <summary>Judge: the confidence threshold τ behind <see cref="RecognisablePct"/>.</summary>
+    /// <summary>Judge: the confidence threshold τ behind <see cref="RecognisablePct"/> (StackedMNIST: <see cref="StackedRecognisablePct"/>).</summary>
     public const string RecognisableThreshold = "recognisable_threshold";
     /// <summary>Judge: KL divergence (nats) of the predicted-class histogram from uniform.</summary>
     public const string ClassKl = "class_kl";
@@ -63,6 +63,11 @@ public static class MetricKeys
     public const string ReferenceImages = "reference_images";
     /// <summary>Rows per KID subset.</summary>
     public const string KidSubsetSize = "kid_subset_size";
+    /// <summary>
+    /// When (UTC) <c>research eval --rescore</c> scored a request's stored samples again; absent on a line written when
+    /// the samples were drawn.
+    /// </summary>
+    public const string Rescored = "rescored_utc";
     /// <summary>Number of samples scored.</summary>
     public const string NumSamples = "num_samples";
     /// <summary>Which data a family's diagnostics were measured on (e.g. "test split").</summary>
@@ -77,6 +82,13 @@ public static class MetricKeys
     public const string ModeClassifierHash = "mode_classifier_hash";
     /// <summary>StackedMNIST: that classifier's accuracy (0–1) on the MNIST test split, as stored in its file.</summary>
     public const string ModeClassifierAccuracy = "mode_classifier_test_accuracy";
+    /// <summary>
+    /// StackedMNIST: percentage (0–100) of samples whose three channels the MNIST classifier all reads with confidence
+    /// ≥ τ (<see cref="RecognisableThreshold"/>): three digits, not strokes the argmax assigns to some digit anyway.
+    /// </summary>
+    public const string StackedRecognisablePct = "recognisable_stacked_pct";
+    /// <summary>StackedMNIST: modes (of 1000) with at least one sample counted in <see cref="StackedRecognisablePct"/>.</summary>
+    public const string RecognisableModesCovered = "recognisable_modes_covered";
     /// <summary>2-D: mean over modes of ‖Σ̂ₖ − Σₖ‖_F / σ² (within-mode covariance error).</summary>
     public const string CovError = "cov_error";
     /// <summary>2-D: the largest per-mode covariance error.</summary>

@@ -22,6 +22,7 @@ public static class PaperTables
         (MetricKeys.SlicedW1, "Sliced W1 ↓", "0.0000"),
         (MetricKeys.Frechet2D, "Fréchet (2-D) ↓", "0.0000"), (MetricKeys.Mmd2, "MMD² ↓", "0.00000"),
         (MetricKeys.ModesCovered, "Modes covered ↑", "0"), (MetricKeys.HighQualityPct, "High-quality % ↑", "0.0"),
+        (MetricKeys.StackedRecognisablePct, "Recognisable (3 ch) % ↑", "0.0"), (MetricKeys.RecognisableModesCovered, "Recognisable modes ↑", "0"),
         (MetricKeys.PeakRssMiB, "Peak RSS (MiB)", "0"),
         (MetricKeys.RecognisablePct, "Recognisable % ↑", "0.0"), (MetricKeys.ClassKl, "Class KL ↓", "0.000"), (MetricKeys.IntraClassDiversity, "Diversity ↑", "0.000"),
     ];
@@ -29,7 +30,7 @@ public static class PaperTables
     /// <summary>Keys never shown as ablation columns (folded into other cells or bookkeeping).</summary>
     private static readonly HashSet<string> Hidden =
         [MetricKeys.NumModes, MetricKeys.NumSamples, MetricKeys.ReferenceImages, MetricKeys.KidSubsetSize,
-         MetricKeys.RecognisableThreshold, MetricKeys.PrecisionRecallK];
+         MetricKeys.RecognisableThreshold, MetricKeys.PrecisionRecallK, MetricKeys.ModeClassifierAccuracy];
 
     /// <summary>The metrics the ablation layout knows by name, as (metric key, column header), in column order.</summary>
     public static IReadOnlyList<(string Key, string Header)> KnownMetrics { get; } = Known.Select(m => (m.Key, m.Header)).ToList();
@@ -176,5 +177,14 @@ public static class PaperTables
     {
         var extractors = results.Select(r => r.Notes.GetValueOrDefault(MetricKeys.FeatureExtractor)).OfType<string>().Distinct().ToList();
         if (extractors.Count > 0) table.AddFootnote("Feature extractor: " + string.Join(", ", extractors) + (extractors.Count > 1 ? " (mixed: values are not comparable across extractors)" : "") + ".");
+        // StackedMNIST: which classifier counted the modes, its held-out accuracy and the τ behind the recognisable columns.
+        var counters = results.Where(r => r.Notes.ContainsKey(MetricKeys.ModeClassifierHash))
+            .Select(r => (Hash: r.Notes[MetricKeys.ModeClassifierHash], Accuracy: r.Metric(MetricKeys.ModeClassifierAccuracy),
+                Tau: r.Metric(MetricKeys.StackedRecognisablePct) is null ? null : r.Metric(MetricKeys.RecognisableThreshold)))
+            .Distinct().ToList();
+        foreach (var (hash, accuracy, tau) in counters)
+            table.AddFootnote(string.Create(CultureInfo.InvariantCulture,
+                $"Modes counted by the MNIST classifier {hash}{(accuracy is { } a ? $" (test accuracy {a:0.0000})" : "")}: a digit per channel, mode = 100·R + 10·G + B") +
+                (tau is { } t ? string.Create(CultureInfo.InvariantCulture, $"; recognisable (3 ch): all three channels read with confidence ≥ τ = {t:R}; recognisable modes: the modes those samples cover.") : "."));
     }
 }

@@ -20,6 +20,7 @@ public static class ComparisonTable
         bool anyImageGuided = rows.Any(r => IsImageRow(r) && r.Metrics.ContainsKey(MetricKeys.GuidedAccuracyPct));
         bool anyTwoDGuided = rows.Any(r => !IsImageRow(r) && r.Metrics.ContainsKey(MetricKeys.GuidedAccuracyPct));
         bool anyImageModes = rows.Any(r => IsImageRow(r) && r.Metrics.ContainsKey(MetricKeys.ModesCovered));
+        bool anyStackedJudged = rows.Any(r => IsImageRow(r) && r.Metrics.ContainsKey(MetricKeys.StackedRecognisablePct));
         // Judge columns (issue 20): shown when some row has them.
         var judge = JudgeColumns.Where(c => rows.Any(r => r.Metrics.ContainsKey(c.Key))).ToList();
         var columns = new List<TableColumn> { TableColumn.Text("method"), TableColumn.Text("sampling"), TableColumn.Number("NFE", "0") };
@@ -34,6 +35,7 @@ public static class ComparisonTable
         if (anyImage)
         {
             if (anyImageModes) columns.AddRange([TableColumn.Number("modes covered"), TableColumn.Number("mode KL", "0.0000")]);
+            if (anyStackedJudged) columns.AddRange([TableColumn.Number("recognisable (3 ch) %", "0.0"), TableColumn.Number("recognisable modes")]);
             columns.AddRange([
                 TableColumn.Number("fid", "0.00"), TableColumn.Number("kid", "0.00000"),
                 TableColumn.Number("precision", "0.000"), TableColumn.Number("recall", "0.000"),
@@ -61,6 +63,9 @@ public static class ComparisonTable
                 if (anyImageModes)
                     cells.AddRange([IsImageRow(r) && m.TryGetValue(MetricKeys.ModesCovered, out var covered) ? $"{covered}/{m[MetricKeys.NumModes]}" : null,
                         IsImageRow(r) ? m.GetValueOrDefault(MetricKeys.ModeKl) : null]);
+                if (anyStackedJudged)
+                    cells.AddRange([IsImageRow(r) ? m.GetValueOrDefault(MetricKeys.StackedRecognisablePct) : null,
+                        IsImageRow(r) ? m.GetValueOrDefault(MetricKeys.RecognisableModesCovered) : null]);
                 cells.AddRange([m.GetValueOrDefault(MetricKeys.Fid), m.GetValueOrDefault(MetricKeys.Kid),
                     m.GetValueOrDefault(MetricKeys.Precision), m.GetValueOrDefault(MetricKeys.Recall)]);
                 if (anyIs) cells.Add(m.GetValueOrDefault(MetricKeys.InceptionScore));
@@ -86,6 +91,11 @@ public static class ComparisonTable
             table.AddFootnote("StackedMNIST modes: the MNIST classifier (" + string.Join(", ", rows.Select(r => r.Metrics.GetValueOrDefault(MetricKeys.ModeClassifierHash)).OfType<object>().Distinct()) +
                 ") reads a digit per channel; mode = 100·R + 10·G + B; covered = modes with ≥ 1 sample; mode KL = KL(p̂‖uniform) over the 1000 modes, in nats " +
                 "(ln 1000 ≈ 6.908 = one mode; DDGAN Table 3's protocol; docs/metrics.md).");
+        if (anyStackedJudged)
+            table.AddFootnote("recognisable (3 ch) %: samples whose three channels that classifier all reads with confidence ≥ τ (" +
+                string.Join(", ", rows.Where(r => r.Metrics.ContainsKey(MetricKeys.StackedRecognisablePct))
+                    .Select(r => r.Metrics.GetValueOrDefault(MetricKeys.RecognisableThreshold)).OfType<object>().Distinct()) +
+                "), i.e. three digits rather than strokes its argmax assigns to some digit; recognisable modes: modes covered by those samples alone.");
         if (judge.Count > 0)
             table.AddFootnote("recognisable %: samples the evaluation CNN (the judge) classifies with confidence ≥ τ (" +
                 string.Join(", ", rows.Select(r => r.Metrics.GetValueOrDefault(MetricKeys.RecognisableThreshold)).OfType<object>().Distinct()) +

@@ -176,19 +176,10 @@ public static class SampleEvaluator
         using (var cpuSamples = samples.cpu())
         using (var dataSpace = s.Data.ToDataSpace(cpuSamples))
         {
-            var metrics = Score(s, dataSpace, spec, cpuSamples, labels);
+            var metrics = SampleMetrics(s, dataSpace, spec, cpuSamples, labels);
             // The process's peak resident memory so far (training and this sampling call included; NaN off Linux).
             double peak = PeakMemory.Read().PeakResidentMiB;
             if (double.IsFinite(peak)) metrics[MetricKeys.PeakRssMiB] = Math.Round(peak, 1);
-            if (labels is not null && s.Data is PointSet2D { Modes: { } modes })
-                metrics[MetricKeys.GuidedAccuracyPct] = Math.Round(100 * GuidedAccuracy2D.Compute(dataSpace, labels, modes), 3);
-            // Images: judged by the evaluation extractor's own classifier head, which was trained apart from any guiding
-            // classifier (ADM's check that guidance yields the requested class, not that it fools its own guide).
-            if (labels is not null && IsImageData(s.Data) && s.ImageEvaluator is { Extractor: { NumClasses: > 0 } judge })
-            {
-                using var requested = labels.cpu();
-                metrics[MetricKeys.GuidedAccuracyPct] = Math.Round(100 * GuidedAccuracy.Compute(judge, cpuSamples, requested), 3);
-            }
             if (s.Parameterization is IReportsDiagnostics diag)
             {
                 using var g = new Generator((ulong)Seeds.Derive(s.Options.Seed, 23));
@@ -228,6 +219,84 @@ public static class SampleEvaluator
             }
             return new ResultRow(method, spec.DisplayLabel, nfe, msPer1000, metrics);
         }
+    }
+
+    /// <summary>
+    /// Everything measured from one request's samples alone: <see cref="Score"/>, and for requested labels the share that
+    /// lands in its requested mode (2-D) or class (images, by the judge).
+    /// </summary>
+    private static Dictionary<string, object> SampleMetrics(TrainingSession s, Tensor dataSpace, SamplingOptions spec, Tensor? modelSpace, Tensor? labels)
+    {
+        var metrics = Score(s, dataSpace, spec, modelSpace, labels);
+        if (labels is not null && s.Data is PointSet2D { Modes: { } modes })
+            metrics[MetricKeys.GuidedAccuracyPct] = Math.Round(100 * GuidedAccuracy2D.Compute(dataSpace, labels, modes), 3);
+        // Images: judged by the evaluation extractor's own classifier head, which was trained apart from any guiding
+        // classifier (ADM's check that guidance yields the requested class, not that it fools its own guide).
+        if (labels is not null && IsImageData(s.Data) && s.ImageEvaluator is { Extractor: { NumClasses: > 0 } judge })
+        {
+            using var requested = labels.cpu();
+            using var x = modelSpace?.alias() ?? ToModelSpace(dataSpace);
+            metrics[MetricKeys.GuidedAccuracyPct] = Math.Round(100 * GuidedAccuracy.Compute(judge, x, requested), 3);
+        }
+        return metrics;
+    }
+
+    /// <summary>
+    /// <c>research eval --rescore</c>: scores the stored samples of every request of the run (<c>samples/&lt;request&gt;.safetensors</c>)
+    /// again with this build's metrics — a metric added after a long draw, or a changed setting such as
+    /// <c>evaluation.recognisable_threshold</c> — without drawing. Each request's new line in <c>metrics.jsonl</c> keeps what
+    /// the draw measured (NFE, time, peak memory, the family's diagnostics), replaces what the samples give, and is marked
+    /// <c>rescored_utc</c>; tables read the newest line. Every request is checked before anything is written:
+    /// <see cref="FileNotFoundException"/> for a missing samples file, <see cref="InvalidDataException"/> for one with no
+    /// evaluation line of this method at the checkpoint's step, or whose sample count differs from that line's.
+    /// </summary>
+    public static IReadOnlyList<ResultRow> RescoreAll(TrainingSession s, RunFolder run, string method)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(run);
+        var lines = RunResultsReader.Read(run.Path);
+        var plan = new List<(SamplingOptions Spec, string File, RunResult Line)>();
+        foreach (var spec in s.Options.Sampling)
+        {
+            string label = spec.DisplayLabel, file = Path.Combine(run.Samples, Slug(label) + ".safetensors");
+            if (!File.Exists(file))
+                throw new FileNotFoundException($"{file}: no stored samples of request '{label}' to rescore (draw them: research eval {run.Path})", file);
+            var line = lines.LastOrDefault(r => r.Method == method && r.Eval == label && r.Step == s.Step)
+                ?? throw new InvalidDataException($"{Path.Combine(run.Path, "metrics.jsonl")}: no evaluation line of method '{method}', request '{label}' " +
+                                                  $"at step {s.Step} (the checkpoint's) to go with {file}");
+            plan.Add((spec, file, line));
+        }
+        var rows = new List<ResultRow>();
+        foreach (var (spec, file, line) in plan)
+        {
+            using var scope = NewDisposeScope();
+            var (tensors, _) = SafeTensors.Read(file);
+            var dataSpace = tensors.TryGetValue("samples", out var stored)
+                ? stored.to_type(float32)
+                : throw new InvalidDataException($"{file}: no tensor 'samples'");
+            if (line.Metric(MetricKeys.NumSamples) is { } n && n != dataSpace.shape[0])
+                throw new InvalidDataException($"{file}: {dataSpace.shape[0]} samples, but its evaluation line in metrics.jsonl counted {n}");
+            using var labels = TargetLabels(spec, s.Data.NumClasses);
+            var metrics = new Dictionary<string, object>(StringComparer.Ordinal);
+            foreach (var (k, v) in line.Metrics) metrics[k] = v;
+            foreach (var (k, v) in line.Notes) metrics[k] = v;
+            foreach (var (k, v) in SampleMetrics(s, dataSpace, spec, null, labels)) metrics[k] = v;
+            metrics[MetricKeys.Rescored] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+            int nfe = line.Nfe ?? 0;
+            double msPer1000 = line.MsPer1000 ?? 0;
+            run.Log.Information("{Method} {Label}: rescored samples/{File}.safetensors: {Metrics}", method, spec.DisplayLabel, Slug(spec.DisplayLabel),
+                string.Join(", ", metrics.Select(p => $"{p.Key}={p.Value}")));
+            var written = new Dictionary<string, object>(metrics)
+            {
+                [MetricKeys.Eval] = spec.DisplayLabel, [MetricKeys.Method] = method, [MetricKeys.Nfe] = nfe, [MetricKeys.Step] = s.Step,
+            };
+            if (line.MsPer1000 is { } ms) written[MetricKeys.MsPer1000] = ms;
+            run.WriteMetrics(written);
+            rows.Add(new ResultRow(method, spec.DisplayLabel, nfe, msPer1000, metrics));
+        }
+        if (s.Options.Evaluation.RealDataRow && s.Options.Sampling.Count > 0 && RealDataRow(s, run, s.Options.Sampling[0].NumSamples) is { } real)
+            rows.Add(real);
+        return rows;
     }
 
     /// <summary>The keys of <paramref name="metrics"/> (and <c>ms_per_1000</c>) whose values are NaN or ±Inf.</summary>
@@ -300,7 +369,8 @@ public static class SampleEvaluator
 
     /// <summary>
     /// StackedMNIST: the modes the classifier reads from <paramref name="modelSpace"/> <c>[N, 3, H, W]</c> (modes covered of
-    /// 1000, reverse KL from uniform) and which classifier it was.
+    /// 1000, reverse KL from uniform), with τ the share of samples recognisable on all three channels and the modes they
+    /// cover, and which classifier it was.
     /// </summary>
     private static void AddModeCount(Dictionary<string, object> metrics, StackedModeCount counter, Tensor modelSpace)
     {
@@ -308,6 +378,12 @@ public static class SampleEvaluator
         metrics[MetricKeys.ModesCovered] = result.ModesCovered;
         metrics[MetricKeys.NumModes] = result.NumModes;
         metrics[MetricKeys.ModeKl] = Math.Round(result.ReverseKl, 6);
+        if (result.RecognisablePct is { } recognisable)
+        {
+            metrics[MetricKeys.StackedRecognisablePct] = Math.Round(recognisable, 3);
+            metrics[MetricKeys.RecognisableModesCovered] = result.RecognisableModesCovered!.Value;
+            metrics[MetricKeys.RecognisableThreshold] = result.RecognisableThreshold!.Value;
+        }
         metrics[MetricKeys.ModeClassifierHash] = counter.Classifier.IdentityHash[..16];
         if (counter.Classifier is CnnFeatureExtractor { TestAccuracy: { } accuracy }) metrics[MetricKeys.ModeClassifierAccuracy] = accuracy;
         metrics[MetricKeys.NumSamples] = modelSpace.shape[0];

@@ -56,7 +56,8 @@ public static class ModeScoring
                       $"train one at this size (research train-features --data mnist --image-size {SideArgument(data)} --out <file>)"
                     : null;
             if (problem is not null) throw new ConfigException([new ConfigError(source, ClassifierKey, $"{file}: {problem}")]);
-            return new StackedModeCount(classifier, options.BatchSize);
+            // τ as for single images (ImageScoring): evaluation.recognisable_threshold, else the one stored with the classifier.
+            return new StackedModeCount(classifier, options.BatchSize, o.Evaluation.RecognisableThreshold ?? classifier.RecognisableThreshold);
         }
         catch
         {

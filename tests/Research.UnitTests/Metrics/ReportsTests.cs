@@ -114,6 +114,25 @@ public class ReportsTests
     }
 
     [Test]
+    public void Build_Ablation_StackedMnist_RecognisableColumnsAndTheClassifierInAFootnote()
+    {
+        SyntheticRuns.Create(_root, "a", new Dictionary<string, object>
+        {
+            ["eval"] = "26k", ["method"] = "ddgan", ["nfe"] = 4, ["ms_per_1000"] = 20000.0, ["step"] = 1650, ["feature_extractor"] = "none",
+            ["modes_covered"] = 895, ["num_modes"] = 1000, ["mode_kl"] = 1.16, ["num_samples"] = 26000,
+            ["mode_classifier_hash"] = "0123456789abcdef", ["mode_classifier_test_accuracy"] = 0.9894,
+            ["recognisable_stacked_pct"] = 12.5, ["recognisable_modes_covered"] = 400, ["recognisable_threshold"] = 0.9959,
+        });
+        var table = PaperTables.Build(TableLayout.Ablation, RunResultsReader.ReadAll([_root]));
+        Assert.That(table.Columns.Select(c => c.Name), Is.EqualTo(new[]
+        {
+            "Variant", "NFE", "Mode KL ↓", "Modes covered ↑", "Recognisable (3 ch) % ↑", "Recognisable modes ↑", "ms / 1,000 samples",
+        }), "the classifier's accuracy is a footnote, not a column");
+        Assert.That(table.Rows[0].Skip(2).Take(4), Is.EqualTo(new[] { "1.1600", "895/1000", "12.5", "400" }));
+        Assert.That(table.Footnotes, Has.Some.Contains("0123456789abcdef").And.Contains("test accuracy 0.9894").And.Contains("τ = 0.9959"));
+    }
+
+    [Test]
     public void Build_Ablation_PutsInsideModeMetricsBeforeTheWholeMixtureOnes()
     {
         var line = SyntheticRuns.TwoD("ddgan-t2", "T=2", 2, 12.5, 0.031, 25);

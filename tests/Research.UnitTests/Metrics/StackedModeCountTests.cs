@@ -13,8 +13,12 @@ namespace Research.UnitTests.Metrics;
 /// </summary>
 public class StackedModeCountTests
 {
-    /// <summary>A stand-in MNIST classifier: a channel whose mean is −1 + 2d/9 is digit d.</summary>
-    private sealed class MeanDigitClassifier : IFeatureExtractor
+    /// <summary>
+    /// A stand-in MNIST classifier: a channel whose mean is −1 + 2d/9 is digit d; its logits are −sharpness·|mean − centre|,
+    /// so at sharpness 100 a channel on a centre is read with confidence ≈ 1 − 10⁻⁹ and one halfway between two centres
+    /// with ≈ ½ (a stroke between two digits).
+    /// </summary>
+    private sealed class MeanDigitClassifier(double sharpness = 1) : IFeatureExtractor
     {
         public string Name => "mean-digit";
         public int FeatureDim => 1;
@@ -26,7 +30,7 @@ public class StackedModeCountTests
             Assert.That(images.shape[1], Is.EqualTo(1), "one channel at a time");
             using var mean = images.mean([1, 2, 3]).unsqueeze(1);                         // [N, 1]
             using var centres = linspace(-1, 1, 10).unsqueeze(0);                         // [1, 10]
-            return (mean - centres).abs().neg().to_type(ScalarType.Float32);
+            return ((mean - centres).abs() * -sharpness).to_type(ScalarType.Float32);
         }
         public (Tensor Features, Tensor Logits) FeaturesAndLogits(Tensor images) => (Features(images), Logits(images));
         public void Dispose() { }
@@ -78,6 +82,57 @@ public class StackedModeCountTests
         Assert.That(ModeHistogram.ReverseKlFromUniform(counts), Is.EqualTo(Math.Log(2)).Within(1e-12));
         Assert.That(ModeHistogram.Covered(counts), Is.EqualTo(500));
         Assert.That(ModeHistogram.ReverseKlFromUniform(new long[25]), Is.EqualTo(Math.Log(25)).Within(1e-12));
+    }
+
+    [Test]
+    public void Count_WithThreshold_StrokesBetweenDigitsAreCountedButNotRecognisable()
+    {
+        using var counter = new StackedModeCount(new MeanDigitClassifier(sharpness: 100), recognisableThreshold: 0.99);
+        // 200 clean samples of modes 1 and 2, and 100 whose green channel lies halfway between 3 and 4 (red and blue a clean 5):
+        // the argmax still gives them a mode (535 or 545), but no digit is read confidently on that channel.
+        using var clean = ImagesOf(Enumerable.Range(0, 200).Select(i => 1 + i % 2));
+        using var strokes = ImagesOf(Enumerable.Repeat(535, 100));
+        strokes.narrow(1, 1, 1).add_(1f / 9);                                                     // green: 3 → 3½
+        using var images = cat([clean, strokes], 0);
+        var result = counter.Count(images);
+        Assert.That(result.ModesCovered, Is.EqualTo(3), "modes 1, 2 and the strokes' one");
+        Assert.That(result.RecognisablePct, Is.EqualTo(200.0 / 3).Within(1e-9));
+        Assert.That(result.RecognisableModesCovered, Is.EqualTo(2), "the strokes' mode is covered by no recognisable sample");
+        Assert.That(result.RecognisableThreshold, Is.EqualTo(0.99));
+    }
+
+    [Test]
+    public void Count_WithoutThreshold_NoRecognisableNumbers()
+    {
+        using var counter = new StackedModeCount(new MeanDigitClassifier(sharpness: 100));
+        using var images = ImagesOf([7, 8]);
+        var result = counter.Count(images);
+        Assert.That((result.RecognisablePct, result.RecognisableModesCovered, result.RecognisableThreshold), Is.EqualTo(((double?)null, (int?)null, (double?)null)));
+    }
+
+    [Test]
+    public void Read_ConfidenceIsTheSoftmaxOfTheDigitReadPerChannel()
+    {
+        using var counter = new StackedModeCount(new MeanDigitClassifier(sharpness: 1));
+        using var images = ImagesOf([9]);
+        var (digits, confidence) = counter.Read(images);
+        using (digits)
+        using (confidence)
+        {
+            // Mean on centre 9: logits −(2/9)·|9 − k| for k = 0 … 9, so p(9) = 1 / Σ_j exp(−2j/9).
+            double expected = 1 / Enumerable.Range(0, 10).Sum(j => Math.Exp(-2.0 * j / 9));
+            Assert.That(digits.data<long>().ToArray(), Is.EqualTo(new long[] { 0, 0, 9 }));
+            Assert.That(confidence[0, 2].item<double>(), Is.EqualTo(expected).Within(1e-6));
+        }
+    }
+
+    [TestCase(0.0)]
+    [TestCase(1.0)]
+    [TestCase(double.NaN)]
+    public void Constructor_ThresholdOutsideOpenUnitInterval_Refused(double tau)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new StackedModeCount(new MeanDigitClassifier(), recognisableThreshold: tau).Dispose())!;
+        Assert.That(e.ParamName, Is.EqualTo("recognisableThreshold"));
     }
 
     [Test]
