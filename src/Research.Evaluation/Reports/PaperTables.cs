@@ -22,7 +22,7 @@ public static class PaperTables
         (MetricKeys.SlicedW1, "Sliced W1 ↓", "0.0000"),
         (MetricKeys.Frechet2D, "Fréchet (2-D) ↓", "0.0000"), (MetricKeys.Mmd2, "MMD² ↓", "0.00000"),
         (MetricKeys.ModesCovered, "Modes covered ↑", "0"), (MetricKeys.HighQualityPct, "High-quality % ↑", "0.0"),
-        (MetricKeys.StackedRecognisablePct, "Recognisable (3 ch) % ↑", "0.0"), (MetricKeys.RecognisableModesCovered, "Recognisable modes ↑", "0"),
+        (MetricKeys.StackedRecognisablePct, "Recognisable (3 ch) % ↑", "0.00"), (MetricKeys.RecognisableModesCovered, "Recognisable modes ↑", "0"),
         (MetricKeys.PeakRssMiB, "Peak RSS (MiB)", "0"),
         (MetricKeys.RecognisablePct, "Recognisable % ↑", "0.0"), (MetricKeys.ClassKl, "Class KL ↓", "0.000"), (MetricKeys.IntraClassDiversity, "Diversity ↑", "0.000"),
     ];

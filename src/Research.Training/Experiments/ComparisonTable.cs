@@ -35,7 +35,7 @@ public static class ComparisonTable
         if (anyImage)
         {
             if (anyImageModes) columns.AddRange([TableColumn.Number("modes covered"), TableColumn.Number("mode KL", "0.0000")]);
-            if (anyStackedJudged) columns.AddRange([TableColumn.Number("recognisable (3 ch) %", "0.0"), TableColumn.Number("recognisable modes")]);
+            if (anyStackedJudged) columns.AddRange([TableColumn.Number("recognisable (3 ch) %", "0.00"), TableColumn.Number("recognisable modes")]);
             columns.AddRange([
                 TableColumn.Number("fid", "0.00"), TableColumn.Number("kid", "0.00000"),
                 TableColumn.Number("precision", "0.000"), TableColumn.Number("recall", "0.000"),

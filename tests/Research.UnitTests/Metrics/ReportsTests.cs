@@ -128,7 +128,7 @@ public class ReportsTests
         {
             "Variant", "NFE", "Mode KL ↓", "Modes covered ↑", "Recognisable (3 ch) % ↑", "Recognisable modes ↑", "ms / 1,000 samples",
         }), "the classifier's accuracy is a footnote, not a column");
-        Assert.That(table.Rows[0].Skip(2).Take(4), Is.EqualTo(new[] { "1.1600", "895/1000", "12.5", "400" }));
+        Assert.That(table.Rows[0].Skip(2).Take(4), Is.EqualTo(new[] { "1.1600", "895/1000", "12.50", "400" }));
         Assert.That(table.Footnotes, Has.Some.Contains("0123456789abcdef").And.Contains("test accuracy 0.9894").And.Contains("τ = 0.9959"));
     }
 
