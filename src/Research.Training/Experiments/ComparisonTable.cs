@@ -20,6 +20,7 @@ public static class ComparisonTable
         bool anyImageGuided = rows.Any(r => IsImageRow(r) && r.Metrics.ContainsKey(MetricKeys.GuidedAccuracyPct));
         bool anyTwoDGuided = rows.Any(r => !IsImageRow(r) && r.Metrics.ContainsKey(MetricKeys.GuidedAccuracyPct));
         bool anyImageModes = rows.Any(r => IsImageRow(r) && r.Metrics.ContainsKey(MetricKeys.ModesCovered));
+        bool anyFeatures = rows.Any(r => IsImageRow(r) && r.Metrics.ContainsKey(MetricKeys.Fid));
         bool anyStackedJudged = rows.Any(r => IsImageRow(r) && r.Metrics.ContainsKey(MetricKeys.StackedRecognisablePct));
         // Judge columns (issue 20): shown when some row has them.
         var judge = JudgeColumns.Where(c => rows.Any(r => r.Metrics.ContainsKey(c.Key))).ToList();
@@ -36,10 +37,12 @@ public static class ComparisonTable
         {
             if (anyImageModes) columns.AddRange([TableColumn.Number("modes covered"), TableColumn.Number("mode KL", "0.0000")]);
             if (anyStackedJudged) columns.AddRange([TableColumn.Number("recognisable (3 ch) %", "0.00"), TableColumn.Number("recognisable modes")]);
-            columns.AddRange([
-                TableColumn.Number("fid", "0.00"), TableColumn.Number("kid", "0.00000"),
-                TableColumn.Number("precision", "0.000"), TableColumn.Number("recall", "0.000"),
-            ]);
+            // Feature-space columns only when some row was scored by a feature extractor (a StackedMNIST mode count needs none).
+            if (anyFeatures)
+                columns.AddRange([
+                    TableColumn.Number("fid", "0.00"), TableColumn.Number("kid", "0.00000"),
+                    TableColumn.Number("precision", "0.000"), TableColumn.Number("recall", "0.000"),
+                ]);
             if (anyIs) columns.Add(TableColumn.Number("is", "0.00"));
             if (anyImageGuided) columns.Add(TableColumn.Number("requested class %", "0.0"));
             columns.AddRange(judge.Select(c => TableColumn.Number(c.Header, c.Format)));
@@ -66,8 +69,9 @@ public static class ComparisonTable
                 if (anyStackedJudged)
                     cells.AddRange([IsImageRow(r) ? m.GetValueOrDefault(MetricKeys.StackedRecognisablePct) : null,
                         IsImageRow(r) ? m.GetValueOrDefault(MetricKeys.RecognisableModesCovered) : null]);
-                cells.AddRange([m.GetValueOrDefault(MetricKeys.Fid), m.GetValueOrDefault(MetricKeys.Kid),
-                    m.GetValueOrDefault(MetricKeys.Precision), m.GetValueOrDefault(MetricKeys.Recall)]);
+                if (anyFeatures)
+                    cells.AddRange([m.GetValueOrDefault(MetricKeys.Fid), m.GetValueOrDefault(MetricKeys.Kid),
+                        m.GetValueOrDefault(MetricKeys.Precision), m.GetValueOrDefault(MetricKeys.Recall)]);
                 if (anyIs) cells.Add(m.GetValueOrDefault(MetricKeys.InceptionScore));
                 if (anyImageGuided) cells.Add(IsImageRow(r) ? m.GetValueOrDefault(MetricKeys.GuidedAccuracyPct) : null);
                 cells.AddRange(judge.Select(c => m.GetValueOrDefault(c.Key)));

@@ -13,6 +13,7 @@ public class TableColumnsFilledTests
     private string _dir = "";
     private string _twoD = "";      // the experiment folder of the 2-D run (one run folder per family)
     private string _images = "";    // the experiment folder of the image run
+    private string _stacked = "";   // the experiment folder of the StackedMNIST run (mode count with τ)
 
     [OneTimeSetUp]
     public void RunTinyExperiments()
@@ -23,6 +24,7 @@ public class TableColumnsFilledTests
         TinyMnist.Write(dataRoot, n: 20, testImages: 10);
         var features = TinyMnist.FeatureFile(_dir, 5);
         _images = RunExperiment("images.json", ImageExperiment(features), "runs-images", "--data-root", dataRoot);
+        _stacked = RunExperiment("stacked.json", StackedExperiment(features), "runs-stacked", "--data-root", dataRoot);
     }
 
     [OneTimeTearDown]
@@ -90,11 +92,31 @@ public class TableColumnsFilledTests
         }
         """;
 
+    // StackedMNIST's mode count with a τ just under 1/10, which every sample's largest probability reaches: modes, mode KL
+    // and both recognisable (3 ch) columns, for the samples and the real-data row.
+    private static string StackedExperiment(string classifier) => $$"""
+        {
+          "name": "columns-stacked", "device": "cpu",
+          "data": { "type": "stacked-mnist", "options": { "image_size": 0, "count": 40, "seed": 3 } },
+          "backbone": { "type": "unet", "options": { "image_size": 8, "model_channels": 8, "num_res_blocks": 1, "attention_resolutions": [],
+                                                    "channel_mult": [1, 2], "num_heads": 1 } },
+          "schedule": { "type": "linear", "num_timesteps": 50 },
+          "parameterization": { "type": "ddpm-eps" },
+          "training": { "steps": 2, "batch_size": 4, "log_every": 1, "checkpoint_every": 2 },
+          "sampling": [ { "label": "ddim 2", "steps": "ddim2", "sampler": "ddim", "num_samples": 6 } ],
+          "evaluation": { "mode_count": { "enabled": true, "classifier": "{{classifier.Replace("\\", "/")}}" }, "recognisable_threshold": 0.0999,
+                          "real_data_row": true }
+        }
+        """;
+
+    private string Folder(string kind) => kind switch { "2-D" => _twoD, "images" => _images, _ => _stacked };
+
     [TestCase("2-D")]
     [TestCase("images")]
+    [TestCase("stacked")]
     public void ComparisonTable_OfResearchRun_EveryColumnFilled(string kind)
     {
-        var (header, rows) = Csv.Read(Path.Combine(kind == "2-D" ? _twoD : _images, "table.csv"));
+        var (header, rows) = Csv.Read(Path.Combine(Folder(kind), "table.csv"));
         AssertEveryColumnFilled(header, rows, $"{kind} comparison table");
         if (kind == "images")   // evaluation.real_data_row: one real-data row per variant, scored like samples
             Assert.That(rows.Where(r => r[0] == "real-data").Select(r => r[header.IndexOf("recognisable %")]).ToList(), Has.Count.EqualTo(2).And.All.Not.Empty);
@@ -106,10 +128,11 @@ public class TableColumnsFilledTests
     [TestCase("ablation", "2-D")]
     [TestCase("ablation", "images")]
     [TestCase("ablation", "both")]
+    [TestCase("ablation", "stacked")]
     [TestCase("ddgan-table1", "images")]
     public void PaperTable_OfTinyRuns_EveryColumnFilled(string layout, string kind)
     {
-        string[] folders = kind switch { "2-D" => [_twoD], "images" => [_images], _ => [_twoD, _images] };
+        string[] folders = kind switch { "2-D" => [_twoD], "images" => [_images], "stacked" => [_stacked], _ => [_twoD, _images] };
         var md = Path.Combine(_dir, "tables", $"{layout}-{kind}.md");
         var (exit, output, err) = Cli.Run(["table", .. folders, "--layout", layout, "--out", md]);
         Assert.That(exit, Is.EqualTo(0), err + output);
@@ -121,7 +144,7 @@ public class TableColumnsFilledTests
     public void Ablation_OfEveryKindOfRun_HasEveryMetricItKnowsByName()
     {
         var md = Path.Combine(_dir, "tables", "ablation-known") + ".md";   // (a file this test writes, not a document)
-        var (exit, output, err) = Cli.Run("table", _twoD, _images, "--layout", "ablation", "--out", md);
+        var (exit, output, err) = Cli.Run("table", _twoD, _images, _stacked, "--layout", "ablation", "--out", md);
         Assert.That(exit, Is.EqualTo(0), err + output);
         var (header, _) = Csv.Read(Path.ChangeExtension(md, ".csv"));
         // A known metric the evaluators write under another name would appear under its raw key instead of its header.

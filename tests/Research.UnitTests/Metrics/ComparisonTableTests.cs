@@ -104,11 +104,16 @@ public class ComparisonTableTests
     }
 
     [Test]
-    public void Build_ImageRowWithoutExtractor_EmptyMetricCellsAndAFootnote()
+    public void Build_ImageRowWithoutExtractor_NoFeatureColumnsAlone_EmptyCellsBesideAScoredRow_AndAFootnote()
     {
         var row = new ResultRow("ddpm", "ddim 4", 4, 1.0, new Dictionary<string, object> { ["feature_extractor"] = "none" });
-        var table = ComparisonTable.Build([row]);
-        Assert.That(table.Rows[0][3], Is.Empty);
+        var alone = ComparisonTable.Build([row]);
+        Assert.That(alone.Columns.Select(c => c.Name), Is.EqualTo(new[] { "method", "sampling", "NFE", "ms / 1,000 samples" }),
+            "no fid/kid/precision/recall columns that no row fills");
+        var scored = new ResultRow("ddgan", "4 steps", 4, 1.0, new Dictionary<string, object>
+            { ["fid"] = 3.0, ["kid"] = 0.01, ["precision"] = 0.7, ["recall"] = 0.5, ["feature_extractor"] = "cnn-mnist" });
+        var table = ComparisonTable.Build([scored, row]);
+        Assert.That(table.Rows[1][3], Is.Empty, "the unscored row's fid cell beside a scored row");
         Assert.That(table.Footnotes, Has.Some.Contains("had no feature extractor"));
     }
 }
