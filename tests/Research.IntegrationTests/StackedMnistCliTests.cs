@@ -73,20 +73,26 @@ public class StackedMnistCliTests
         Assert.That(File.Exists(Path.Combine(run, "samples", "ddim-4.png")), Is.True, "the grid of an RGB sample set");
     }
 
-    [Test]
-    public void EvalRescore_AddsTheRecognisableCountsToTheStoredSamplesWithoutDrawing()
+    // Runs the tiny experiment (train, draw, count) and returns its run folder.
+    private string RunTiny()
     {
         var runs = Path.Combine(_dir, "runs");
         var (exit, output, err) = Cli.Run("run", _experiment, "--runs-dir", runs, "--data-root", _dataRoot);
         Assert.That(exit, Is.EqualTo(0), err + output);
-        var run = Directory.GetDirectories(runs, "*", SearchOption.AllDirectories).Single(d => File.Exists(Path.Combine(d, "metrics.jsonl")));
+        return Directory.GetDirectories(runs, "*", SearchOption.AllDirectories).Single(d => File.Exists(Path.Combine(d, "metrics.jsonl")));
+    }
+
+    [Test]
+    public void EvalRescore_AddsTheRecognisableCountsToTheStoredSamplesWithoutDrawing()
+    {
+        var run = RunTiny();
         var drawn = EvalLines(run).Single(l => l.GetProperty("method").GetString() == "ddpm-eps");
         Assert.That(drawn.TryGetProperty("recognisable_stacked_pct", out _), Is.False, "the tiny classifier stores no τ");
         var samples = Path.Combine(run, "samples", "ddim-4.safetensors");
         var stamp = File.GetLastWriteTimeUtc(samples);
 
         // τ just under 1/10: the largest of ten probabilities always reaches it, so every sample is recognisable.
-        (exit, output, err) = Cli.Run("eval", run, "--rescore", "--data-root", _dataRoot, "--set", "evaluation.recognisable_threshold=0.0999");
+        var (exit, output, err) = Cli.Run("eval", run, "--rescore", "--data-root", _dataRoot, "--set", "evaluation.recognisable_threshold=0.0999");
         Assert.That(exit, Is.EqualTo(0), err + output);
         var rescored = EvalLines(run).Last(l => l.GetProperty("method").GetString() == "ddpm-eps");
         Assert.That(rescored.GetProperty("rescored_utc").GetString(), Does.EndWith("Z"));
@@ -102,14 +108,11 @@ public class StackedMnistCliTests
     [Test]
     public void EvalRescore_NoStoredSamples_Exit2NamingTheFileAndNothingWritten()
     {
-        var runs = Path.Combine(_dir, "runs");
-        var (exit, output, err) = Cli.Run("run", _experiment, "--runs-dir", runs, "--data-root", _dataRoot);
-        Assert.That(exit, Is.EqualTo(0), err + output);
-        var run = Directory.GetDirectories(runs, "*", SearchOption.AllDirectories).Single(d => File.Exists(Path.Combine(d, "metrics.jsonl")));
+        var run = RunTiny();
         var samples = Path.Combine(run, "samples", "ddim-4.safetensors");
         File.Delete(samples);
         var metrics = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
-        (exit, _, err) = Cli.Run("eval", run, "--rescore", "--data-root", _dataRoot);
+        var (exit, _, err) = Cli.Run("eval", run, "--rescore", "--data-root", _dataRoot);
         Assert.That(exit, Is.EqualTo(2), err);
         Assert.That(err, Does.Contain(samples).And.Contain("ddim 4"));
         Assert.That(File.ReadAllText(Path.Combine(run, "metrics.jsonl")), Is.EqualTo(metrics), "no line added");

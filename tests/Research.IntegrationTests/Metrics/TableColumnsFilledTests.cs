@@ -69,6 +69,15 @@ public class TableColumnsFilledTests
         "--set", "backbone.options.time_embed_dim=16", "--set", "evaluation.mmd_points=50", "--set", "evaluation.plot=false",
     ];
 
+    // The image runs' model: DDPM on a tiny UNet at 8×8, two steps.
+    private const string TinyDdpm = """
+        "backbone": { "type": "unet", "options": { "image_size": 8, "model_channels": 8, "num_res_blocks": 1, "attention_resolutions": [],
+                                                  "channel_mult": [1, 2], "num_heads": 1 } },
+        "schedule": { "type": "linear", "num_timesteps": 50 },
+        "parameterization": { "type": "ddpm-eps" },
+        "training": { "steps": 2, "batch_size": 4, "log_every": 1, "checkpoint_every": 2 }
+        """;
+
     // DDPM and classifier guidance on tiny MNIST with a feature CNN that has a classifier head: FID, KID, precision,
     // recall, IS, the guided accuracy and the judge's metrics (test-split reference, real-data row; 20 guided samples
     // cycling over 10 classes, so each class has the 2 samples its diversity needs).
@@ -76,11 +85,7 @@ public class TableColumnsFilledTests
         {
           "name": "columns-images", "device": "cpu",
           "data": { "type": "mnist", "options": { "image_size": 0 } },
-          "backbone": { "type": "unet", "options": { "image_size": 8, "model_channels": 8, "num_res_blocks": 1, "attention_resolutions": [],
-                                                    "channel_mult": [1, 2], "num_heads": 1 } },
-          "schedule": { "type": "linear", "num_timesteps": 50 },
-          "parameterization": { "type": "ddpm-eps" },
-          "training": { "steps": 2, "batch_size": 4, "log_every": 1, "checkpoint_every": 2 },
+          {{TinyDdpm}},
           "sampling": [ { "label": "ddim 2", "steps": "ddim2", "sampler": "ddim", "num_samples": 10 } ],
           "evaluation": { "features": { "type": "cnn", "path": "{{features.Replace("\\", "/")}}" }, "reference_images": 10, "inception_score": true,
                           "reference_split": "test", "precision_recall_k": 5, "recognisable_threshold": 0.1, "real_data_row": true },
@@ -98,11 +103,7 @@ public class TableColumnsFilledTests
         {
           "name": "columns-stacked", "device": "cpu",
           "data": { "type": "stacked-mnist", "options": { "image_size": 0, "count": 40, "seed": 3 } },
-          "backbone": { "type": "unet", "options": { "image_size": 8, "model_channels": 8, "num_res_blocks": 1, "attention_resolutions": [],
-                                                    "channel_mult": [1, 2], "num_heads": 1 } },
-          "schedule": { "type": "linear", "num_timesteps": 50 },
-          "parameterization": { "type": "ddpm-eps" },
-          "training": { "steps": 2, "batch_size": 4, "log_every": 1, "checkpoint_every": 2 },
+          {{TinyDdpm}},
           "sampling": [ { "label": "ddim 2", "steps": "ddim2", "sampler": "ddim", "num_samples": 6 } ],
           "evaluation": { "mode_count": { "enabled": true, "classifier": "{{classifier.Replace("\\", "/")}}" }, "recognisable_threshold": 0.0999,
                           "real_data_row": true }
