@@ -69,12 +69,19 @@ public static class SampleEvaluator
             .LastOrDefault(r => r.Method == method && r.Eval == label && r.Step == s.Step);
         if (line?.Nfe is not { } nfe) return null;
         if (line.Metric(MetricKeys.NumSamples) is { } n && n != spec.NumSamples) return null;
-        var metrics = new Dictionary<string, object>(StringComparer.Ordinal);
-        foreach (var (k, v) in line.Metrics) metrics[k] = v;
-        foreach (var (k, v) in line.Notes) metrics[k] = v;
+        var metrics = Recorded(line);
         run.Log.Information("{Method} {Label}: evaluated before at step {Step} (metrics.jsonl, samples/{File}.safetensors); not drawn again",
             method, label, s.Step, Slug(label));
         return new ResultRow(method, label, nfe, line.MsPer1000 ?? 0, metrics);
+    }
+
+    // Every number and note of a recorded evaluation line, by key.
+    private static Dictionary<string, object> Recorded(RunResult line)
+    {
+        var metrics = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var (k, v) in line.Metrics) metrics[k] = v;
+        foreach (var (k, v) in line.Notes) metrics[k] = v;
+        return metrics;
     }
 
     /// <summary>Method name of the real-data row.</summary>
@@ -248,7 +255,8 @@ public static class SampleEvaluator
     /// the draw measured (NFE, time, peak memory, the family's diagnostics), replaces what the samples give, and is marked
     /// <c>rescored_utc</c>; tables read the newest line. Every request is checked before anything is written:
     /// <see cref="FileNotFoundException"/> for a missing samples file, <see cref="InvalidDataException"/> for one with no
-    /// evaluation line of this method at the checkpoint's step, or whose sample count differs from that line's.
+    /// evaluation line of this method at the checkpoint's step. A file whose sample count differs from its line's is
+    /// refused (<see cref="InvalidDataException"/>) when its request is reached, after any earlier request's new line.
     /// </summary>
     public static IReadOnlyList<ResultRow> RescoreAll(TrainingSession s, RunFolder run, string method)
     {
@@ -277,9 +285,7 @@ public static class SampleEvaluator
             if (line.Metric(MetricKeys.NumSamples) is { } n && n != dataSpace.shape[0])
                 throw new InvalidDataException($"{file}: {dataSpace.shape[0]} samples, but its evaluation line in metrics.jsonl counted {n}");
             using var labels = TargetLabels(spec, s.Data.NumClasses);
-            var metrics = new Dictionary<string, object>(StringComparer.Ordinal);
-            foreach (var (k, v) in line.Metrics) metrics[k] = v;
-            foreach (var (k, v) in line.Notes) metrics[k] = v;
+            var metrics = Recorded(line);
             foreach (var (k, v) in SampleMetrics(s, dataSpace, spec, null, labels)) metrics[k] = v;
             metrics[MetricKeys.Rescored] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
             int nfe = line.Nfe ?? 0;
