@@ -106,6 +106,57 @@ public class StackedMnistCliTests
     }
 
     [Test]
+    public void EvalRescoreFirst_ScoresTheFirstNStoredSamplesAsANewRequestWithTheRealRowAtN()
+    {
+        var run = RunTiny();
+        var drawn = EvalLines(run).Single(l => l.GetProperty("method").GetString() == "ddpm-eps");
+
+        // All six: the same numbers as the draw, under the new request label.
+        var (exit, output, err) = Cli.Run("eval", run, "--rescore", "--first", "6", "--data-root", _dataRoot);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var all = EvalLines(run).Last(l => l.GetProperty("eval").GetString() == "ddim 4, first 6");
+        foreach (var same in new[] { "modes_covered", "mode_kl", "num_samples", "nfe", "ms_per_1000" })
+            Assert.That(all.GetProperty(same).GetDouble(), Is.EqualTo(drawn.GetProperty(same).GetDouble()), same);
+
+        (exit, output, err) = Cli.Run("eval", run, "--rescore", "--first", "3", "--data-root", _dataRoot);
+        Assert.That(exit, Is.EqualTo(0), err + output);
+        var lines = EvalLines(run);
+        var three = lines.Last(l => l.GetProperty("eval").GetString() == "ddim 4, first 3");
+        Assert.That(three.GetProperty("method").GetString(), Is.EqualTo("ddpm-eps"));
+        Assert.That(three.GetProperty("num_samples").GetInt32(), Is.EqualTo(3));
+        Assert.That(three.GetProperty("modes_covered").GetInt32(), Is.InRange(1, Math.Min(3, drawn.GetProperty("modes_covered").GetInt32())));
+        Assert.That(three.GetProperty("mode_kl").GetDouble(), Is.InRange(Math.Log(1000.0 / 3) - 1e-9, Math.Log(1000)));
+        var real = lines.Last(l => l.GetProperty("method").GetString() == "real-data");
+        Assert.That(real.GetProperty("eval").GetString(), Is.EqualTo("first 3 training images"));
+        Assert.That(real.GetProperty("num_samples").GetInt32(), Is.EqualTo(3));
+        Assert.That(lines.Count(l => l.GetProperty("eval").GetString() == "ddim 4"), Is.EqualTo(1), "the drawn line stays as it was");
+    }
+
+    [TestCase("7", "stored 6 samples")]
+    [TestCase("0", "must be positive")]
+    public void EvalRescoreFirst_BadCount_Exit2AndNothingWritten(string first, string message)
+    {
+        var run = RunTiny();
+        var metrics = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
+        var (exit, _, err) = Cli.Run("eval", run, "--rescore", "--first", first, "--data-root", _dataRoot);
+        Assert.That(exit, Is.EqualTo(2), err);
+        Assert.That(err, Does.Contain(message));
+        if (first == "7") Assert.That(err, Does.Contain(Path.Combine(run, "samples", "ddim-4.safetensors")));
+        Assert.That(File.ReadAllText(Path.Combine(run, "metrics.jsonl")), Is.EqualTo(metrics), "no line added");
+    }
+
+    [Test]
+    public void EvalFirst_WithoutRescore_Exit2()
+    {
+        var run = RunTiny();
+        var metrics = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
+        var (exit, _, err) = Cli.Run("eval", run, "--first", "3", "--data-root", _dataRoot);
+        Assert.That(exit, Is.EqualTo(2), err);
+        Assert.That(err, Does.Contain("--first needs --rescore"));
+        Assert.That(File.ReadAllText(Path.Combine(run, "metrics.jsonl")), Is.EqualTo(metrics), "nothing drawn or written");
+    }
+
+    [Test]
     public void EvalRescore_NoStoredSamples_Exit2NamingTheFileAndNothingWritten()
     {
         var run = RunTiny();

@@ -8,7 +8,8 @@ namespace Research.Cli.Commands;
 /// (repeatable, as for <c>research train</c>) layers overrides on the run's <c>resolved.json</c> for this evaluation only,
 /// e.g. other sampling requests or a feature extractor, without retraining; they are validated like any configuration.
 /// <c>--rescore</c> draws nothing: it scores each request's stored samples again with this build's metrics
-/// (<see cref="SampleEvaluator.RescoreAll"/>), e.g. after a metric was added to a 26,000-sample StackedMNIST draw.
+/// (<see cref="SampleEvaluator.RescoreAll"/>), e.g. after a metric was added to a 26,000-sample StackedMNIST draw; with
+/// <c>--first N</c> it scores only each request's first N samples, to set a row beside rows drawn at N.
 /// </summary>
 public static class EvalCommand
 {
@@ -24,10 +25,17 @@ public static class EvalCommand
             Description = "Draw nothing: score each request's stored samples (samples/<request>.safetensors) again with this build's metrics; " +
                           "NFE, time and peak memory stay those of the draw",
         };
+        var first = new Option<int?>("--first")
+        {
+            Description = "With --rescore: score only the first N stored samples of each request (a new line '<label>, first N', " +
+                          "and the real-data row at N), to compare with rows drawn at N",
+        };
         var cmd = new Command("eval", "Evaluate a trained run: sample each request of its configuration (--set overrides it), score, print the table")
-            { folder, checkpoint, dataRoot, set, rescore };
+            { folder, checkpoint, dataRoot, set, rescore, first };
         cmd.SetAction(p => CommandErrors.Guard(stderr, () =>
         {
+            if (p.GetValue(first) is { } n && (n <= 0 || !p.GetValue(rescore)))
+                throw new UsageException(n <= 0 ? $"--first {n}: the number of stored samples to score must be positive" : "--first needs --rescore (it scores stored samples)");
             using var services = Services.Build(Path.Combine(p.GetValue(folder)!, "resolved.json"));
             var runner = new ExperimentRunner(services.Registry(), RunCommand.Settings("runs", p.GetValue(dataRoot)!), stdout);
             var (session, run) = runner.OpenTrained(p.GetValue(folder)!, p.GetValue(checkpoint)!, p.GetValue(set) ?? []);
@@ -35,7 +43,7 @@ public static class EvalCommand
             using (run)
             {
                 string method = SampleEvaluator.MethodOf(run, session.Options);
-                var rows = p.GetValue(rescore) ? SampleEvaluator.RescoreAll(session, run, method) : SampleEvaluator.EvaluateAll(session, run, method);
+                var rows = p.GetValue(rescore) ? SampleEvaluator.RescoreAll(session, run, method, p.GetValue(first)) : SampleEvaluator.EvaluateAll(session, run, method);
                 var table = ComparisonTable.Build(rows);
                 table.WriteMarkdown(Path.Combine(run.Path, "table.md"));
                 table.WriteCsv(Path.Combine(run.Path, "table.csv"));

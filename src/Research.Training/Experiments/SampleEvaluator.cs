@@ -257,11 +257,19 @@ public static class SampleEvaluator
     /// <see cref="FileNotFoundException"/> for a missing samples file, <see cref="InvalidDataException"/> for one with no
     /// evaluation line of this method at the checkpoint's step. A file whose sample count differs from its line's is
     /// refused (<see cref="InvalidDataException"/>) when its request is reached, after any earlier request's new line.
+    /// <para>
+    /// With <paramref name="first"/>, only the first <paramref name="first"/> stored samples of each request are scored, so
+    /// that rows drawn at different n compare at the same n (the samples of a request are independent draws, so its first
+    /// n are a random subset of n). The line is then a new request, <c>&lt;label&gt;, first &lt;n&gt;</c> (<see cref="FirstLabel"/>),
+    /// beside the full draw's, and the real-data row is scored at the same n. A request whose line counted fewer samples
+    /// is refused before anything is written (<see cref="InvalidDataException"/>).
+    /// </para>
     /// </summary>
-    public static IReadOnlyList<ResultRow> RescoreAll(TrainingSession s, RunFolder run, string method)
+    public static IReadOnlyList<ResultRow> RescoreAll(TrainingSession s, RunFolder run, string method, int? first = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(run);
+        if (first is <= 0) throw new ArgumentOutOfRangeException(nameof(first), first, "the number of stored samples to score must be positive");
         var lines = RunResultsReader.Read(run.Path);
         var plan = new List<(SamplingOptions Spec, string File, RunResult Line)>();
         foreach (var spec in s.Options.Sampling)
@@ -272,6 +280,8 @@ public static class SampleEvaluator
             var line = lines.LastOrDefault(r => r.Method == method && r.Eval == label && r.Step == s.Step)
                 ?? throw new InvalidDataException($"{Path.Combine(run.Path, "metrics.jsonl")}: no evaluation line of method '{method}', request '{label}' " +
                                                   $"at step {s.Step} (the checkpoint's) to go with {file}");
+            if (first is { } f && line.Metric(MetricKeys.NumSamples) is { } counted && f > counted)
+                throw new InvalidDataException($"{file}: request '{label}' stored {counted} samples; cannot score the first {f}");
             plan.Add((spec, file, line));
         }
         var rows = new List<ResultRow>();
@@ -284,26 +294,38 @@ public static class SampleEvaluator
                 : throw new InvalidDataException($"{file}: no tensor 'samples'");
             if (line.Metric(MetricKeys.NumSamples) is { } n && n != dataSpace.shape[0])
                 throw new InvalidDataException($"{file}: {dataSpace.shape[0]} samples, but its evaluation line in metrics.jsonl counted {n}");
-            using var labels = TargetLabels(spec, s.Data.NumClasses);
+            if (first is { } f && f > dataSpace.shape[0])
+                throw new InvalidDataException($"{file}: {dataSpace.shape[0]} samples; cannot score the first {f}");
+            var labels = TargetLabels(spec, s.Data.NumClasses);
+            if (first is { } count)
+            {
+                dataSpace = dataSpace.narrow(0, 0, count);
+                labels = labels?.narrow(0, 0, count);
+            }
+            string eval = first is { } m ? FirstLabel(spec.DisplayLabel, m) : spec.DisplayLabel;
             var metrics = Recorded(line);
             foreach (var (k, v) in SampleMetrics(s, dataSpace, spec, null, labels)) metrics[k] = v;
             metrics[MetricKeys.Rescored] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
             int nfe = line.Nfe ?? 0;
             double msPer1000 = line.MsPer1000 ?? 0;
-            run.Log.Information("{Method} {Label}: rescored samples/{File}.safetensors: {Metrics}", method, spec.DisplayLabel, Slug(spec.DisplayLabel),
+            run.Log.Information("{Method} {Label}: rescored samples/{File}.safetensors: {Metrics}", method, eval, Slug(spec.DisplayLabel),
                 string.Join(", ", metrics.Select(p => $"{p.Key}={p.Value}")));
             var written = new Dictionary<string, object>(metrics)
             {
-                [MetricKeys.Eval] = spec.DisplayLabel, [MetricKeys.Method] = method, [MetricKeys.Nfe] = nfe, [MetricKeys.Step] = s.Step,
+                [MetricKeys.Eval] = eval, [MetricKeys.Method] = method, [MetricKeys.Nfe] = nfe, [MetricKeys.Step] = s.Step,
             };
             if (line.MsPer1000 is { } ms) written[MetricKeys.MsPer1000] = ms;
             run.WriteMetrics(written);
-            rows.Add(new ResultRow(method, spec.DisplayLabel, nfe, msPer1000, metrics));
+            rows.Add(new ResultRow(method, eval, nfe, msPer1000, metrics));
         }
-        if (s.Options.Evaluation.RealDataRow && s.Options.Sampling.Count > 0 && RealDataRow(s, run, s.Options.Sampling[0].NumSamples) is { } real)
+        if (s.Options.Evaluation.RealDataRow && s.Options.Sampling.Count > 0
+            && RealDataRow(s, run, first ?? s.Options.Sampling[0].NumSamples) is { } real)
             rows.Add(real);
         return rows;
     }
+
+    /// <summary>The request label of a rescoring of the first <paramref name="n"/> samples of request <paramref name="label"/>.</summary>
+    public static string FirstLabel(string label, int n) => $"{label}, first {n}";
 
     /// <summary>The keys of <paramref name="metrics"/> (and <c>ms_per_1000</c>) whose values are NaN or ±Inf.</summary>
     public static IReadOnlyList<string> NonFiniteKeys(IReadOnlyDictionary<string, object> metrics, double msPer1000 = 0)
