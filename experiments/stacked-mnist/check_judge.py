@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # Independent check of the StackedMNIST recognisable counts: the judge's forward pass in PyTorch 1.13 (Debian), read
 # from its safetensors file, applied to a run's stored samples (data space [0, 1]). Run from the repository root:
-#   /usr/bin/python3 experiments/stacked-mnist/check_judge.py runs/stacked-mnist/<point>/samples/trained-chain--26k.safetensors
+#   /usr/bin/python3 experiments/stacked-mnist/check_judge.py [--first N] runs/stacked-mnist/<point>/samples/<request>.safetensors
+# --first N scores only each file's first N samples, as `research eval <point> --rescore --first N`.
 # (Debian python3-torch and python3-numpy).
 import json, struct, sys, numpy as np, torch
 import torch.nn.functional as F
@@ -19,8 +20,10 @@ def logits(x):
     h = F.max_pool2d(h, 2); h = F.adaptive_avg_pool2d(h, 4).flatten(1)
     return F.linear(F.relu(F.linear(h, w['fc1.weight'], w['fc1.bias'])), w['fc2.weight'], w['fc2.bias'])
 torch.set_num_threads(1)
-for path in sys.argv[1:]:
-    s, _ = load(path); x = (s['samples'] * 2 - 1).clamp(-1, 1)
+args = sys.argv[1:]; first = None
+if args[:1] == ['--first']: first, args = int(args[1]), args[2:]
+for path in args:
+    s, _ = load(path); x = (s['samples'][:first] * 2 - 1).clamp(-1, 1)
     with torch.no_grad():
         lg = [torch.cat([logits(x[i:i+1024, c:c+1]) for i in range(0, len(x), 1024)]) for c in range(3)]
     d = torch.stack([l.argmax(1) for l in lg], 1); p = torch.stack([l.double().softmax(1).max(1).values for l in lg], 1)

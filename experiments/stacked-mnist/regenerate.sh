@@ -18,6 +18,15 @@ md=.md   # Markdown outputs written below (they do not exist until this script h
 restore=(); [ -d "$study/runs/heldout/stacked-mnist" ] && restore=(--restore-from "$study/runs/heldout")
 "$research" sweep "$study/experiment.json" --workers 2 "${restore[@]}"
 
+# The GAN rows again on their first 5,000 samples, the DDPM row's n (no drawing; the real-data row at 5,000 too). A point
+# restored from its small files has no samples and already carries this line; a point rescored before is skipped.
+for point in runs/stacked-mnist/*_seed=*; do
+  samples="$point/samples/trained-chain--26k.safetensors"
+  [ -f "$samples" ] || continue
+  grep -q '"trained chain, 26k, first 5000"' "$point/metrics.jsonl" && continue
+  "$research" eval "$point" --rescore --first 5000
+done
+
 # Modes and KL: mean ± sd over the two seeds, then every seed's own row; the small files of every run; the seed-1 grids.
 "$research" table runs/stacked-mnist --layout ablation --mean-over-seeds --out "$study/table$md"
 "$research" table runs/stacked-mnist --layout ablation --out "$study/table-per-seed$md"
