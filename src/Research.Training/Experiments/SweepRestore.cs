@@ -12,7 +12,8 @@ namespace Research.Training.Experiments;
 /// train again what a previous machine finished. A point is restored only when its folder is absent from the sweep
 /// folder here and its record is complete: <c>run.json</c> says <c>completed</c>, <c>resolved.json</c> is the point's
 /// resolved configuration (the same JSON value), and <c>metrics.jsonl</c> holds an evaluation line at the final training
-/// step for every sampling request (with its sample count) and, where configured, the real-data row. Its small files are
+/// step for every sampling request (with its sample count) and, where configured, the real-data row (the point's own:
+/// the one with the most samples, not one a later <c>research eval --rescore --first N</c> added). Its small files are
 /// copied and <c>done.json</c> is rebuilt from those lines — exactly the rows the point's own run wrote there, so the sweep's
 /// table and <c>research table</c> read the same numbers. Weights and sample tensors are not committed and not restored:
 /// a later step that needs a point's checkpoint (e.g. guidance on a DDPM) trains it again.
@@ -76,8 +77,12 @@ public static class SweepRestore
         }
         if (options.Evaluation.RealDataRow && options.Sampling.Count > 0)
         {
-            var real = lines.LastOrDefault(r => r.Method == SampleEvaluator.RealDataMethod && r.Step == step);
-            if (real is null) return $"no real-data line at step {step} in metrics.jsonl";
+            // The point's own real-data row is at its first request's n (capped by the data); `research eval --rescore
+            // --first N` later adds one at N ≤ that, so the run's own line is the one with the most samples.
+            var reals = lines.Where(r => r.Method == SampleEvaluator.RealDataMethod && r.Step == step).ToList();
+            if (reals.Count == 0) return $"no real-data line at step {step} in metrics.jsonl";
+            double most = reals.Max(r => r.Metric(MetricKeys.NumSamples) ?? 0);
+            var real = reals.Last(r => (r.Metric(MetricKeys.NumSamples) ?? 0) == most);
             rows.Add(Row(real, 0));
         }
         result = SweepPointResult.From(point.Id, rows);

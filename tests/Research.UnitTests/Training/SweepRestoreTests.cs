@@ -64,6 +64,29 @@ public sealed class SweepRestoreTests
     }
 
     [Test]
+    public void Check_RealDataRow_IsThePointsOwnNotALaterRescoreAtFewerSamples()
+    {
+        var experiment = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "e.json")))!;
+        experiment["evaluation"] = new JsonObject { ["real_data_row"] = true };
+        var path = Path.Combine(_dir, "real.json");
+        File.WriteAllText(path, experiment.ToJsonString());
+        _point = SweepLoader.Load(path, [], TestExperiments.Registry).Points[0];
+        var folder = Record(evals: Complete);
+        Assert.That(SweepRestore.Check(_point, folder, out _), Does.Contain("no real-data line at step 20"));
+
+        // The run's own real-data row at n = 100, then the lines of `research eval --rescore --first 40`, at 40.
+        File.AppendAllLines(Path.Combine(folder, "metrics.jsonl"), [
+            """{"mmd2":0.01,"num_samples":100,"eval":"first 100 training images","method":"real-data","nfe":0,"step":20}""",
+            $$"""{"mmd2":0.3,"num_samples":40,"eval":"full, first 40","method":"{{_point.Id}}","nfe":50,"ms_per_1000":12.5,"step":20}""",
+            """{"mmd2":0.05,"num_samples":40,"eval":"first 40 training images","method":"real-data","nfe":0,"step":20}""",
+        ]);
+        Assert.That(SweepRestore.Check(_point, folder, out var result), Is.Null);
+        Assert.That(result!.Rows.Select(r => r.Key), Is.EqualTo(new[] { "full", "ddim 10", "first 100 training images" }));
+        Assert.That(result.Rows[2].Value["num_samples"], Is.EqualTo(100));
+        Assert.That(result.Rows[2].Value["mmd2"], Is.EqualTo(0.01));
+    }
+
+    [Test]
     public void Check_IncompleteOrOtherRecords_AreRefusedWithTheReason()
     {
         Assert.That(SweepRestore.Check(_point, Record("running", evals: Complete), out _), Does.Contain("status is 'running'"));
